@@ -1,0 +1,46 @@
+# Two commands do all the set-up: `make site` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+SITEGEN := $(BIN)/sitegen
+
+.PHONY: site build serve check test lint fuzz bench clean help
+
+help:
+	@echo "make site   - set up .venv and build the site into output/"
+	@echo "make serve  - preview the site on http://127.0.0.1:8000/ with live reload"
+	@echo "make check  - validate content without writing anything"
+	@echo "make test   - install test dependencies and run the whole suite"
+	@echo "make bench  - build-speed benchmark against a naive reference"
+	@echo "make fuzz   - longer property-based fuzzing of the loader"
+	@echo "make clean  - remove output/, caches and the virtual environment"
+
+site build:
+	@sh tools/bootstrap.sh
+	$(SITEGEN) build
+
+serve:
+	@sh tools/bootstrap.sh serve
+	$(SITEGEN) serve
+
+check:
+	@sh tools/bootstrap.sh
+	$(SITEGEN) check --strict
+
+test:
+	@sh tools/bootstrap.sh test
+	@sh tools/ensure-chromium.sh
+	$(BIN)/ruff check sitegen tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+fuzz:
+	@sh tools/bootstrap.sh test
+	SITEGEN_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_fuzz.py -q
+
+bench:
+	@sh tools/bootstrap.sh test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf output/* .output.* .cache test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info

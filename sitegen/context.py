@@ -1,0 +1,168 @@
+"""Template context: an explicit, JSON-friendly projection of the model (never raw front matter)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.config import Config
+from sitegen.dates import PartialDate
+from sitegen.model import Entry, Participant, Period, Site
+
+
+def date_ctx(d: PartialDate | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"iso": d.iso(), "human": d.human(), "precision": d.precision, "year": d.year}
+
+
+def entry_url(entry_id: str) -> str:
+    return f"entries/{entry_id}/"
+
+
+def participant_url(pid: str) -> str:
+    return f"participants/{pid}/"
+
+
+def topic_url(tid: str) -> str:
+    return f"topics/{tid}/"
+
+
+def year_url(year: int) -> str:
+    return f"years/{year}/"
+
+
+def page_url(page_id: str) -> str:
+    return f"pages/{page_id}/"
+
+
+@dataclass(frozen=True)
+class Projector:
+    """Projects model objects into template dictionaries, with URLs under the base path."""
+
+    site: Site
+    config: Config
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {e.id: i for i, e in enumerate(self.site.entries)})
+
+    def url(self, path: str) -> str:
+        return self.config.url(path)
+
+    def participant_ref(self, pid: str, role: str | None = None) -> dict[str, Any]:
+        p = self.site.participants[pid]
+        return {"id": p.id, "name": p.name, "kind": p.kind, "role": role,
+                "url": self.url(participant_url(p.id))}
+
+    def card(self, e: Entry) -> dict[str, Any]:
+        """What a timeline card shows of an entry."""
+        return {
+            "id": e.id,
+            "url": self.url(entry_url(e.id)),
+            "title": e.title,
+            "summary": e.summary,
+            "date": date_ctx(e.date),
+            "end": date_ctx(e.end),
+            "circa": e.circa,
+            "year": e.year,
+            "kind": e.kind,
+            "level": e.level,
+            "location": e.location,
+            "draft": e.draft,
+            "participants": [self.participant_ref(p.id, p.role) for p in e.participants],
+            "outcomes": [{"type": o.type, "text": o.text} for o in e.outcomes],
+            "topics": [self.topic_ref(t) for t in e.topics],
+        }
+
+    def topic_ref(self, tid: str) -> dict[str, Any]:
+        t = self.site.topics[tid]
+        return {"id": t.id, "label": t.label, "url": self.url(topic_url(t.id))}
+
+    def entry(self, e: Entry, body_html: str) -> dict[str, Any]:
+        """Everything an entry page shows."""
+        entries = self.site.entries
+        index: dict[str, int] = self._index  # type: ignore[attr-defined]
+        i = index[e.id]
+        related = [self.card(self.site.entry(r)) for r in e.related if r in index]
+        sources = [
+            {"title": s.title, "publisher": s.publisher, "url": s.url, "date": date_ctx(s.date),
+             "kind": s.kind, "doc_id": s.doc_id}
+            for s in e.sources
+        ]
+        by_url = {s["url"]: s for s in sources}
+        accounts = [
+            {"party": self.participant_ref(a.party), "text": a.text,
+             "source": by_url.get(a.source) if a.source else None}
+            for a in e.accounts
+        ]
+        ctx = self.card(e)
+        ctx.update(
+            body_html=body_html,
+            sources=sources,
+            accounts=accounts,
+            related=related,
+            previous=self.card(entries[i - 1]) if i > 0 else None,
+            next=self.card(entries[i + 1]) if i + 1 < len(entries) else None,
+            updated=date_ctx(e.updated),
+            extra=e.extra,
+            canonical=self.config.absolute_url(entry_url(e.id)),
+            citation=self.citation(e),
+        )
+        return ctx
+
+    def citation(self, e: Entry) -> str:
+        """A plain-text citation of an entry page."""
+        who = self.config.publisher or self.config.title
+        reviewed = f" Last reviewed {e.updated.human()}." if e.updated else ""
+        return (f"“{e.title}” ({e.date.human()}). In {self.config.title}. {who}. "
+                f"{self.config.absolute_url(entry_url(e.id))}.{reviewed}")
+
+    def period(self, p: Period) -> dict[str, Any]:
+        return {"id": p.id, "label": p.label, "kind": p.kind, "start": date_ctx(p.start),
+                "end": date_ctx(p.end), "description": p.description, "sources": list(p.sources)}
+
+    def participant(self, p: Participant) -> dict[str, Any]:
+        return {
+            "id": p.id, "name": p.name, "kind": p.kind, "aliases": list(p.aliases),
+            "description": p.description, "url": self.url(participant_url(p.id)),
+            "roles": [{"role": r.role, "organisation": r.organisation,
+                       "from": date_ctx(r.start), "to": date_ctx(r.end)} for r in p.roles],
+        }
+
+    def year_groups(self, entries: Iterable[Entry]) -> list[dict[str, Any]]:
+        """Entries grouped by year, with the periods that begin in each year interleaved."""
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for e in entries:
+            groups.setdefault(e.year, []).append({"type": "entry", "sort": e.sort_key,
+                                                 "entry": self.card(e)})
+        for p in self.site.periods:
+            if p.start.year in groups:
+                groups[p.start.year].append(
+                    {"type": "period", "sort": (p.start.sort_key, -1, p.id),
+                     "period": self.period(p)})
+        out = []
+        for year in sorted(groups):
+            items = sorted(groups[year], key=lambda it: it["sort"])
+            for it in items:
+                del it["sort"]
+            out.append({"year": year, "id": f"y{year}", "items": items,
+                        "count": sum(1 for it in items if it["type"] == "entry"),
+                        "url": self.url(year_url(year))})
+        return out
+
+    def met_most_often(self, pid: str, entries: Iterable[Entry], n: int = 8) -> list[dict]:
+        """The participants who share the most entries with ``pid``."""
+        counts: Counter[str] = Counter()
+        for e in entries:
+            ids = {p.id for p in e.participants}
+            if pid in ids:
+                counts.update(ids - {pid})
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        return [dict(self.participant_ref(k), count=v) for k, v in ranked]
+
+    def periods_active(self, year: int) -> list[dict[str, Any]]:
+        """Periods that cover any part of ``year``."""
+        return [self.period(p) for p in self.site.periods
+                if p.start.year <= year and (p.end is None or p.end.year >= year)]

@@ -1,0 +1,97 @@
+"""The one error hierarchy of sitegen, and how a problem reads to a person."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or worth a warning) in the input, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def format(self) -> str:
+        """Render as ``path:line: field: message (hint)``, the form the CLI and server show."""
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where]
+        if self.severity == "warning":
+            parts.append("warning")
+        if self.field:
+            parts.append(self.field)
+        text = ": ".join(parts) + ": " + self.message
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class SitegenError(Exception):
+    """Base of every error sitegen reports to a user (never shown with a traceback)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", problems: Iterable[Problem] = ()) -> None:
+        self.problems = sorted(problems, key=_problem_key)
+        super().__init__(message or self._summary())
+
+    def _summary(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+    def format(self) -> str:
+        """Everything a user needs to read, one problem per paragraph."""
+        if self.problems:
+            lines = [p.format() for p in self.problems]
+            n = sum(1 for p in self.problems if p.severity == "error")
+            lines.append(f"{n} error{'s' if n != 1 else ''} found; nothing was written.")
+            return "\n".join(lines)
+        return str(self)
+
+
+class UsageError(SitegenError):
+    """The command line was wrong (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(SitegenError):
+    """The site configuration is invalid."""
+
+
+class ContentError(SitegenError):
+    """One or more content files are invalid."""
+
+
+class TemplateError(SitegenError):
+    """A template failed to compile or render."""
+
+
+class OutputError(SitegenError):
+    """The output directory cannot be written safely."""
+
+
+def _problem_key(p: Problem) -> tuple[str, int, str, str]:
+    return (p.path, p.line or 0, p.field or "", p.message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A 'did you mean …?' hint for a misspelt key or id, or None when nothing is close."""
+    matches = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as the user should read it: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,370 @@
+"""Front matter and registry records → model objects, field by field, with located problems."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sitegen.config import Config
+from sitegen.dates import PartialDate
+from sitegen.errors import did_you_mean
+from sitegen.model import (
+    Account,
+    Entry,
+    EntryParticipant,
+    Outcome,
+    Page,
+    Participant,
+    Period,
+    Role,
+    Source,
+    Topic,
+)
+from sitegen.yamlio import LineDict, LineList
+
+if TYPE_CHECKING:
+    from sitegen.loader import _Collector
+
+ENTRY_KEYS = (
+    "id", "title", "summary", "date", "end", "circa", "order", "kind", "level", "location",
+    "participants", "outcomes", "accounts", "topics", "related", "sources", "draft", "updated",
+    "extra",
+)
+SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id")
+PARTICIPANT_KINDS = ("person", "organisation", "state")
+SOURCE_KINDS = ("primary", "secondary")
+
+
+class Fields:
+    """Reads one YAML mapping, recording a located problem for each bad field."""
+
+    def __init__(self, data: LineDict, shown: str, col: _Collector, config: Config,
+                 prefix: str = "") -> None:
+        self.data, self.shown, self.col, self.config, self.prefix = data, shown, col, config, prefix
+        self.ok = True
+
+    def line(self, key: str) -> int:
+        return self.data.line_of(key)
+
+    def name(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def error(self, key: str, message: str, hint: str | None = None,
+              line: int | None = None) -> None:
+        self.ok = False
+        self.col.error(self.shown, line or self.line(key), self.name(key), message, hint)
+
+    def unknown_keys(self, known: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in known:
+                self.error(str(key), "unknown field",
+                           did_you_mean(str(key), known) or "allowed: " + ", ".join(known))
+
+    def text(self, key: str, required: bool = False, single_line: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.ok = False
+                self.col.error(self.shown, self.data.line, self.name(key),
+                               "is required but missing", f"add a line '{key}: …'")
+            return None
+        if isinstance(value, bool) or isinstance(value, list | dict):
+            self.error(key, f"must be text, not {_kind(value)}",
+                       "quote the value if it contains ':' or starts with a special character")
+            return None
+        text = str(value).strip()
+        if not text:
+            if required:
+                self.error(key, "must not be empty")
+            return None
+        if single_line and "\n" in text:
+            text = " ".join(text.split())
+        return text
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.error(key, f"must be true or false, not {value!r}")
+            return False
+        return value
+
+    def integer(self, key: str, default: int = 0) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"must be a whole number, not {value!r}")
+            return default
+        return value
+
+    def date(self, key: str, required: bool = False) -> PartialDate | None:
+        from sitegen.loader import date_or_problem
+
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.ok = False
+                self.col.error(self.shown, self.data.line, self.name(key),
+                               "is required but missing", f"add a line '{key}: 2022-01-12'")
+            return None
+        d = date_or_problem(self.data[key], self.shown, self.line(key), self.name(key),
+                            self.col, self.config)
+        if d is None:
+            self.ok = False
+        return d
+
+    def choice(self, key: str, allowed: tuple[str, ...], required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        if value not in allowed:
+            self.error(key, f"'{value}' is not one of the allowed values",
+                       (did_you_mean(value, allowed) or "") + " allowed: " + ", ".join(allowed))
+            return None
+        return value
+
+    def id_list(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value] if "," not in value else [v.strip() for v in value.split(",")]
+        if not isinstance(value, list):
+            self.error(key, f"must be a list of ids, not {_kind(value)}",
+                       f"write '{key}: [first-id, second-id]'")
+            return ()
+        out = []
+        for item in value:
+            if not isinstance(item, str | int) or isinstance(item, bool):
+                self.error(key, f"each item must be an id, not {_kind(item)}")
+                continue
+            out.append(str(item))
+        return tuple(out)
+
+    def mapping_list(self, key: str, what: str) -> list[tuple[LineDict, int]]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, LineList):
+            self.error(key, f"must be a list of {what}, not {_kind(value)}",
+                       "start each item on its own line with '- '")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, LineDict):
+                self.error(key, f"item {i + 1} must be a mapping ({what}), not {_kind(item)}",
+                           line=value.line_of(i))
+                continue
+            out.append((item, i))
+        return out
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text"
+
+
+def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
+                col: _Collector, config: Config) -> Entry | None:
+    """Validate an entry's front matter and build the Entry, or None if it has errors."""
+    from sitegen.loader import ID_RE, slug_hint
+
+    f = Fields(meta, shown, col, config)
+    f.unknown_keys(ENTRY_KEYS)
+    entry_id = f.text("id") or stem
+    if not ID_RE.match(entry_id):
+        where = "id" if "id" in meta else "file name"
+        f.error("id", f"'{entry_id}' is not URL-safe ({where})", slug_hint(entry_id), line=1)
+    title = f.text("title", required=True, single_line=True)
+    summary = f.text("summary", required=True, single_line=True)
+    date = f.date("date", required=True)
+    end = f.date("end")
+    if date and end and end.last_day() < date.first_day():
+        f.error("end", f"end ({end}) is before date ({date})",
+                "end is the last day of a multi-day event; it cannot come first")
+    kind = f.choice("kind", config.kinds, required=True)
+    level = f.choice("level", config.levels)
+    location = f.text("location", single_line=True)
+    circa, draft = f.flag("circa"), f.flag("draft")
+    order = f.integer("order")
+    updated = f.date("updated")
+
+    participants = _entry_participants(f)
+    outcomes = []
+    for item, _ in f.mapping_list("outcomes", "{type, text}"):
+        sub = Fields(item, shown, col, config, "outcomes.")
+        sub.unknown_keys(("type", "text"))
+        otype = sub.choice("type", config.outcome_types, required=True)
+        otext = sub.text("text", required=True)
+        f.ok &= sub.ok
+        if otype and otext:
+            outcomes.append(Outcome(otype, otext))
+    sources = []
+    for item, _ in f.mapping_list("sources", "{title, publisher, url, date, kind}"):
+        src = _source(Fields(item, shown, col, config, "sources."))
+        if src is None:
+            f.ok = False
+        else:
+            sources.append(src)
+    if "sources" not in meta or not meta.get("sources"):
+        f.error("sources", "at least one source is required",
+                "add '- title: …, publisher: …, url: …, kind: primary'", line=meta.line)
+    accounts = []
+    urls = {s.url for s in sources}
+    for item, _ in f.mapping_list("accounts", "{party, text, source}"):
+        sub = Fields(item, shown, col, config, "accounts.")
+        sub.unknown_keys(("party", "text", "source"))
+        party, atext = sub.text("party", required=True), sub.text("text", required=True)
+        asrc = sub.text("source")
+        if asrc and asrc not in urls:
+            sub.error("source", "must be the url of one of this entry's sources",
+                      "list the document under 'sources' too")
+        f.ok &= sub.ok
+        if party and atext:
+            accounts.append(Account(party, atext, asrc))
+    topics = f.id_list("topics")
+    related = f.id_list("related")
+    extra = meta.get("extra") or {}
+    if not isinstance(extra, dict):
+        f.error("extra", "must be a mapping of your own fields")
+        extra = {}
+    if not f.ok or title is None or summary is None or date is None or kind is None:
+        return None
+    return Entry(
+        id=entry_id, path=shown, title=title, summary=summary, date=date, end=end, circa=circa,
+        order=order, kind=kind, level=level, location=location,
+        participants=participants, outcomes=tuple(outcomes), accounts=tuple(accounts),
+        topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,
+        extra=_plain(extra), body_md=body, body_line=body_line, field_lines=dict(meta.key_lines),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _entry_participants(f: Fields) -> tuple[EntryParticipant, ...]:
+    value = f.data.get("participants")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        f.error("participants", f"must be a list, not {_kind(value)}",
+                "write one participant id per line: '  - stoltenberg: chair'")
+        return ()
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(EntryParticipant(item.strip()))
+        elif isinstance(item, dict) and len(item) == 1:
+            (pid, role), = item.items()
+            if role is not None and not isinstance(role, str):
+                f.error("participants", f"the role of '{pid}' must be text")
+                continue
+            out.append(EntryParticipant(str(pid), role.strip() if role else None))
+        else:
+            f.error("participants", "each item is an id, or 'id: role at this event'",
+                    "e.g. '- stoltenberg: chair'")
+    return tuple(out)
+
+
+def _source(f: Fields) -> Source | None:
+    f.unknown_keys(SOURCE_KEYS)
+    title = f.text("title", required=True, single_line=True)
+    publisher = f.text("publisher", required=True, single_line=True)
+    url = f.text("url", required=True)
+    if url and not url.startswith(("http://", "https://")):
+        f.error("url", f"'{url}' is not a web address", "it must start with https:// or http://")
+    date = f.date("date")
+    kind = f.choice("kind", SOURCE_KINDS, required=True)
+    doc_id = f.text("doc_id", single_line=True)
+    if not f.ok or not (title and publisher and url and kind):
+        return None
+    return Source(title, publisher, url, date, kind, doc_id)
+
+
+def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
+               col: _Collector) -> Page | None:
+    """Validate a free page."""
+    from sitegen.config import Config as _C
+    from sitegen.loader import ID_RE, slug_hint
+
+    f = Fields(meta, shown, col, _C(root=col.root))
+    f.unknown_keys(("title", "description"))
+    if not ID_RE.match(stem):
+        f.error("id", f"'{stem}' is not URL-safe (file name)", slug_hint(stem), line=1)
+    title = f.text("title", required=True, single_line=True)
+    description = f.text("description", single_line=True) or ""
+    if not f.ok or title is None:
+        return None
+    return Page(stem, shown, title, description, body, body_line)
+
+
+def _registry_id(f: Fields) -> str | None:
+    from sitegen.loader import ID_RE, slug_hint
+
+    rid = f.text("id", required=True)
+    if rid is not None and not ID_RE.match(rid):
+        f.error("id", f"'{rid}' is not URL-safe", slug_hint(rid))
+        return None
+    return rid
+
+
+def build_participant(data: LineDict, shown: str, col: _Collector,
+                      config: Config) -> Participant | None:
+    f = Fields(data, shown, col, config)
+    f.unknown_keys(("id", "name", "kind", "aliases", "roles", "description"))
+    pid = _registry_id(f)
+    name = f.text("name", required=True, single_line=True)
+    kind = f.choice("kind", PARTICIPANT_KINDS, required=True)
+    aliases = f.id_list("aliases")
+    description = f.text("description", single_line=True) or ""
+    roles = []
+    for item, _ in f.mapping_list("roles", "{role, organisation, from, to}"):
+        sub = Fields(item, shown, col, config, "roles.")
+        sub.unknown_keys(("role", "organisation", "from", "to"))
+        role = sub.text("role", required=True, single_line=True)
+        org = sub.text("organisation", single_line=True)
+        start, end = sub.date("from"), sub.date("to")
+        if start and end and end.last_day() < start.first_day():
+            sub.error("to", f"'to' ({end}) is before 'from' ({start})")
+        f.ok &= sub.ok
+        if role:
+            roles.append(Role(role, org, start, end))
+    if not f.ok or pid is None or name is None or kind is None:
+        return None
+    roles.sort(key=lambda r: (r.start.sort_key if r.start else (0, 0, 0), r.role))
+    return Participant(pid, name, kind, aliases, tuple(roles), description)
+
+
+def build_topic(data: LineDict, shown: str, col: _Collector, config: Config) -> Topic | None:
+    f = Fields(data, shown, col, config)
+    f.unknown_keys(("id", "label", "description"))
+    tid = _registry_id(f)
+    label = f.text("label", required=True, single_line=True)
+    description = f.text("description", single_line=True) or ""
+    if not f.ok or tid is None or label is None:
+        return None
+    return Topic(tid, label, description)
+
+
+def build_period(data: LineDict, shown: str, col: _Collector, config: Config) -> Period | None:
+    f = Fields(data, shown, col, config)
+    f.unknown_keys(("id", "label", "kind", "start", "end", "description", "sources"))
+    pid = _registry_id(f)
+    label = f.text("label", required=True, single_line=True)
+    kind = f.choice("kind", config.period_kinds, required=True)
+    start, end = f.date("start", required=True), f.date("end")
+    if start and end and end.last_day() < start.first_day():
+        f.error("end", f"end ({end}) is before start ({start})")
+    description = f.text("description", single_line=True) or ""
+    sources = f.id_list("sources")
+    if not f.ok or pid is None or label is None or kind is None or start is None:
+        return None
+    return Period(pid, label, kind, start, end, description, sources)

@@ -1,0 +1,332 @@
+"""Files → validated model. Collects every problem before failing, never a traceback."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+from sitegen import fields
+from sitegen.config import Config
+from sitegen.dates import DATE_FORMS, DateValueError, PartialDate, parse_date
+from sitegen.errors import ContentError, Problem, did_you_mean, display_path
+from sitegen.model import (
+    Account,
+    Entry,
+    EntryParticipant,
+    Outcome,
+    Page,
+    Participant,
+    Period,
+    Role,
+    Site,
+    Source,
+    Topic,
+)
+from sitegen.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ENTRY_LINK_RE = re.compile(r"\]\(\s*<?entry:([^)\s>]*)>?|^\s*\[[^\]]+\]:\s*<?entry:(\S*?)>?\s*$",
+                           re.MULTILINE)
+_FM = frontmatter.YAMLHandler()
+
+
+@dataclass
+class LoadResult:
+    """The model plus the warnings found while building it."""
+
+    site: Site
+    warnings: list[Problem] = field(default_factory=list)
+
+
+class _Collector:
+    """Accumulates problems for one load."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def show(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+    def error(self, path: str, line: int | None, fld: str | None, message: str,
+              hint: str | None = None) -> None:
+        self.problems.append(Problem(path, line, fld, message, hint))
+
+    def warn(self, path: str, line: int | None, fld: str | None, message: str,
+             hint: str | None = None) -> None:
+        self.problems.append(Problem(path, line, fld, message, hint, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def slug_hint(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return f"use lowercase letters, digits and hyphens, e.g. '{slug or 'my-entry'}'"
+
+
+def read_text(path: Path, col: _Collector, allowed_root: Path) -> str | None:
+    """Read a content file as UTF-8 text, reporting anything that makes it unreadable."""
+    shown = col.show(path)
+    try:
+        real = path.resolve()
+        if path.is_symlink() and not real.is_relative_to(allowed_root.resolve()):
+            col.error(shown, None, None, "is a link to a file outside the site",
+                      "copy the file into the content folder instead of linking to it")
+            return None
+        size = real.stat().st_size
+        if size > MAX_FILE_BYTES:
+            col.error(shown, None, None,
+                      f"is too large ({size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB)",
+                      "split it or move large material out of content/")
+            return None
+        data = real.read_bytes()
+    except OSError as exc:
+        col.error(shown, None, None, f"cannot be read ({exc.strerror or exc})")
+        return None
+    if b"\x00" in data:
+        col.error(shown, None, None, "is a binary file, not text",
+                  "only UTF-8 Markdown or YAML files belong here")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col.error(shown, line, None, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                  "save the file with UTF-8 encoding")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str, int] | None:
+    """Split ``---`` front matter from the body: (metadata, body, body's first line)."""
+    if not text.strip():
+        col.error(shown, 1, None, "the file is empty",
+                  "start with front matter between two '---' lines (see `sitegen new`)")
+        return None
+    if not _FM.detect(text):
+        col.error(shown, 1, None, "no front matter",
+                  "the file must start with a line '---', the YAML fields, then another '---'")
+        return None
+    try:
+        fm, body = _FM.split(text)
+    except ValueError:
+        col.error(shown, 1, None, "the front matter is not closed",
+                  "add a line '---' after the last YAML field")
+        return None
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    try:
+        meta = load_yaml(fm, first_line=2)
+    except YamlSyntaxError as exc:
+        col.error(shown, exc.line, None, str(exc),
+                  "check indentation (spaces, not tabs), quotes and colons")
+        return None
+    if meta is None:
+        meta = LineDict()
+        meta.line, meta.key_lines = 1, {}
+    if not isinstance(meta, LineDict):
+        col.error(shown, 2, None, "the front matter must be a mapping of 'field: value' lines",
+                  "write e.g. 'title: NATO-Russia Council meets'")
+        return None
+    return meta, body.lstrip("\n") if body.startswith("\n") else body, body_line
+
+
+def load_site(config: Config, drafts: bool = False) -> LoadResult:
+    """Load and validate everything under the content folder."""
+    col = _Collector(config.root)
+    content = config.content_dir
+    if not content.is_dir():
+        col.error(col.show(content), None, None, "the content folder does not exist",
+                  "create it, or set content_dir in the configuration")
+        raise ContentError(problems=col.problems)
+    participants = _load_registry(content / "participants.yaml", col, config, "participant")
+    topics = _load_registry(content / "topics.yaml", col, config, "topic")
+    periods = _load_registry(content / "periods.yaml", col, config, "period")
+    entries = _load_entries(content / "entries", col, config)
+    pages = _load_pages(content / "pages", col, config)
+
+    p_map: dict[str, Participant] = {p.id: p for p in participants}
+    t_map: dict[str, Topic] = {t.id: t for t in topics}
+    _cross_check(entries, p_map, t_map, col)
+    if col.errors:
+        raise ContentError(problems=col.problems)
+    published = tuple(sorted((e for e in entries if drafts or not e.draft),
+                             key=lambda e: e.sort_key))
+    site = Site(
+        entries=published,
+        participants=dict(sorted(p_map.items())),
+        topics=dict(sorted(t_map.items())),
+        periods=tuple(sorted(periods, key=lambda p: (p.start.sort_key, p.id))),
+        pages=tuple(sorted(pages, key=lambda p: p.id)),
+    )
+    return LoadResult(site, col.warnings)
+
+
+def _md_files(folder: Path, col: _Collector) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name.startswith((".", "#")) or name.endswith("~") or path.is_dir():
+            continue  # hidden, editor temp files and sub-folders
+        if path.suffix != ".md":
+            col.warn(col.show(path), None, None, "ignored: not a .md file",
+                     "entries are Markdown files named like 2022-01-12-short-title.md")
+            continue
+        found.append(path)
+    return found
+
+
+def _load_entries(folder: Path, col: _Collector, config: Config) -> list[Entry]:
+    entries: list[Entry] = []
+    for path in _md_files(folder, col):
+        shown = col.show(path)
+        text = read_text(path, col, config.content_dir)
+        if text is None:
+            continue
+        split = split_front_matter(text, shown, col)
+        if split is None:
+            continue
+        meta, body, body_line = split
+        entry = fields.build_entry(meta, body, body_line, path.stem, shown, col, config)
+        if entry is not None:
+            entries.append(entry)
+    seen: dict[str, Entry] = {}
+    for e in entries:
+        if e.id in seen:
+            col.error(e.path, None, "id", f"duplicate id '{e.id}', also used by {seen[e.id].path}",
+                      "give one of them another file name or 'id:'")
+        else:
+            seen[e.id] = e
+    return entries
+
+
+def _load_pages(folder: Path, col: _Collector, config: Config) -> list[Page]:
+    pages = []
+    for path in _md_files(folder, col):
+        shown = col.show(path)
+        text = read_text(path, col, config.content_dir)
+        if text is None:
+            continue
+        split = split_front_matter(text, shown, col)
+        if split is None:
+            continue
+        meta, body, body_line = split
+        page = fields.build_page(meta, body, body_line, path.stem, shown, col)
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def _load_registry(path: Path, col: _Collector, config: Config, what: str) -> list[Any]:
+    shown = col.show(path)
+    if not path.exists():
+        if what != "period":
+            col.warn(shown, None, None, f"missing: no {what}s are defined")
+        return []
+    text = read_text(path, col, config.content_dir)
+    if text is None:
+        return []
+    try:
+        data = load_yaml(text)
+    except YamlSyntaxError as exc:
+        col.error(shown, exc.line, None, str(exc),
+                  "check indentation (spaces, not tabs), quotes and colons")
+        return []
+    if data is None:
+        return []
+    if not isinstance(data, LineList):
+        col.error(shown, getattr(data, "line", 1), None,
+                  f"must be a list of {what}s, each starting with '- id: …'")
+        return []
+    builder = {"participant": fields.build_participant, "topic": fields.build_topic,
+               "period": fields.build_period}[what]
+    items: list[Any] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(data):
+        line = data.line_of(index)
+        if not isinstance(raw, LineDict):
+            col.error(shown, line, None, f"each {what} must be a mapping with 'id:' and more",
+                      f"write '- id: …' followed by the {what}'s fields, indented")
+            continue
+        item = builder(raw, shown, col, config)
+        if item is None:
+            continue
+        if item.id in seen:
+            col.error(shown, raw.line_of("id"), "id",
+                      f"duplicate {what} id '{item.id}' (first on line {seen[item.id]})")
+            continue
+        seen[item.id] = raw.line_of("id")
+        items.append(item)
+    return items
+
+
+def _cross_check(entries: list[Entry], participants: dict[str, Participant],
+                 topics: dict[str, Topic], col: _Collector) -> None:
+    ids = {e.id for e in entries}
+    for e in entries:
+        lines = e.field_lines
+        for p in e.participants:
+            if p.id not in participants:
+                col.error(e.path, lines.get("participants"), "participants",
+                          f"unknown participant '{p.id}'",
+                          did_you_mean(p.id, participants) or
+                          "add it to content/participants.yaml first")
+        for a in e.accounts:
+            if a.party not in participants:
+                col.error(e.path, lines.get("accounts"), "accounts",
+                          f"unknown party '{a.party}'",
+                          did_you_mean(a.party, participants) or
+                          "use a participant id from content/participants.yaml")
+        for t in e.topics:
+            if t not in topics:
+                col.error(e.path, lines.get("topics"), "topics", f"unknown topic '{t}'",
+                          did_you_mean(t, topics) or "add it to content/topics.yaml first")
+        for r in e.related:
+            if r not in ids:
+                col.error(e.path, lines.get("related"), "related", f"unknown entry id '{r}'",
+                          did_you_mean(r, ids) or "related takes ids of other entries")
+            elif r == e.id:
+                col.error(e.path, lines.get("related"), "related", "an entry cannot relate to itself")
+        for m in ENTRY_LINK_RE.finditer(e.body_md):
+            target = m.group(1) if m.group(1) is not None else m.group(2)
+            if target not in ids:
+                line = e.body_line + e.body_md.count("\n", 0, m.start())
+                col.error(e.path, line, "body", f"link to unknown entry 'entry:{target}'",
+                          did_you_mean(target, ids) or
+                          "link to entries as [text](entry:2002-05-28-rome-declaration)")
+        if e.sources and not any(s.kind == "primary" for s in e.sources):
+            col.warn(e.path, lines.get("sources"), "sources", "no primary source",
+                     "add an official text (kind: primary) where one exists")
+
+
+def date_or_problem(value: object, shown: str, line: int | None, fld: str, col: _Collector,
+                    config: Config) -> PartialDate | None:
+    """Parse a date field, reporting a friendly problem instead of raising."""
+    try:
+        d = parse_date(value)
+    except DateValueError as exc:
+        col.error(shown, line, fld, str(exc), f"write the date as {DATE_FORMS}")
+        return None
+    if d.year > config.max_year:
+        col.error(shown, line, fld, f"the year {d.year} is after the latest allowed ({config.max_year})",
+                  "check the year, or raise max_year in the configuration")
+        return None
+    return d
+
+
+__all__ = [
+    "Account", "Entry", "EntryParticipant", "LoadResult", "Outcome", "Period", "Role", "Source",
+    "date_or_problem", "load_site", "read_text", "split_front_matter",
+]

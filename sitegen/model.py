@@ -1,0 +1,159 @@
+"""The data model at the centre: typed, immutable, with dates already normalised.
+
+Everything else reads these objects; nothing re-parses files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitegen.dates import PartialDate
+
+
+@dataclass(frozen=True)
+class Role:
+    """A position a person held over a span of time."""
+
+    role: str
+    organisation: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person, organisation or state that takes part in events."""
+
+    id: str
+    name: str
+    kind: str  # person | organisation | state
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named span of time: an era, or a suspension of dialogue."""
+
+    id: str
+    label: str
+    kind: str
+    start: PartialDate
+    end: PartialDate | None
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    url: str
+    date: PartialDate | None
+    kind: str  # primary | secondary
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    type: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Account:
+    """One party's readout of an event."""
+
+    party: str
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryParticipant:
+    id: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event of the timeline."""
+
+    id: str
+    path: str  # the source file, as shown to the user
+    title: str
+    summary: str
+    date: PartialDate
+    kind: str
+    body_md: str
+    end: PartialDate | None = None
+    circa: bool = False
+    order: int = 0
+    level: str | None = None
+    location: str | None = None
+    participants: tuple[EntryParticipant, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    accounts: tuple[Account, ...] = ()
+    topics: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    draft: bool = False
+    updated: PartialDate | None = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    body_line: int = 1  # the file line on which the Markdown body starts
+    field_lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False,
+                                        repr=False)
+
+    @property
+    def sort_key(self) -> tuple[tuple[int, int, int], int, str]:
+        return (self.date.sort_key, self.order, self.id)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free page (about, methodology, …)."""
+
+    id: str
+    path: str
+    title: str
+    description: str
+    body_md: str
+    body_line: int = 1
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole validated content of a site."""
+
+    entries: tuple[Entry, ...]
+    participants: dict[str, Participant]
+    topics: dict[str, Topic]
+    periods: tuple[Period, ...]
+    pages: tuple[Page, ...]
+
+    def entry(self, entry_id: str) -> Entry:
+        return self._by_id[entry_id]
+
+    @property
+    def _by_id(self) -> dict[str, Entry]:
+        cache = self.__dict__.get("_by_id_cache")
+        if cache is None:
+            cache = {e.id: e for e in self.entries}
+            object.__setattr__(self, "_by_id_cache", cache)
+        return cache
+
+    def years(self) -> list[int]:
+        return sorted({e.year for e in self.entries})

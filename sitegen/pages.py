@@ -1,0 +1,144 @@
+"""Pure page functions: model (and site settings) in, (path, bytes) out. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.config import Config
+from sitegen.context import (
+    Projector,
+    entry_url,
+    page_url,
+    participant_url,
+    topic_url,
+    year_url,
+)
+from sitegen.markup import MarkdownRenderer
+from sitegen.model import Entry, Page, Participant, Site, Topic
+from sitegen.render import Templates
+
+Rendered = tuple[str, bytes]
+
+
+@dataclass
+class Renderer:
+    """What every page function reads: the model, the settings, templates and Markdown."""
+
+    site: Site
+    config: Config
+    templates: Templates
+    markdown: MarkdownRenderer
+    projector: Projector
+
+    @classmethod
+    def create(cls, site: Site, config: Config) -> Renderer:
+        ids = {e.id for e in site.entries}
+        md = MarkdownRenderer(
+            lambda i: config.url(entry_url(i)) if i in ids else None, config.allow_raw_html)
+        return cls(site, config, Templates(config), md, Projector(site, config))
+
+    def common(self, title: str, description: str, path: str, kind: str) -> dict[str, Any]:
+        """Context shared by every page."""
+        c = self.config
+        return {
+            "site": {
+                "title": c.title, "description": c.description, "language": c.language,
+                "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
+                "base_url": c.base_url,
+                "years": self.site.years(),
+                "pages": [{"id": p.id, "title": p.title, "url": c.url(page_url(p.id))}
+                          for p in self.site.pages],
+            },
+            "page": {"title": title, "description": description or c.description,
+                     "path": path, "url": c.url(path), "kind": kind,
+                     "canonical": c.absolute_url(path)},
+        }
+
+    def html(self, template: str, out_path: str, title: str, description: str, kind: str,
+             **context: Any) -> Rendered:
+        url_path = out_path.removesuffix("index.html")
+        ctx = self.common(title, description, url_path, kind)
+        ctx.update(context)
+        return out_path, self.templates.render(template, ctx).encode("utf-8")
+
+
+def render_home(r: Renderer) -> Rendered:
+    p = r.projector
+    return r.html("index.html", "index.html", r.config.title, r.config.description, "home",
+                  groups=p.year_groups(r.site.entries),
+                  periods=[p.period(x) for x in r.site.periods],
+                  total=len(r.site.entries),
+                  participants=[p.participant_ref(x) for x in r.site.participants],
+                  topics=[p.topic_ref(t) for t in r.site.topics],
+                  kinds=list(r.config.kinds), outcome_types=list(r.config.outcome_types))
+
+
+def render_entry(r: Renderer, entry: Entry) -> Rendered:
+    ctx = r.projector.entry(entry, r.markdown.render(entry.body_md))
+    return r.html("entry.html", entry_url(entry.id) + "index.html", entry.title, entry.summary,
+                  "entry", entry=ctx)
+
+
+def render_participant(r: Renderer, participant: Participant) -> Rendered:
+    p = r.projector
+    entries = [e for e in r.site.entries if any(x.id == participant.id for x in e.participants)
+               or any(a.party == participant.id for a in e.accounts)]
+    return r.html("participant.html", participant_url(participant.id) + "index.html",
+                  participant.name, participant.description, "participant",
+                  participant=p.participant(participant), groups=p.year_groups(entries),
+                  total=len(entries), met=p.met_most_often(participant.id, entries))
+
+
+def render_topic(r: Renderer, topic: Topic) -> Rendered:
+    p = r.projector
+    entries = [e for e in r.site.entries if topic.id in e.topics]
+    return r.html("topic.html", topic_url(topic.id) + "index.html", topic.label,
+                  topic.description, "topic", topic=p.topic_ref(topic.id) | {
+                      "description": topic.description}, groups=p.year_groups(entries),
+                  total=len(entries))
+
+
+def render_year(r: Renderer, year: int) -> Rendered:
+    p = r.projector
+    entries = [e for e in r.site.entries if e.year == year]
+    years = r.site.years()
+    i = years.index(year)
+    return r.html("year.html", year_url(year) + "index.html", str(year),
+                  f"Events of {year} in {r.config.title}.", "year", year=year,
+                  groups=p.year_groups(entries), total=len(entries),
+                  periods=p.periods_active(year),
+                  previous_year=years[i - 1] if i > 0 else None,
+                  next_year=years[i + 1] if i + 1 < len(years) else None)
+
+
+def render_page(r: Renderer, page: Page) -> Rendered:
+    return r.html("page.html", page_url(page.id) + "index.html", page.title, page.description,
+                  "page", content={"id": page.id, "title": page.title,
+                                   "body_html": r.markdown.render(page.body_md)})
+
+
+def render_404(r: Renderer) -> Rendered:
+    return r.html("404.html", "404.html", "Page not found", "", "404")
+
+
+def all_html_pages(r: Renderer) -> list[tuple[str, Any]]:
+    """Every HTML page of the site as (kind, item), in a stable order."""
+    jobs: list[tuple[str, Any]] = [("home", None), ("404", None)]
+    jobs += [("entry", e) for e in r.site.entries]
+    jobs += [("participant", p) for p in r.site.participants.values()]
+    jobs += [("topic", t) for t in r.site.topics.values()]
+    jobs += [("year", y) for y in r.site.years()]
+    jobs += [("page", pg) for pg in r.site.pages]
+    return jobs
+
+
+def render_job(r: Renderer, kind: str, item: Any) -> Rendered:
+    """Render one job from all_html_pages."""
+    if kind == "home":
+        return render_home(r)
+    if kind == "404":
+        return render_404(r)
+    fn = {"entry": render_entry, "participant": render_participant, "topic": render_topic,
+          "year": render_year, "page": render_page}[kind]
+    return fn(r, item)  # type: ignore[operator]

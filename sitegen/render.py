@@ -1,0 +1,81 @@
+"""The Jinja environment: autoescaping on, undefined variables are errors, errors located."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitegen.config import Config
+from sitegen.errors import Problem, TemplateError, display_path
+
+
+def json_for_script(value: Any) -> str:
+    """JSON safe inside <script>: no '</script>' breakout, no HTML comment tricks."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """A Jinja environment over the site's templates folder."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["json_script"] = lambda v: jinja2.utils.markupsafe.Markup(json_for_script(v))
+    env.globals["url"] = config.url
+    env.globals["absolute_url"] = config.absolute_url
+    return env
+
+
+class Templates:
+    """Renders named templates, turning Jinja's exceptions into located TemplateErrors."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.env = make_environment(config)
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            path = exc.filename or str(self.config.templates_dir / (exc.name or name))
+            raise TemplateError(problems=[Problem(
+                display_path(Path(path), self.config.root), exc.lineno, None,
+                f"template syntax error: {exc.message}",
+                "check that every {% block %} / {% if %} / {% for %} is closed")]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(problems=[Problem(
+                display_path(self.config.templates_dir, self.config.root), None, None,
+                f"template '{exc.name}' not found",
+                "templates/ must hold base.html and one template per page kind")]) from None
+        except jinja2.UndefinedError as exc:
+            path, line = self._template_frame(exc, name)
+            raise TemplateError(problems=[Problem(
+                path, line, None, f"template error: {exc.message}",
+                "the variables a template can use are listed in README.md (Templates)")]) from None
+        except TemplateError:
+            raise
+        except Exception as exc:  # a filter or test raised: still a template problem
+            path, line = self._template_frame(exc, name)
+            raise TemplateError(problems=[Problem(
+                path, line, None, f"template error: {type(exc).__name__}: {exc}")]) from None
+
+    def _template_frame(self, exc: BaseException, name: str) -> tuple[str, int | None]:
+        """The innermost template file and line in the exception's traceback."""
+        tdir = str(self.config.templates_dir.resolve())
+        found: tuple[str, int | None] = (
+            display_path(self.config.templates_dir / name, self.config.root), None)
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.startswith(tdir):
+                found = (display_path(Path(frame.filename), self.config.root), frame.lineno)
+        return found
