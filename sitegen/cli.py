@@ -113,7 +113,8 @@ def _run(args: argparse.Namespace) -> int:
         from sitegen.scaffold import new_entry
 
         path = new_entry(config, args.title, args.date, args.kind)
-        print(f"wrote {path.relative_to(config.root) if path.is_relative_to(config.root) else path}")
+        shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+        print(f"wrote {shown}")
         return 0
 
     if args.command == "serve":

@@ -298,7 +298,8 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
                 col.error(e.path, lines.get("related"), "related", f"unknown entry id '{r}'",
                           did_you_mean(r, ids) or "related takes ids of other entries")
             elif r == e.id:
-                col.error(e.path, lines.get("related"), "related", "an entry cannot relate to itself")
+                col.error(e.path, lines.get("related"), "related",
+                          "an entry cannot relate to itself")
         for m in ENTRY_LINK_RE.finditer(e.body_md):
             target = m.group(1) if m.group(1) is not None else m.group(2)
             if target not in ids:
@@ -320,7 +321,8 @@ def date_or_problem(value: object, shown: str, line: int | None, fld: str, col: 
         col.error(shown, line, fld, str(exc), f"write the date as {DATE_FORMS}")
         return None
     if d.year > config.max_year:
-        col.error(shown, line, fld, f"the year {d.year} is after the latest allowed ({config.max_year})",
+        col.error(shown, line, fld,
+                  f"the year {d.year} is after the latest allowed ({config.max_year})",
                   "check the year, or raise max_year in the configuration")
         return None
     return d

@@ -47,7 +47,8 @@ def check_output_target(target: Path, protected: list[Path]) -> None:
                                             "choose a separate folder such as output/")])
     if t.exists():
         if not t.is_dir():
-            raise OutputError(problems=[Problem(shown, None, "--output", "is a file, not a folder")])
+            raise OutputError(problems=[Problem(shown, None, "--output",
+                                                "is a file, not a folder")])
         names = {c.name for c in t.iterdir()}
         if names - set(_KEEP) and MARKER not in names:
             raise OutputError(problems=[Problem(

@@ -1,0 +1,110 @@
+"""Shared fixtures: the project, built sites, a loopback static server and one browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--disable-dev-shm-usage",
+]
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1; yields the root URL ('http://127.0.0.1:PORT/')."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    """A writable copy of tests/fixtures/<name>."""
+    target = dest / name
+    shutil.copytree(FIXTURES / name, target, symlinks=True)
+    return target
+
+
+@pytest.fixture
+def basic_site(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture site."""
+    return copy_fixture("basic", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's own content built once per session (base path /), as a folder."""
+    from sitegen.build import build
+    from sitegen.config import load_config
+
+    out = tmp_path_factory.mktemp("shipped") / "site"
+    config = load_config(ROOT).with_base_url("http://127.0.0.1/")
+    build(config, output=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_server(shipped_site: Path) -> Iterator[str]:
+    """The shipped site served on loopback; yields its root URL."""
+    with static_server(shipped_site) as url:
+        yield url
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; the browser tests fail (never skip) when it is missing."""
+    path = os.environ.get("SITEGEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium is missing: run `make test` (it installs Debian's chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole test session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Folder for screenshots and other test artifacts."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
