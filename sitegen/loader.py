@@ -124,9 +124,13 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
         col.error(shown, 1, None, "the front matter is not closed",
                   "add a line '---' after the last YAML field")
         return None
-    body_line = text[: len(text) - len(body)].count("\n") + 1
+    fm_start = text.index(fm, 3) if fm else 3
+    body_start = len(text) - len(body)
+    if body.startswith("\n"):  # the rest of the closing '---' line
+        body, body_start = body[1:], body_start + 1
+    body_line = text.count("\n", 0, body_start) + 1
     try:
-        meta = load_yaml(fm, first_line=2)
+        meta = load_yaml(fm, first_line=text.count("\n", 0, fm_start) + 1)
     except YamlSyntaxError as exc:
         col.error(shown, exc.line, None, str(exc),
                   "check indentation (spaces, not tabs), quotes and colons")
@@ -138,7 +142,7 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
         col.error(shown, 2, None, "the front matter must be a mapping of 'field: value' lines",
                   "write e.g. 'title: NATO-Russia Council meets'")
         return None
-    return meta, body.lstrip("\n") if body.startswith("\n") else body, body_line
+    return meta, body, body_line
 
 
 def load_site(config: Config, drafts: bool = False) -> LoadResult:
@@ -152,12 +156,16 @@ def load_site(config: Config, drafts: bool = False) -> LoadResult:
     participants = _load_registry(content / "participants.yaml", col, config, "participant")
     topics = _load_registry(content / "topics.yaml", col, config, "topic")
     periods = _load_registry(content / "periods.yaml", col, config, "period")
-    entries = _load_entries(content / "entries", col, config)
+    invalid: list[tuple[str, str, int, str]] = []
+    entries = _load_entries(content / "entries", col, config, invalid)
     pages = _load_pages(content / "pages", col, config)
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
     t_map: dict[str, Topic] = {t.id: t for t in topics}
     _cross_check(entries, p_map, t_map, col)
+    known = {e.id for e in entries} | {i[3] for i in invalid}
+    for shown, body, body_line, _ in invalid:
+        _check_body_links(shown, body, body_line, known, col)
     if col.errors:
         raise ContentError(problems=col.problems)
     published = tuple(sorted((e for e in entries if drafts or not e.draft),
@@ -188,7 +196,13 @@ def _md_files(folder: Path, col: _Collector) -> list[Path]:
     return found
 
 
-def _load_entries(folder: Path, col: _Collector, config: Config) -> list[Entry]:
+def _declared_id(meta: LineDict, stem: str) -> str:
+    value = meta.get("id")
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else stem
+
+
+def _load_entries(folder: Path, col: _Collector, config: Config,
+                  invalid: list[tuple[str, str, int, str]]) -> list[Entry]:
     entries: list[Entry] = []
     for path in _md_files(folder, col):
         shown = col.show(path)
@@ -202,6 +216,8 @@ def _load_entries(folder: Path, col: _Collector, config: Config) -> list[Entry]:
         entry = fields.build_entry(meta, body, body_line, path.stem, shown, col, config)
         if entry is not None:
             entries.append(entry)
+        else:  # still check its body links, so that every problem is reported at once
+            invalid.append((shown, body, body_line, _declared_id(meta, path.stem)))
     seen: dict[str, Entry] = {}
     for e in entries:
         if e.id in seen:
@@ -300,16 +316,21 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
             elif r == e.id:
                 col.error(e.path, lines.get("related"), "related",
                           "an entry cannot relate to itself")
-        for m in ENTRY_LINK_RE.finditer(e.body_md):
-            target = m.group(1) if m.group(1) is not None else m.group(2)
-            if target not in ids:
-                line = e.body_line + e.body_md.count("\n", 0, m.start())
-                col.error(e.path, line, "body", f"link to unknown entry 'entry:{target}'",
-                          did_you_mean(target, ids) or
-                          "link to entries as [text](entry:2002-05-28-rome-declaration)")
+        _check_body_links(e.path, e.body_md, e.body_line, ids, col)
         if e.sources and not any(s.kind == "primary" for s in e.sources):
             col.warn(e.path, lines.get("sources"), "sources", "no primary source",
                      "add an official text (kind: primary) where one exists")
+
+
+def _check_body_links(shown: str, body: str, body_line: int, ids: set[str],
+                      col: _Collector) -> None:
+    for m in ENTRY_LINK_RE.finditer(body):
+        target = m.group(1) if m.group(1) is not None else m.group(2)
+        if target not in ids:
+            line = body_line + body.count("\n", 0, m.start())
+            col.error(shown, line, "body", f"link to unknown entry 'entry:{target}'",
+                      did_you_mean(target, ids) or
+                      "link to entries as [text](entry:2002-05-28-rome-declaration)")
 
 
 def date_or_problem(value: object, shown: str, line: int | None, fld: str, col: _Collector,
