@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SITEGEN := $(BIN)/sitegen
 
-.PHONY: site build serve check test lint fuzz bench clean help
+.PHONY: site build serve check test lint fuzz bench golden clean help
 
 help:
 	@echo "make site   - set up .venv and build the site into output/"
@@ -12,6 +12,7 @@ help:
 	@echo "make test   - install test dependencies and run the whole suite"
 	@echo "make bench  - build-speed benchmark against a naive reference"
 	@echo "make fuzz   - longer property-based fuzzing of the loader"
+	@echo "make golden - regenerate the fixture sites' expected output (review the diff!)"
 	@echo "make clean  - remove output/, caches and the virtual environment"
 
 site build:
@@ -44,3 +45,7 @@ bench:
 clean:
 	rm -rf output/* .output.* .cache test-artifacts .pytest_cache .mypy_cache .ruff_cache
 	rm -rf $(VENV) *.egg-info
+
+golden:
+	@sh tools/bootstrap.sh test
+	$(BIN)/python tests/golden.py

@@ -65,7 +65,7 @@ def build(config: Config, *, drafts: bool = False, strict: bool = False,
     start = time.perf_counter()
     site, warnings = load(config, drafts=drafts, strict=strict)
     target = output or config.output_dir
-    protected = [config.content_dir, config.templates_dir, config.root]
+    protected = [config.root, config.content_dir, config.templates_dir]
     n_pages = 0
     with AtomicOutput(target, protected) as out:
         for path, data in render_site(site, config, progress):

@@ -30,9 +30,10 @@ sources:
     date: {date}
     kind: primary
 draft: true
+# In the body, link another entry with [its title](entry:ITS-ID).
 ---
 Write one to four paragraphs in your own words: what was on the table, who said what,
-and what followed. Link other entries like [the Rome Declaration](entry:ENTRY-ID).
+and what followed.
 """
 
 

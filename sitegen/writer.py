@@ -31,13 +31,19 @@ def safe_relative(rel: str) -> PurePosixPath:
 
 
 def check_output_target(target: Path, protected: list[Path]) -> None:
-    """Refuse output folders whose replacement would destroy something that is not ours."""
+    """Refuse output folders whose replacement would destroy something that is not ours.
+
+    ``protected`` is [project root, folders sitegen reads…]: the output may sit inside the
+    project but must not contain it, and must not overlap the folders that are read.
+    """
     t = target.resolve()
     shown = str(target)
     home = Path.home().resolve()
-    for p in protected:
+    for i, p in enumerate(protected):
         p = p.resolve()
-        if t == p or p.is_relative_to(t) or t.is_relative_to(p):
+        # the first protected folder is the project: output may live inside it, not around it
+        inside_is_fine = i == 0
+        if t == p or p.is_relative_to(t) or (t.is_relative_to(p) and not inside_is_fine):
             raise OutputError(problems=[Problem(shown, None, "--output",
                                                 f"overlaps {p}, which sitegen reads",
                                                 "choose a separate folder such as output/")])

@@ -43,7 +43,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 # Keep dates as strings: 2021-02-30 must become our message, not a bare ValueError.
 _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in _Base.yaml_implicit_resolvers.items()
+    for ch, resolvers in _Base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
 }
 
 
