@@ -1,0 +1,97 @@
+"""Invariants of the shipped NATO–Russia timeline, so that a later edit cannot break them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import load
+from sitegen.config import load_config
+from sitegen.model import Site
+
+ROOT = Path(__file__).resolve().parent.parent
+MILESTONE_YEARS = (1991, 1994, 1997, 1999, 2002, 2008, 2009, 2010, 2014, 2016, 2019, 2021, 2022,
+                   2023, 2024)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    # strict: a warning (e.g. an entry without a primary source) fails like an error
+    site, warnings = load(load_config(ROOT), strict=True)
+    assert warnings == []
+    return site
+
+
+def test_at_least_fifty_entries_from_1991_to_2025(site):
+    assert len(site.entries) >= 50
+    years = {e.year for e in site.entries}
+    assert min(years) == 1991 and max(years) >= 2024
+    missing = [y for y in MILESTONE_YEARS if y not in years]
+    assert missing == [], f"no entry for the milestone years {missing}"
+
+
+def test_no_drafts_are_shipped():
+    site, _ = load(load_config(ROOT), drafts=True)
+    assert [e.id for e in site.entries if e.draft] == []
+
+
+def test_every_entry_is_sourced_with_web_addresses(site):
+    for e in site.entries:
+        assert e.sources, e.id
+        for s in e.sources:
+            assert s.url.startswith("https://") or s.url.startswith("http://"), (e.id, s.url)
+            assert s.title and s.publisher, e.id
+
+
+def test_at_least_eighty_percent_cite_a_primary_source(site):
+    primary = sum(any(s.kind == "primary" for s in e.sources) for e in site.entries)
+    assert primary / len(site.entries) >= 0.8
+
+
+def test_every_reference_resolves(site):
+    ids = {e.id for e in site.entries}
+    for e in site.entries:
+        assert {p.id for p in e.participants} <= set(site.participants), e.id
+        assert {a.party for a in e.accounts} <= set(site.participants), e.id
+        assert set(e.topics) <= set(site.topics), e.id
+        assert set(e.related) <= ids, e.id
+
+
+def test_registries_are_rich_enough(site):
+    assert len(site.participants) >= 30
+    assert len(site.topics) >= 10
+    kinds = {p.kind for p in site.periods}
+    assert {"era", "suspension"} <= kinds
+    people = [p for p in site.participants.values() if p.kind == "person"]
+    assert sum(bool(p.roles) for p in people) / len(people) >= 0.9, "people need their roles"
+
+
+def test_every_registry_item_is_used(site):
+    used_p = {p.id for e in site.entries for p in e.participants}
+    used_p |= {a.party for e in site.entries for a in e.accounts}
+    assert set(site.participants) - used_p == set()
+    used_t = {t for e in site.entries for t in e.topics}
+    assert set(site.topics) - used_t == set()
+
+
+def test_the_january_2022_council_is_the_richest_entry(site):
+    e = site.entry("2022-01-12-nrc-meeting-ukraine-european-security")
+    assert {a.party for a in e.accounts} >= {"nato", "russia"}
+    assert len(e.sources) >= 2
+    assert all(a.source in {s.url for s in e.sources} for a in e.accounts)
+
+
+def test_summaries_are_short_plain_text(site):
+    for e in site.entries:
+        assert len(e.summary) <= 400, e.id
+        assert "](" not in e.summary and "<" not in e.summary, e.id
+
+
+def test_quotes_in_bodies_are_short(site):
+    """A verbatim quote must stay under 25 words (the sourcing rules)."""
+    import re
+
+    for e in site.entries:
+        for quote in re.findall(r"[“\"]([^”\"]{20,})[”\"]", e.body_md):
+            assert len(quote.split()) < 25, (e.id, quote[:60])
