@@ -93,5 +93,9 @@ def test_quotes_in_bodies_are_short(site):
     import re
 
     for e in site.entries:
-        for quote in re.findall(r"[“\"]([^”\"]{20,})[”\"]", e.body_md):
+        curly = re.findall(r"“([^”]*)”", e.body_md)
+        straight = e.body_md.split('"')[1::2]  # the text between each pair of quote marks
+        for quote in curly + straight:
             assert len(quote.split()) < 25, (e.id, quote[:60])
+        for o in e.outcomes:
+            assert len(o.text.split('"')) % 2 == 1, (e.id, "unbalanced quote marks")
