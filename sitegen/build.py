@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen import feeds, pages
+from sitegen import exports, feeds, pages
 from sitegen.config import Config
 from sitegen.errors import ContentError, Problem
 from sitegen.loader import load_site
@@ -54,14 +54,19 @@ def render_site(site: Site, config: Config,
     yield "timeline.json", feeds.timeline_json(site, config)
     yield "sitemap.xml", feeds.sitemap(site, config)
     yield "robots.txt", feeds.robots_txt(config)
+    yield from exports.export_files(site, config)
     yield ".nojekyll", b""
     if config.cname:
         yield "CNAME", (config.cname + "\n").encode()
 
 
 def build(config: Config, *, drafts: bool = False, strict: bool = False,
-          output: Path | None = None, progress: Progress | None = None) -> BuildResult:
-    """Build the site into ``output`` (default: the configured folder), atomically."""
+          output: Path | None = None, progress: Progress | None = None,
+          search: bool = False) -> BuildResult:
+    """Build the site into ``output`` (default: the configured folder), atomically.
+
+    With ``search`` the Pagefind index is written inside the same atomic build.
+    """
     start = time.perf_counter()
     site, warnings = load(config, drafts=drafts, strict=strict)
     target = output or config.output_dir
@@ -72,6 +77,10 @@ def build(config: Config, *, drafts: bool = False, strict: bool = False,
             out.write(path, data)
             n_pages += path.endswith(".html")
         out.copy_tree(config.templates_dir / "static", "static")
+        if search:
+            from sitegen.search import index_site
+
+            index_site(out.tmp)
     return BuildResult(len(site.entries), n_pages, time.perf_counter() - start, target, warnings)
 
 

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
     b.add_argument("--output", metavar="DIR", help="build into DIR instead of output/")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--no-search", action="store_true",
+                   help="skip the Pagefind search index (faster; the search page stays empty)")
 
     c = sub.add_parser("check", help="validate all content and templates, write nothing")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -91,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
 
         output = Path(args.output) if args.output else None
         result = build(config, drafts=args.drafts, strict=args.strict, output=output,
-                       progress=ProgressLine())
+                       progress=ProgressLine(), search=not args.no_search)
         _print_warnings(result.warnings)
         print(f"built {result.summary()}")
         return 0

@@ -122,9 +122,26 @@ def render_404(r: Renderer) -> Rendered:
     return r.html("404.html", "404.html", "Page not found", "", "404")
 
 
+def render_search(r: Renderer) -> Rendered:
+    """The search page; it also lists the browse pages for readers without JavaScript."""
+    p = r.projector
+    return r.html("search.html", "search/index.html", "Search",
+                  f"Search {r.config.title}.", "search",
+                  participants=[p.participant_ref(x) for x in r.site.participants],
+                  topics=[p.topic_ref(t) for t in r.site.topics],
+                  kinds=list(r.config.kinds))
+
+
+def has_search_page(r: Renderer) -> bool:
+    """Whether the templates provide a search page (templates/search.html)."""
+    return (r.config.templates_dir / "search.html").is_file()
+
+
 def all_html_pages(r: Renderer) -> list[tuple[str, Any]]:
     """Every HTML page of the site as (kind, item), in a stable order."""
     jobs: list[tuple[str, Any]] = [("home", None), ("404", None)]
+    if has_search_page(r):
+        jobs.append(("search", None))
     jobs += [("entry", e) for e in r.site.entries]
     jobs += [("participant", p) for p in r.site.participants.values()]
     jobs += [("topic", t) for t in r.site.topics.values()]
@@ -139,6 +156,8 @@ def render_job(r: Renderer, kind: str, item: Any) -> Rendered:
         return render_home(r)
     if kind == "404":
         return render_404(r)
+    if kind == "search":
+        return render_search(r)
     fn = {"entry": render_entry, "participant": render_participant, "topic": render_topic,
           "year": render_year, "page": render_page}[kind]
     return fn(r, item)  # type: ignore[operator]

@@ -1,0 +1,114 @@
+// The search page: Pagefind's JavaScript API behind a small, accessible form.
+// Without JavaScript the page shows browse links instead (.search-nojs).
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-search]");
+  if (!root) { return; }
+  var base = root.getAttribute("data-base") || "/";
+  var form = root.querySelector(".search-form");
+  var input = root.querySelector("#search-q");
+  var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-filter]"));
+  var status = root.querySelector(".search-status");
+  var list = root.querySelector(".search-results");
+  var pagefind = null;
+  var timer = null;
+  var generation = 0;
+  var MAX = 50;
+
+  function safeExcerpt(html, into) {
+    // Keep only the text and Pagefind's <mark> highlights of an excerpt.
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    tpl.content.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var m = document.createElement("mark");
+        m.textContent = node.textContent;
+        into.appendChild(m);
+      } else {
+        into.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+  }
+
+  function filters() {
+    var out = {};
+    selects.forEach(function (s) { if (s.value) { out[s.getAttribute("data-filter")] = s.value; } });
+    return out;
+  }
+
+  function remember(q, f) {
+    var params = new URLSearchParams();
+    if (q) { params.set("q", q); }
+    Object.keys(f).forEach(function (k) { params.set(k, f[k]); });
+    var qs = params.toString();
+    history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+  }
+
+  function show(results, total, q) {
+    list.textContent = "";
+    results.forEach(function (r) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = r.url;
+      a.textContent = (r.meta && r.meta.title) || r.url;
+      li.appendChild(a);
+      if (r.meta && r.meta.date) {
+        var d = document.createElement("span");
+        d.className = "search-date";
+        d.textContent = r.meta.date + (r.meta.kind ? " · " + r.meta.kind : "");
+        li.appendChild(d);
+      }
+      var p = document.createElement("p");
+      safeExcerpt(r.excerpt || "", p);
+      li.appendChild(p);
+      list.appendChild(li);
+    });
+    var what = q ? " for “" + q + "”" : "";
+    var shown = total > results.length ? " (showing the first " + results.length + ")" : "";
+    status.textContent = total === 0 ? "No entries found" + what + "."
+      : total + (total === 1 ? " entry" : " entries") + " found" + what + shown + ".";
+  }
+
+  async function run() {
+    var q = input.value.trim();
+    var f = filters();
+    remember(q, f);
+    var mine = ++generation;
+    if (!q && Object.keys(f).length === 0) {
+      list.textContent = "";
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "Searching…";
+    var search = await pagefind.search(q || null, { filters: f, sort: q ? undefined : { date: "asc" } });
+    var data = await Promise.all(search.results.slice(0, MAX).map(function (r) { return r.data(); }));
+    if (mine === generation) { show(data, search.results.length, q); }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(run, 150);
+  }
+
+  async function start() {
+    try {
+      pagefind = await import(base + "pagefind/pagefind.js");
+      await pagefind.options({ baseUrl: base });
+    } catch (err) {
+      status.textContent = "Search is not available: this copy of the site was built without its search index.";
+      return;
+    }
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    selects.forEach(function (s) { s.value = params.get(s.getAttribute("data-filter")) || ""; });
+    form.hidden = false;
+    root.classList.add("search-ready");
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
+    input.addEventListener("input", schedule);
+    selects.forEach(function (s) { s.addEventListener("change", run); });
+    input.focus();
+    run();
+  }
+
+  start();
+})();
