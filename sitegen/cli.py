@@ -93,7 +93,8 @@ def _run(args: argparse.Namespace) -> int:
 
         output = Path(args.output) if args.output else None
         result = build(config, drafts=args.drafts, strict=args.strict, output=output,
-                       progress=ProgressLine(), search=not args.no_search)
+                       progress=ProgressLine(),
+                       search=config.search and not args.no_search)
         _print_warnings(result.warnings)
         print(f"built {result.summary()}")
         return 0

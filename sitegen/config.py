@@ -43,6 +43,7 @@ class Config:
     output_dir: Path = field(default=Path("output"))
     cname: str | None = None
     allow_raw_html: bool = False
+    search: bool = True
     max_year: int = 2100
     source_file: str | None = None
 
@@ -70,6 +71,7 @@ _LIST_KEYS = ("kinds", "levels", "outcome_types", "period_kinds")
 _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
+    "search",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -160,7 +162,7 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                 bad(key, "must be a bare host name such as \"timeline.example.org\"")
             else:
                 values[key] = value.strip()
-        elif key == "allow_raw_html":
+        elif key in ("allow_raw_html", "search"):
             if not isinstance(value, bool):
                 bad(key, "must be true or false")
             else:
