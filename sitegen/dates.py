@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 DATE_FORMS = "YYYY-MM-DD (2022-01-12), YYYY-MM (2008-08) or YYYY (1994)"
-_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")  # ASCII digits only
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the user should read it: relative to the project when inside it."""
+    try:  # the path as named, not where a link points (and no link loop can raise)
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return path.as_posix()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import Config
@@ -32,6 +33,8 @@ ENTRY_KEYS = (
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id")
 PARTICIPANT_KINDS = ("person", "organisation", "state")
 SOURCE_KINDS = ("primary", "secondary")
+# characters XML 1.0 (Atom), iCalendar and most readers refuse; tab and newline are fine
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 class Fields:
@@ -75,6 +78,11 @@ class Fields:
         if not text:
             if required:
                 self.error(key, "must not be empty")
+            return None
+        bad = CONTROL_RE.search(text)
+        if bad:
+            self.error(key, f"contains the control character U+{ord(bad.group()):04X}",
+                       "remove it: feeds and calendars cannot carry control characters")
             return None
         if single_line and "\n" in text:
             text = " ".join(text.split())
@@ -149,7 +157,8 @@ class Fields:
         for i, item in enumerate(value):
             if not isinstance(item, LineDict):
                 self.error(key, f"item {i + 1} must be a mapping ({what}), not {_kind(item)}",
-                           line=value.line_of(i))
+                           "write each field on its own line, e.g. '- title: …' then "
+                           "'  url: …'", line=value.line_of(i))
                 continue
             out.append((item, i))
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,17 @@ def read_text(path: Path, col: _Collector, allowed_root: Path) -> str | None:
     """Read a content file as UTF-8 text, reporting anything that makes it unreadable."""
     shown = col.show(path)
     try:
-        real = path.resolve()
-        if path.is_symlink() and not real.is_relative_to(allowed_root.resolve()):
+        real = path.resolve(strict=True)
+        if not real.is_relative_to(allowed_root.resolve()):
             col.error(shown, None, None, "is a link to a file outside the site",
                       "copy the file into the content folder instead of linking to it")
             return None
-        size = real.stat().st_size
+        st = real.stat()
+        if not stat.S_ISREG(st.st_mode):  # a pipe or device would block or never end
+            col.error(shown, None, None, "is not a regular file",
+                      "content files must be plain UTF-8 text files")
+            return None
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             col.error(shown, None, None,
                       f"is too large ({size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB)",
@@ -93,6 +99,10 @@ def read_text(path: Path, col: _Collector, allowed_root: Path) -> str | None:
         data = real.read_bytes()
     except OSError as exc:
         col.error(shown, None, None, f"cannot be read ({exc.strerror or exc})")
+        return None
+    except RuntimeError:  # Python < 3.13 reports a symbolic link loop this way
+        col.error(shown, None, None, "cannot be read (a symbolic link loop)",
+                  "replace the link with the file itself")
         return None
     if b"\x00" in data:
         col.error(shown, None, None, "is a binary file, not text",

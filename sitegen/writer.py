@@ -39,6 +39,10 @@ def check_output_target(target: Path, protected: list[Path]) -> None:
     t = target.resolve()
     shown = str(target)
     home = Path.home().resolve()
+    if t == Path(t.anchor) or t == home:
+        raise OutputError(problems=[Problem(shown, None, "--output",
+                                            "refusing to replace a root or home folder",
+                                            "choose a separate folder such as output/")])
     for i, p in enumerate(protected):
         p = p.resolve()
         # the first protected folder is the project: output may live inside it, not around it
@@ -47,10 +51,6 @@ def check_output_target(target: Path, protected: list[Path]) -> None:
             raise OutputError(problems=[Problem(shown, None, "--output",
                                                 f"overlaps {p}, which sitegen reads",
                                                 "choose a separate folder such as output/")])
-    if t == Path(t.anchor) or t == home:
-        raise OutputError(problems=[Problem(shown, None, "--output",
-                                            "refusing to replace a root or home folder",
-                                            "choose a separate folder such as output/")])
     if t.exists():
         if not t.is_dir():
             raise OutputError(problems=[Problem(shown, None, "--output",

@@ -37,7 +37,7 @@ class LineList(list):  # type: ignore[type-arg]
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    pass
+    line_offset = 0  # added to every recorded line: front matter starts below line 1
 
 
 # Keep dates as strings: 2021-02-30 must become our message, not a bare ValueError.
@@ -50,7 +50,7 @@ _Loader.yaml_implicit_resolvers = {
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
-    result.line = node.start_mark.line + 1
+    result.line = node.start_mark.line + 1 + loader.line_offset
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -62,16 +62,18 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key '{key}' appears twice", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[str(key)] = key_node.start_mark.line + 1
+        result.key_lines[str(key)] = key_node.start_mark.line + 1 + loader.line_offset
     return result
 
 
 def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    result.line = node.start_mark.line + 1 + loader.line_offset
+    result.item_lines = [child.start_mark.line + 1 + loader.line_offset for child in node.value]
     return result
 
+
+MAX_NODES = 100_000  # far above any real front matter; stops alias bombs
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
@@ -87,8 +89,14 @@ class YamlSyntaxError(ValueError):
 
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML; lines in the result and in errors are offset to ``first_line``."""
+    loader = _Loader(text)
+    loader.line_offset = first_line - 1
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_NODES:
+            raise YamlSyntaxError(
+                f"invalid YAML: aliases expand to more than {MAX_NODES} values", first_line)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
@@ -96,9 +104,39 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise YamlSyntaxError(_explain(problem, text, mark), line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"invalid YAML: {exc}", None) from None
-    if first_line != 1:
-        _shift(data, first_line - 1)
+    except RecursionError:  # the pure-Python parser on absurdly deep nesting
+        raise YamlSyntaxError("invalid YAML: nested too deeply", first_line) from None
+    finally:
+        loader.dispose()
     return data
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once aliases are expanded (an alias bomb's size).
+
+    Sizes are memoised per node, so a billion-laughs document costs a few steps to measure;
+    a node that contains itself counts once (the constructor reports it).
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        children: list[yaml.Node] = (
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+            else list(node.value))
+        if done:
+            sizes[key] = min(MAX_NODES + 1, 1 + sum(sizes.get(id(c), 1) for c in children))
+            continue
+        sizes[key] = 1  # provisional: breaks cycles
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
 
 
 def _explain(problem: str, text: str, mark: Any) -> str:
@@ -111,15 +149,3 @@ def _explain(problem: str, text: str, mark: Any) -> str:
         return f"invalid YAML: {problem} (a tab: YAML indents with spaces only)"
     return f"invalid YAML: {problem}"
 
-
-def _shift(data: Any, offset: int) -> None:
-    if isinstance(data, LineDict):
-        data.line += offset
-        data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
-        for v in data.values():
-            _shift(v, offset)
-    elif isinstance(data, LineList):
-        data.line += offset
-        data.item_lines = [v + offset for v in data.item_lines]
-        for v in data:
-            _shift(v, offset)
