@@ -19,13 +19,13 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from conftest import FIXTURES, ROOT
 
 from sitegen import cli
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import OutputError
 from sitegen.writer import safe_relative
-from tests.conftest import FIXTURES, ROOT
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset",
              "background", "cite"}
