@@ -30,6 +30,10 @@ _ATTRS = {
 }
 
 
+class MarkupError(ValueError):
+    """A body Markdown cannot convert (the page functions add the file and line)."""
+
+
 class _EntryLinks(Treeprocessor):
     """Rewrites ``[text](entry:ID)`` links to the entry's page URL."""
 
@@ -69,8 +73,12 @@ class MarkdownRenderer:
     def __init__(self, resolve_entry: Callable[[str], str | None],
                  allow_raw_html: bool = False) -> None:
         self.allow_raw_html = allow_raw_html
-        self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, _EntryLinkExtension(resolve_entry)],
+        self._resolve = resolve_entry
+        self._md = self._converter()
+
+    def _converter(self) -> markdown.Markdown:
+        return markdown.Markdown(
+            extensions=[*EXTENSIONS, _EntryLinkExtension(self._resolve)],
             extension_configs={
                 "toc": {"permalink": False},
                 "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
@@ -82,7 +90,11 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         """Convert one document; raw HTML is sanitised unless the site allows it."""
         self._md.reset()
-        html = self._md.convert(text)
+        try:
+            html = self._md.convert(text)
+        except RecursionError:  # hundreds of nested lists; it leaves the converter broken
+            self._md = self._converter()
+            raise MarkupError("the Markdown is nested too deeply to convert") from None
         if self.allow_raw_html:
             return html
         return sanitise(html)

@@ -14,7 +14,8 @@ from sitegen.context import (
     topic_url,
     year_url,
 )
-from sitegen.markup import MarkdownRenderer
+from sitegen.errors import ContentError, Problem
+from sitegen.markup import MarkdownRenderer, MarkupError
 from sitegen.model import Entry, Page, Participant, Site, Topic
 from sitegen.render import Templates
 
@@ -74,8 +75,17 @@ def render_home(r: Renderer) -> Rendered:
                   kinds=list(r.config.kinds), outcome_types=list(r.config.outcome_types))
 
 
+def body_html(r: Renderer, text: str, path: str, line: int) -> str:
+    """A body as HTML; Markdown that cannot convert becomes a located content error."""
+    try:
+        return r.markdown.render(text)
+    except MarkupError as exc:
+        raise ContentError(problems=[Problem(path, line, "body", str(exc),
+                                             "flatten the nested lists or quotes")]) from None
+
+
 def render_entry(r: Renderer, entry: Entry) -> Rendered:
-    ctx = r.projector.entry(entry, r.markdown.render(entry.body_md))
+    ctx = r.projector.entry(entry, body_html(r, entry.body_md, entry.path, entry.body_line))
     return r.html("entry.html", entry_url(entry.id) + "index.html", entry.title, entry.summary,
                   "entry", entry=ctx)
 
@@ -115,7 +125,8 @@ def render_year(r: Renderer, year: int) -> Rendered:
 def render_page(r: Renderer, page: Page) -> Rendered:
     return r.html("page.html", page_url(page.id) + "index.html", page.title, page.description,
                   "page", content={"id": page.id, "title": page.title,
-                                   "body_html": r.markdown.render(page.body_md)})
+                                   "body_html": body_html(r, page.body_md, page.path,
+                                                          page.body_line)})
 
 
 def render_404(r: Renderer) -> Rendered:
