@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import jinja2
 
 from sitegen.config import Config
-from sitegen.errors import Problem, TemplateError, display_path
+from sitegen.errors import Problem, TemplateError, did_you_mean, display_path
 
 
 def json_for_script(value: Any) -> str:
@@ -52,6 +53,7 @@ class Templates:
             raise TemplateError(problems=[Problem(
                 display_path(Path(path), self.config.root), exc.lineno, None,
                 f"template syntax error: {exc.message}",
+                self._filter_hint(exc.message or "") or
                 "check that every {% block %} / {% if %} / {% for %} is closed")]) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(problems=[Problem(
@@ -65,10 +67,37 @@ class Templates:
                 "the variables a template can use are listed in README.md (Templates)")]) from None
         except TemplateError:
             raise
+        except UnicodeDecodeError as exc:
+            raise TemplateError(problems=[self._undecodable(exc, name)]) from None
         except Exception as exc:  # a filter or test raised: still a template problem
             path, line = self._template_frame(exc, name)
             raise TemplateError(problems=[Problem(
                 path, line, None, f"template error: {type(exc).__name__}: {exc}")]) from None
+
+    def _filter_hint(self, message: str) -> str | None:
+        """For 'No filter named …': the closest filter, or sitegen's own filters."""
+        m = re.search(r"No filter named '([^']*)'", message)
+        if not m:
+            return None
+        own = sorted(set(self.env.filters) - set(jinja2.filters.FILTERS))
+        return did_you_mean(m.group(1), self.env.filters) or (
+            "Jinja's built-in filters work, and sitegen adds: " + ", ".join(own))
+
+    def _undecodable(self, exc: UnicodeDecodeError, name: str) -> Problem:
+        """Name the template that is not UTF-8 (Jinja's error does not say which)."""
+        found: tuple[Path, int | None] = (self.config.templates_dir / name, None)
+        for path in sorted(self.config.templates_dir.rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".xml", ".txt", ".j2"):
+                data = path.read_bytes()
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as bad:
+                    found = (path, data[: bad.start].count(b"\n") + 1)
+                    break
+        path, line = found
+        return Problem(display_path(path, self.config.root), line, None,
+                       f"is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})",
+                       "save the template with UTF-8 encoding")
 
     def _template_frame(self, exc: BaseException, name: str) -> tuple[str, int | None]:
         """The innermost template file and line in the exception's traceback."""
