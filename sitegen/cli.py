@@ -123,7 +123,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from sitegen.serve import serve
 
-        return serve(config, host=args.host, port=args.port, reload=not args.no_reload)
+        return serve(config, host=args.host, port=args.port, reload=not args.no_reload,
+                     base_url=args.base_url)
     raise AssertionError(args.command)
 
 

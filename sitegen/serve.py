@@ -1,0 +1,97 @@
+"""`sitegen serve`: build with drafts, serve on loopback, rebuild and reload on every save.
+
+Wiring only: the rebuild step is in rebuild.py, file watching in watcher.py and HTTP (with
+livereload) in server.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sitegen.config import Config, load_config
+from sitegen.rebuild import Outcome, Rebuilder, RebuildQueue
+
+PUBLIC_HOSTS = ("0.0.0.0", "::", "")
+
+
+def serve_folder(config: Config) -> Path:
+    """Where the preview is built: a cache folder, never the published output/."""
+    return config.root / ".cache" / "serve" / "site"
+
+
+def _say(text: str, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+class _Reporter:
+    """Prints each rebuild to the terminal; an error is printed once, not on every save."""
+
+    def __init__(self) -> None:
+        self.shown: str | None = None
+
+    def __call__(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            if outcome.error != self.shown:
+                _say(f"rebuild failed; still serving the last good site:\n{outcome.error}",
+                     err=True)
+            self.shown = outcome.error
+            return
+        _say(("fixed: " if self.shown else "") + f"rebuilt {outcome.summary}")
+        self.shown = None
+
+
+def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: bool = True,
+          base_url: str | None = None) -> int:
+    """Preview the site at http://host:port/<base path>/ until Ctrl-C; returns the exit code.
+
+    ``base_url`` is the --base-url override, kept when the configuration file changes.
+    """
+    from sitegen.server import PreviewServer, bind
+
+    sockets, port = bind(host, port, say=lambda s: _say(s, err=True))
+    shown_host = f"[{host}]" if ":" in host else host
+    origin = f"http://{shown_host}:{port}"
+
+    def local(cfg: Config) -> Config:
+        if base_url:
+            cfg = cfg.with_base_url(base_url)
+        return cfg.with_base_url(origin + cfg.base_path)
+
+    rebuilder = Rebuilder(local(config), serve_folder(config),
+                          reload_config=lambda: local(load_config(config.root)))
+    report = _Reporter()
+    report(rebuilder.rebuild())
+    server = PreviewServer(rebuilder, sockets, port, live=reload)
+
+    def on_done(outcome: Outcome, changed: set[Path]) -> None:
+        was_failing = report.shown is not None
+        report(outcome)
+        css_only = all(p.suffix == ".css" for p in changed)
+        restyle = outcome.ok and not was_failing and css_only and changed
+        server.reload(sorted(changed)[-1].name if restyle else "*")
+
+    queue = RebuildQueue(rebuilder, on_done)
+    from sitegen.watcher import Watcher
+
+    watcher = Watcher(config, queue.submit, output=rebuilder.output)
+
+    def ready() -> None:
+        if reload:
+            queue.start()
+            watcher.start()
+        _say(f"serving http://{shown_host}:{port}{rebuilder.config.base_path} "
+             f"(drafts included{', live reload' if reload else ''}) - press Ctrl-C to stop")
+        if host in PUBLIC_HOSTS:
+            _say(f"warning: --host {host or '(all)'} makes the preview reachable from other "
+                 "machines", err=True)
+
+    try:
+        server.run(on_ready=ready)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        queue.stop()
+    _say("stopped")
+    return 0

@@ -1,0 +1,228 @@
+"""The preview's HTTP side: the site's own files, its 404 page, the error overlay, live reload.
+
+livereload 2.7's quirks stay inside this module: only its WebSocket and script handlers are
+used (imported late, as it changes class-level state on import), and reloads are pushed to
+the browsers directly instead of through its polling loop, which drops a reload that comes
+within 3 s of the previous one. Files are served by our own handler, which answers only for
+files inside the site, honours the base path and serves the site's 404.html.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import html
+import mimetypes
+import re
+import signal
+import socket
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from tornado import web
+
+from sitegen.errors import Problem, UsageError
+from sitegen.rebuild import Rebuilder
+
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+_FALLBACK_404 = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+PORT_TRIES = 20
+
+
+def locate(root: Path, base_path: str, raw_path: str) -> Path | str | None:
+    """Map a request path to a file inside ``root`` (Path), a redirect (str) or nothing.
+
+    Refuses ``..`` and ``.`` segments, backslashes, NUL, double encoding and any path that
+    leaves ``root`` once links are resolved.
+    """
+    if not raw_path.startswith(base_path):
+        return base_path if raw_path in ("/", base_path.rstrip("/")) else None
+    try:
+        decoded = unquote(raw_path[len(base_path):], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\\" in decoded or "\0" in decoded or unquote(decoded) != decoded:
+        return None
+    parts = [p for p in decoded.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        return None
+    top = root.resolve()
+    try:
+        target = top.joinpath(*parts).resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not target.is_relative_to(top):
+        return None
+    if target.is_dir():
+        if not raw_path.endswith("/"):
+            return raw_path + "/"
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def overlay_html(error: str) -> bytes:
+    """The banner every page shows while the last rebuild failed (error text escaped)."""
+    return (
+        '<div id="sitegen-error" role="alert" style="position:fixed;top:0;left:0;right:0;'
+        "z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;"
+        "background:#fff5f5;color:#4a0000;border-bottom:4px solid #b00020;"
+        'box-shadow:0 4px 16px rgba(0,0,0,.35);font:15px/1.45 system-ui,sans-serif">'
+        "<strong>The last rebuild failed.</strong> This is the last good version of the page; "
+        "fix the file and save to rebuild."
+        '<pre style="white-space:pre-wrap;margin:.6rem 0 0;font:14px/1.45 ui-monospace,'
+        f'Menlo,Consolas,monospace">{html.escape(error)}</pre></div>'
+    ).encode()
+
+
+def inject(page: bytes, head: bytes, body: bytes) -> bytes:
+    """Put ``head`` before ``</head>`` and ``body`` at the start of ``<body>`` (any case)."""
+    b = _BODY_START.search(page)
+    h = _HEAD_END.search(page)
+    at_body = b.end() if b else (h.end() if h else 0)
+    page = page[:at_body] + body + page[at_body:]
+    at_head = h.start() if h else at_body
+    return page[:at_head] + head + page[at_head:]
+
+
+def bind(host: str, port: int,
+         say: Callable[[str], None] = print) -> tuple[list[socket.socket], int]:
+    """Listen on ``host:port``, or on the next free port after it (and say which)."""
+    from tornado.netutil import bind_sockets
+
+    for candidate in range(port, port + PORT_TRIES) if port else [0]:
+        try:
+            sockets = bind_sockets(candidate, host)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                continue
+            raise UsageError(problems=[Problem("--host/--port", None, None,
+                                               f"cannot listen on {host}:{candidate}: {exc}",
+                                               "try --host 127.0.0.1 or another --port")]) from None
+        bound = int(sockets[0].getsockname()[1])
+        if port and bound != port:
+            say(f"port {port} is taken; using port {bound} instead")
+        return sockets, bound
+    raise UsageError(problems=[Problem("--port", None, None,
+                                       f"ports {port}-{port + PORT_TRIES - 1} are all taken",
+                                       "pass a free port with --port")])
+
+
+def _livereload() -> Any:
+    """livereload's handlers, imported here only, with its DeprecationWarnings silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from livereload import handlers
+    handlers.LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # belt and braces: we push reloads
+    return handlers
+
+
+class SiteHandler(web.RequestHandler):
+    """Serves the preview folder: files, redirects, the site's 404, overlay and script."""
+
+    def initialize(self, rebuilder: Rebuilder, script: bytes) -> None:
+        self.rebuilder = rebuilder
+        self.script = script
+
+    def get(self) -> None:
+        self._answer(include_body=True)
+
+    def head(self) -> None:
+        self._answer(include_body=False)
+
+    def _answer(self, include_body: bool) -> None:
+        root = self.rebuilder.output
+        found = locate(root, self.rebuilder.config.base_path, self.request.path)
+        if isinstance(found, str):
+            self.redirect(found)
+            return
+        status, path = (200, found) if found else (404, root / "404.html")
+        data = path.read_bytes() if path.is_file() else _FALLBACK_404
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype in ("application/json", "application/xml"):
+            ctype += "; charset=utf-8"
+        if ctype.startswith("text/html"):
+            error = self.rebuilder.error
+            data = inject(data, self.script, overlay_html(error) if error else b"")
+        self.set_status(status)
+        self.set_header("Content-Type", ctype)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Length", str(len(data)))
+        if include_body:
+            self.write(data)
+
+
+def _log_errors_only(handler: web.RequestHandler) -> None:
+    if handler.get_status() >= 500:
+        web.app_log.error("%d %s", handler.get_status(), handler._request_summary())
+
+
+class PreviewServer:
+    """One tornado application on already-bound sockets, run until SIGINT or SIGTERM."""
+
+    def __init__(self, rebuilder: Rebuilder, sockets: list[socket.socket], port: int,
+                 live: bool = True) -> None:
+        self.sockets = sockets
+        self.live = live
+        self._lr = _livereload() if live else None
+        routes: list[Any] = []
+        script = b""
+        if self._lr:
+            routes += [(r"/livereload", self._lr.LiveReloadHandler),
+                       (r"/livereload\.js", self._lr.LiveReloadJSHandler)]
+            script = f'<script src="/livereload.js?port={port}" async></script>'.encode()
+        routes.append((r".*", SiteHandler, {"rebuilder": rebuilder, "script": script}))
+        self.app = web.Application(routes, log_function=_log_errors_only)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def reload(self, path: str = "*") -> None:
+        """Tell every open page to reload (or restyle, for a .css path); thread-safe."""
+        loop = self._loop
+        if loop is None or not self._lr:
+            return
+        try:
+            loop.call_soon_threadsafe(self._broadcast, path)
+        except RuntimeError:  # the loop has closed: the server is stopping
+            pass
+
+    def _broadcast(self, path: str) -> None:
+        if not self._lr:
+            return
+        waiters = self._lr.LiveReloadHandler.waiters
+        message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+        for waiter in list(waiters):
+            try:
+                waiter.write_message(message)
+            except Exception:  # noqa: BLE001 — a closed tab: forget it
+                waiters.discard(waiter)
+
+    def run(self, on_ready: Callable[[], None] = lambda: None) -> None:
+        """Serve until SIGINT/SIGTERM; ``on_ready`` runs once the loop is up."""
+        asyncio.run(self._main(on_ready))
+
+    async def _main(self, on_ready: Callable[[], None]) -> None:
+        from tornado.httpserver import HTTPServer
+
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (ValueError, RuntimeError, NotImplementedError):
+                pass  # not the main thread: the caller stops us some other way
+        server = HTTPServer(self.app)
+        server.add_sockets(self.sockets)
+        self._loop = loop
+        on_ready()
+        try:
+            await stop.wait()
+        finally:
+            self._loop = None
+            server.stop()
+            if self._lr:
+                for waiter in list(self._lr.LiveReloadHandler.waiters):
+                    waiter.close()
