@@ -71,7 +71,7 @@ class Rebuilder:
                 self._config_fresh = False
                 self._builder = SiteBuilder(self.config, drafts=True, output=self.output)
                 wanted = None
-            result = self._builder.build(wanted)
+            summary = self._builder.build(wanted).summary()
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 — SystemExit included: the server stays up
@@ -82,7 +82,7 @@ class Rebuilder:
             return Outcome(False, time.perf_counter() - start, error=self.error)
         self._unbuilt = set()
         self.error = None
-        return Outcome(True, time.perf_counter() - start, summary=result.summary())
+        return Outcome(True, time.perf_counter() - start, summary=summary)
 
     def _touches_config(self, paths: Collection[Path]) -> bool:
         root = self.config.root
