@@ -213,3 +213,32 @@ def test_valid_entries_round_trip_into_pages(fuzz_site: Path, e: dict) -> None: 
         assert any(r["id"] == "2010-fuzz" and r["title"] == entry.title for r in data["entries"])
     finally:
         path.unlink()
+
+
+# --- any Markdown body becomes HTML with nothing executable in it ---------------------------
+
+ATTACKS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
+           "<a href='javascript:alert(1)'>", "[x](javascript:alert(1))", "<svg onload=alert(1)>",
+           "<iframe src=//e.org>", "<style>", "&#106;avascript:", "<a href=\"", "<!--", "-->",
+           "<p onclick=x>", "<math>", "<form action=javascript:x>", "\n\n", "`", "*", "_", "[",
+           "](", ")", "<", ">", "\"", "'", "=", " ", "- ", "> ", "# ", "[^1]", "[^1]: x\n"]
+markdown_text = st.lists(st.one_of(st.sampled_from(ATTACKS), st.text(max_size=8)), max_size=40
+                         ).map("".join)
+
+
+@FUZZ
+@given(text=markdown_text)
+def test_any_markdown_renders_to_safe_html(text: str) -> None:
+    from test_hostile import Inspector
+
+    from sitegen.markup import MarkdownRenderer, MarkupError
+
+    try:
+        html = MarkdownRenderer(lambda i: None).render(text)
+    except MarkupError:
+        return
+    found = Inspector()
+    found.feed(html)
+    found.close()
+    assert found.problems == [] and found.scripts == [], html
+    assert found.tags.isdisjoint({"iframe", "object", "embed", "style", "form", "svg", "math"})
