@@ -86,7 +86,8 @@ class AtomicOutput:
     """A context manager that collects a new site and swaps it in when the block succeeds."""
 
     def __init__(self, target: Path, protected: list[Path] | None = None) -> None:
-        self.target = target.absolute()
+        # output/ may be a link to a web root: replace the folder it points to, keep the link
+        self.target = target.resolve() if target.is_symlink() else target.absolute()
         self.protected = protected or []
         self.tmp = self.target.parent / f".{self.target.name}.tmp-{os.getpid()}"
         self.files = 0
@@ -133,7 +134,10 @@ class AtomicOutput:
             os.rename(olds[-1], self.target)
             olds = olds[:-1]
         for leftover in [*self._siblings("tmp"), *olds]:
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_symlink():
+                leftover.unlink()
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def __enter__(self) -> AtomicOutput:
         check_output_target(self.target, self.protected)

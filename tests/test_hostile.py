@@ -365,3 +365,29 @@ def test_hostile_ids_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert err.count("is not URL-safe") == 6, err
     assert not (site / "output").exists() and not (tmp_path / "outside").exists()
+
+
+def test_an_output_link_is_kept_and_its_folder_replaced(tmp_path: Path) -> None:
+    """output/ linked to a web root: the link survives, the web root gets the new site."""
+    site = shutil.copytree(FIXTURES / "basic", tmp_path / "site")
+    web = tmp_path / "www" / "site"
+    assert cli.main(["-C", str(site), "build", "--no-search", "--output", str(web)]) == 0
+    (site / "output").symlink_to(web)
+    (site / "content/pages/about.md").write_text("---\ntitle: About again\n---\nNew.\n",
+                                                 encoding="utf-8")
+    assert cli.main(["-C", str(site), "build", "--no-search"]) == 0
+    assert (site / "output").is_symlink() and (site / "output").resolve() == web
+    assert "About again" in (web / "pages/about/index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in web.parent.iterdir()) == ["site"]
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
+
+
+def test_a_leftover_link_is_removed_without_following_it(tmp_path: Path) -> None:
+    site = shutil.copytree(FIXTURES / "basic", tmp_path / "site")
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine", encoding="utf-8")
+    (site / ".output.tmp-999999").symlink_to(precious)  # as a killed older build could leave
+    assert cli.main(["-C", str(site), "build", "--no-search"]) == 0
+    assert not (site / ".output.tmp-999999").is_symlink()
+    assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
