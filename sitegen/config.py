@@ -74,6 +74,8 @@ KNOWN_KEYS = (
     "search",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# characters XML 1.0 (Atom), iCalendar and most readers refuse; tab and newline are fine
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def normalise_base_url(value: str, where: str) -> str:
@@ -136,6 +138,9 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
         elif key in _STR_KEYS:
             if not isinstance(value, str):
                 bad(key, "must be a string")
+            elif CONTROL_RE.search(value):
+                bad(key, "contains a control character",
+                    "feeds and calendars cannot carry them; remove it")
             else:
                 values[key] = value
         elif key in _LIST_KEYS:

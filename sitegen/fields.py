@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from sitegen.config import Config
+from sitegen.config import CONTROL_RE, Config
 from sitegen.dates import PartialDate
 from sitegen.errors import did_you_mean
 from sitegen.model import (
@@ -33,8 +32,6 @@ ENTRY_KEYS = (
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id")
 PARTICIPANT_KINDS = ("person", "organisation", "state")
 SOURCE_KINDS = ("primary", "secondary")
-# characters XML 1.0 (Atom), iCalendar and most readers refuse; tab and newline are fine
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 class Fields:
