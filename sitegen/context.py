@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sitegen.chart import kind_class
 from sitegen.config import Config
 from sitegen.dates import PartialDate
 from sitegen.model import Entry, Participant, Period, Site
@@ -68,6 +69,7 @@ class Projector:
             "circa": e.circa,
             "year": e.year,
             "kind": e.kind,
+            "kind_class": kind_class(e.kind, self.config.kinds),
             "level": e.level,
             "location": e.location,
             "draft": e.draft,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sitegen.chart import legend as chart_legend
+from sitegen.chart import overview_svg
 from sitegen.config import Config
 from sitegen.context import (
     Projector,
@@ -72,7 +74,9 @@ def render_home(r: Renderer) -> Rendered:
                   total=len(r.site.entries),
                   participants=[p.participant_ref(x) for x in r.site.participants],
                   topics=[p.topic_ref(t) for t in r.site.topics],
-                  kinds=list(r.config.kinds), outcome_types=list(r.config.outcome_types))
+                  kinds=list(r.config.kinds), outcome_types=list(r.config.outcome_types),
+                  chart=overview_svg(r.site, r.config.kinds),
+                  legend=chart_legend(r.site, r.config.kinds))
 
 
 def body_html(r: Renderer, text: str, path: str, line: int) -> str:
