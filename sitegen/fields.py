@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import CONTROL_RE, Config
@@ -67,7 +68,7 @@ class Fields:
                 self.col.error(self.shown, self.data.line, self.name(key),
                                "is required but missing", f"add a line '{key}: …'")
             return None
-        if isinstance(value, bool) or isinstance(value, list | dict):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.error(key, f"must be text, not {_kind(value)}",
                        "quote the value if it contains ':' or starts with a special character")
             return None
@@ -170,6 +171,8 @@ def _kind(value: Any) -> str:
         return "true/false"
     if isinstance(value, int | float):
         return "a number"
+    if not isinstance(value, str):
+        return f"a YAML {type(value).__name__}"
     return "text"
 
 
@@ -237,6 +240,11 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
     if not isinstance(extra, dict):
         f.error("extra", "must be a mapping of your own fields")
         extra = {}
+    odd = _not_json(extra)
+    if odd:
+        f.error("extra", f"the value of {odd} cannot be published (only text, numbers, "
+                "true/false, lists and mappings)",
+                "quote dates and other special values so that they stay text")
     if not f.ok or title is None or summary is None or date is None or kind is None:
         return None
     return Entry(
@@ -246,6 +254,24 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,
         extra=_plain(extra), body_md=body, body_line=body_line, field_lines=dict(meta.key_lines),
     )
+
+
+def _not_json(value: Any, where: str = "extra") -> str | None:
+    """The first place in a value that JSON cannot carry (binary, sets, dates, NaN…)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _not_json(v, f"{where}.{k}")
+            if found:
+                return found
+        return None
+    if isinstance(value, list):
+        return next((f for i, v in enumerate(value) if (f := _not_json(v, f"{where}[{i}]"))),
+                    None)
+    if value is None or isinstance(value, str | int):
+        return None
+    if isinstance(value, float) and math.isfinite(value):
+        return None
+    return where
 
 
 def _plain(value: Any) -> Any:

@@ -172,8 +172,8 @@ def load_site(config: Config, drafts: bool = False) -> LoadResult:
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
     t_map: dict[str, Topic] = {t.id: t for t in topics}
-    _cross_check(entries, p_map, t_map, col)
     known = {e.id for e in entries} | {i[3] for i in invalid}
+    _cross_check(entries, p_map, t_map, col, known)
     for shown, body, body_line, _ in invalid:
         _check_body_links(shown, body, body_line, known, col)
     if col.errors:
@@ -299,8 +299,8 @@ def _load_registry(path: Path, col: _Collector, config: Config, what: str) -> li
 
 
 def _cross_check(entries: list[Entry], participants: dict[str, Participant],
-                 topics: dict[str, Topic], col: _Collector) -> None:
-    ids = {e.id for e in entries}
+                 topics: dict[str, Topic], col: _Collector, ids: set[str]) -> None:
+    """References between files; ``ids`` includes entries that failed (they exist)."""
     for e in entries:
         lines = e.field_lines
         for p in e.participants:
