@@ -10,6 +10,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.fastinline import speed_up
+
 ENTRY_SCHEME = "entry:"
 EXTENSIONS = ["footnotes", "tables", "toc", "smarty", "sane_lists", "fenced_code", "abbr",
               "def_list"]
@@ -77,7 +79,7 @@ class MarkdownRenderer:
         self._md = self._converter()
 
     def _converter(self) -> markdown.Markdown:
-        return markdown.Markdown(
+        md = markdown.Markdown(
             extensions=[*EXTENSIONS, _EntryLinkExtension(self._resolve)],
             extension_configs={
                 "toc": {"permalink": False},
@@ -86,6 +88,8 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
+        speed_up(md)  # same bytes, about half the time (see fastinline.py)
+        return md
 
     def render(self, text: str) -> str:
         """Convert one document; raw HTML is sanitised unless the site allows it."""

@@ -1,0 +1,154 @@
+"""A faster drop-in for Python-Markdown's inline processors, with byte-identical output.
+
+Python-Markdown tries every inline pattern on every text node, one Python call per
+(pattern, text) pair, and the ``smarty`` extension runs a second full inline pass; together
+that is most of the conversion time. Every pattern we know needs a literal trigger to match
+(a link needs ``[``, an en dash ``--``, a smart quote ``'`` or ``"``), and a substitution only
+replaces text by a placeholder made of letters, digits and control characters, so a trigger
+absent from a text stays absent. Skipping the patterns whose trigger is missing is therefore
+exact; patterns we do not know (a user's extension) always run. The pattern registry is also
+copied into a plain list, as indexing a Registry re-sorts it on every lookup.
+
+Measured on realistic entries: about half the Markdown time; the tests compare the output
+with stock Python-Markdown on thousands of generated documents.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+import markdown
+from markdown import util
+from markdown.extensions.smarty import SubstituteTextPattern
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+
+_QUOTES = ("'", '"')
+# pattern name → the literals of which at least one must occur for the pattern to match
+NEEDS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("[",),
+    "link": ("[",), "short_reference": ("[",), "image_link": ("![",),
+    "image_reference": ("![",), "short_image_ref": ("![",), "autolink": ("<",),
+    "automail": ("<",), "html": ("<",), "linebreak": ("  \n",), "entity": ("&",),
+    "em_strong": ("*", "_"), "em_strong2": ("_",), "strong_em": ("*", "_"),
+    "not_strong": ("*", "_"),
+    "smarty-em-dashes": ("---",), "smarty-en-dashes": ("--",), "smarty-ellipses": ("...",),
+    "smarty-left-angle-quotes": ("<<",), "smarty-right-angle-quotes": (">>",),
+}
+
+
+def needs_of(name: str) -> tuple[str, ...] | None:
+    """The trigger literals of a pattern, or None when it must always run."""
+    if name.startswith("smarty-quotes-"):
+        return _QUOTES
+    return NEEDS.get(name)
+
+
+def _sorted_names(registry: Any) -> list[str]:
+    """The registry's names in priority order (its private list is sorted lazily)."""
+    registry._sort()
+    return [item.name for item in registry._priority]
+
+
+class FastInlineProcessor(InlineProcessor):
+    """InlineProcessor that skips patterns whose trigger literal is not in the text."""
+
+    def __init__(self, md: markdown.Markdown, patterns: Any) -> None:
+        super().__init__(md)
+        names = _sorted_names(patterns)
+        self.inlinePatterns = [patterns[name] for name in names]  # type: ignore[assignment]
+        groups: list[tuple[str, ...]] = []
+        self.group_of: list[int] = []
+        for name in names:
+            need = needs_of(name)
+            if need is None:
+                self.group_of.append(-1)
+            else:
+                if need not in groups:
+                    groups.append(need)
+                self.group_of.append(groups.index(need))
+        self.groups = groups
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+        """Same loop as Python-Markdown's, skipping patterns that cannot match ``data``."""
+        if isinstance(data, util.AtomicString):
+            return data
+        ok = [any(n in data for n in g) for g in self.groups]
+        patterns, group_of = self.inlinePatterns, self.group_of
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start = 0
+        count = len(patterns)
+        while patternIndex < count:
+            g = group_of[patternIndex]
+            if g >= 0 and not ok[g]:
+                patternIndex += 1
+                continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+class FastSmarty(Treeprocessor):
+    """Smarty's second inline pass as plain string work on each text of the tree.
+
+    Smarty's patterns only ever replace text by other text, so the general machinery
+    (element stash, placeholder linking) reduces to: apply each pattern in priority order
+    exactly as ``InlineProcessor`` does (same placeholders, same restart positions), then
+    expand the placeholders. The texts visited are the same: every element's text and tail.
+    """
+
+    def __init__(self, md: markdown.Markdown, patterns: Any) -> None:
+        super().__init__(md)
+        names = _sorted_names(patterns)
+        self.patterns = [patterns[name] for name in names]
+        self.needs = [needs_of(name) or ("",) for name in names]
+        self.triggers = tuple({t for need in self.needs for t in need})
+        self.stash: dict[str, str] = {}
+
+    def run(self, root: etree.Element) -> None:
+        self.stash = {}
+        for el in root.iter():
+            if el is not root and el.text and not isinstance(el.text, util.AtomicString):
+                el.text = self.educate(el.text)
+            if el.tail and not isinstance(el.tail, util.AtomicString):
+                el.tail = self.educate(el.tail)
+
+    def educate(self, data: str) -> str:
+        """One text through every pattern, as InlineProcessor.__handleInline would."""
+        if not any(t in data for t in self.triggers):
+            return data
+        ok = [any(n in data for n in need) for need in self.needs]
+        stash = self.stash
+        for index, pattern in enumerate(self.patterns):
+            if not ok[index]:
+                continue
+            start = 0
+            regex = pattern.getCompiledRegExp()
+            while (match := regex.search(data, start)) is not None:
+                node, begin, end = pattern.handleMatch(match, data)
+                placeholder = util.INLINE_PLACEHOLDER % ("%04d" % len(stash))
+                stash[placeholder] = node
+                data = data[:begin] + placeholder + data[end:]
+                start = begin + len(placeholder)
+        return _PLACEHOLDER.sub(lambda m: stash[m.group(0)], data)
+
+
+_PLACEHOLDER = re.compile(util.INLINE_PLACEHOLDER_RE.pattern.replace("([0-9]+)", "[0-9]+"))
+
+
+def speed_up(md: markdown.Markdown) -> None:
+    """Replace ``md``'s inline passes (and smarty's) with the fast versions, in place."""
+    registry = md.treeprocessors
+    for item in list(registry._priority):  # type: ignore[attr-defined]
+        processor = registry[item.name]
+        if type(processor) is not InlineProcessor:  # exactly the stock class, nothing derived
+            continue
+        patterns = processor.inlinePatterns
+        if item.name == "smarty" and all(isinstance(p, SubstituteTextPattern)
+                                         for p in patterns):
+            fast: Treeprocessor = FastSmarty(md, patterns)
+        else:
+            fast = FastInlineProcessor(md, patterns)
+        registry.register(fast, item.name, item.priority)
