@@ -397,6 +397,10 @@ def build_period(data: LineDict, shown: str, col: _Collector, config: Config) ->
         f.error("end", f"end ({end}) is before start ({start})")
     description = f.text("description", single_line=True) or ""
     sources = f.id_list("sources")
+    for url in sources:
+        if not url.startswith(("http://", "https://")):
+            f.error("sources", f"'{url}' is not a web address",
+                    "it must start with https:// or http://")
     if not f.ok or pid is None or label is None or kind is None or start is None:
         return None
     return Period(pid, label, kind, start, end, description, sources)
