@@ -64,7 +64,8 @@ def _body(rng: random.Random, earlier: list[str], n_words: int) -> str:
                 notes += 1
                 para += f"[^{notes}]"
             if rng.random() < 0.3:
-                para += f" See the [official record](https://example.org/doc/{rng.randint(1, 9999)})."
+                doc = rng.randint(1, 9999)
+                para += f" See the [official record](https://example.org/doc/{doc})."
             if earlier and rng.random() < 0.2:
                 para += f" It followed [an earlier meeting](entry:{rng.choice(earlier[-50:])})."
             if rng.random() < 0.2:

@@ -35,7 +35,8 @@ LIST = """{% extends "base.html" %}{% block main %}<h1>{{ title }}</h1>
 {% endblock %}"""
 ENTRY = """{% extends "base.html" %}{% block main %}<article><h1>{{ e.title }}</h1>
 <p>{{ e.date }} · {{ e.kind }}</p><p>{{ e.summary }}</p>
-<ul>{% for p in e.participants %}<li><a href="/participants/{{ p }}/">{{ p }}</a></li>{% endfor %}</ul>
+<ul>{% for p in e.participants %}<li><a href="/participants/{{ p }}/">{{ p }}</a></li>
+{% endfor %}</ul>
 {{ body | safe }}
 <h2>Sources</h2><ul>{% for s in e.sources %}<li><a href="{{ s.url }}">{{ s.title }}</a></li>
 {% endfor %}</ul>

@@ -128,7 +128,7 @@ class FastSmarty(Treeprocessor):
             regex = pattern.getCompiledRegExp()
             while (match := regex.search(data, start)) is not None:
                 node, begin, end = pattern.handleMatch(match, data)
-                placeholder = util.INLINE_PLACEHOLDER % ("%04d" % len(stash))
+                placeholder = util.INLINE_PLACEHOLDER % f"{len(stash):04d}"
                 stash[placeholder] = node
                 data = data[:begin] + placeholder + data[end:]
                 start = begin + len(placeholder)
