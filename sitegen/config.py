@@ -74,6 +74,8 @@ KNOWN_KEYS = (
     "search",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 # characters XML 1.0 (Atom), iCalendar and most readers refuse; tab and newline are fine
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
@@ -163,7 +165,7 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                 except ConfigError as exc:
                     problems.extend(exc.problems)
         elif key == "cname":
-            if not isinstance(value, str) or "/" in value or not value.strip():
+            if not isinstance(value, str) or not _HOST.fullmatch(value.strip()):
                 bad(key, "must be a bare host name such as \"timeline.example.org\"")
             else:
                 values[key] = value.strip()
