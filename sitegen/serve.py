@@ -33,7 +33,7 @@ class _Reporter:
     def __call__(self, outcome: Outcome) -> None:
         if outcome.error is not None:
             if outcome.error != self.shown:
-                _say(f"rebuild failed; still serving the last good site:\n{outcome.error}",
+                _say(f"build failed (the preview keeps the last good pages):\n{outcome.error}",
                      err=True)
             self.shown = outcome.error
             return

@@ -29,7 +29,8 @@ from sitegen.rebuild import Rebuilder
 
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 _BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
-_FALLBACK_404 = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+_FALLBACK = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title></head>"
+             "<body><h1>{0}</h1><p>{1}</p></body></html>")
 PORT_TRIES = 20
 
 
@@ -71,7 +72,7 @@ def overlay_html(error: str) -> bytes:
         "z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;"
         "background:#fff5f5;color:#4a0000;border-bottom:4px solid #b00020;"
         'box-shadow:0 4px 16px rgba(0,0,0,.35);font:15px/1.45 system-ui,sans-serif">'
-        "<strong>The last rebuild failed.</strong> This is the last good version of the page; "
+        "<strong>The last rebuild failed.</strong> You are looking at the last good version; "
         "fix the file and save to rebuild."
         '<pre style="white-space:pre-wrap;margin:.6rem 0 0;font:14px/1.45 ui-monospace,'
         f'Menlo,Consolas,monospace">{html.escape(error)}</pre></div>'
@@ -140,7 +141,7 @@ class SiteHandler(web.RequestHandler):
             self.redirect(found)
             return
         status, path = (200, found) if found else (404, root / "404.html")
-        data = path.read_bytes() if path.is_file() else _FALLBACK_404
+        data = path.read_bytes() if path.is_file() else _fallback(root)
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if ctype.startswith("text/") or ctype in ("application/json", "application/xml"):
             ctype += "; charset=utf-8"
@@ -154,6 +155,14 @@ class SiteHandler(web.RequestHandler):
         self.set_header("Content-Length", str(len(data)))
         if include_body:
             self.write(data)
+
+
+def _fallback(root: Path) -> bytes:
+    """A 404 page for a site without its own (or with no successful build yet)."""
+    if (root / "index.html").is_file():
+        return _FALLBACK.format("Not found", "There is no page at this address.").encode()
+    return _FALLBACK.format("Nothing built yet", "The site has not built successfully yet; "
+                            "fix the error shown above and save.").encode()
 
 
 def _log_errors_only(handler: web.RequestHandler) -> None:

@@ -104,11 +104,16 @@ def mark_and_wait_reload(page: Any, change: Any) -> None:
     page.wait_for_function("window.__beforeReload === undefined", timeout=WAIT_MS)
 
 
-def open_live(browser: Any, url: str) -> Any:
-    page = browser.new_page()
-    page.goto(url)
+def wait_live(page: Any) -> None:
+    """Wait until livereload.js has connected and told the server which page it shows."""
     page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol > 0",
                            timeout=WAIT_MS)
+
+
+def open_live(browser: Any, url: str, **options: Any) -> Any:
+    page = browser.new_page(**options)
+    page.goto(url)
+    wait_live(page)
     return page
 
 
@@ -141,6 +146,41 @@ def test_edit_break_and_fix_reach_the_open_page(server: tuple[Serve, str], brows
         serve.wait_for(r"fixed: rebuilt")
     finally:
         page.close()
+
+
+def test_reload_keeps_the_scroll_position(server: tuple[Serve, str], browser: Any) -> None:
+    serve, url = server
+    page = open_live(browser, url + "entries/1994-partnership/",
+                     viewport={"width": 600, "height": 160})
+    try:
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 50
+        edit(serve.project, "Freshly saved words.", "Words saved while scrolled down.")
+        page.wait_for_selector("text=Words saved while scrolled down.", timeout=WAIT_MS)
+        page.wait_for_function(f"window.scrollY >= {scrolled} - 5", timeout=WAIT_MS)
+    finally:
+        page.close()
+
+
+def test_starts_on_a_broken_site_and_recovers(tmp_path: Path, browser: Any) -> None:
+    project = copy_fixture("basic", tmp_path)
+    edit(project, "kind: agreement", "kind: [agreement")
+    serve = Serve.start(project, "--port", str(free_port()))
+    page = browser.new_page()
+    try:
+        url = serve.wait_for(r"serving (http://\S+)").group(1)
+        assert "1994-partnership.md:7: invalid YAML" in serve.output
+        page.goto(url)
+        assert "1994-partnership.md:7" in page.inner_text("[role=alert]")
+        assert "Nothing built yet" in page.inner_text("h1")
+        wait_live(page)
+        edit(project, "kind: [agreement", "kind: agreement")
+        page.wait_for_selector("text=A partnership begins", timeout=WAIT_MS)
+        assert page.locator("[role=alert]").count() == 0
+    finally:
+        page.close()
+        assert serve.stop() < 2
 
 
 def test_drafts_are_built_and_served(server: tuple[Serve, str]) -> None:
