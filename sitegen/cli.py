@@ -82,8 +82,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from sitegen.config import load_config
+    from sitegen.errors import Problem, UsageError
 
     root = Path(args.project)
+    if not root.is_dir():
+        raise UsageError(problems=[Problem(str(root), None, "-C", "does not exist"
+                                           if not root.exists() else "is not a folder",
+                                           "give the project folder (the one with content/)")])
     config = load_config(root)
     if getattr(args, "base_url", None):
         config = config.with_base_url(args.base_url)

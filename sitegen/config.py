@@ -91,6 +91,10 @@ def normalise_base_url(value: str, where: str) -> str:
     if parts.query or parts.fragment:
         raise ConfigError(problems=[Problem(where, None, "base_url",
                                             f"'{value}' must not have a query or fragment")])
+    if re.search(r"[\s\"'<>\\`{}|^]", value) or CONTROL_RE.search(value):
+        raise ConfigError(problems=[Problem(where, None, "base_url",
+                                            f"{value!r} holds characters a URL cannot",
+                                            "percent-encode them, e.g. a space as %20")])
     return value if value.endswith("/") else value + "/"
 
 

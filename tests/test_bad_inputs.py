@@ -140,3 +140,12 @@ def test_the_base_site_is_valid_and_small(good_site: Path) -> None:
     assert "entries/2002-05-28-rome/index.html" in files
     assert b'href="/entries/1997-05-27-founding-act/"' in files[
         "entries/2002-05-28-rome/index.html"]
+
+
+@pytest.mark.parametrize("project", ["missing", "a-file"])
+def test_the_project_folder_must_be_a_folder(tmp_path: Path, project: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("not a project", encoding="utf-8")
+    assert cli.main(["-C", str(tmp_path / project), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / project}: -C: " in err and "hint: give the project folder" in err
