@@ -67,9 +67,9 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
     def on_done(outcome: Outcome, changed: set[Path]) -> None:
         was_failing = report.shown is not None
         report(outcome)
-        css_only = all(p.suffix == ".css" for p in changed)
-        restyle = outcome.ok and not was_failing and css_only and changed
-        server.reload(sorted(changed)[-1].name if restyle else "*")
+        one_css = len(changed) == 1 and next(iter(changed)).suffix == ".css"
+        restyle = outcome.ok and not was_failing and one_css  # restyle in place, no reload
+        server.reload(next(iter(changed)).name if restyle else "*")
 
     queue = RebuildQueue(rebuilder, on_done)
     from sitegen.watcher import Watcher

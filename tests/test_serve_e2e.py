@@ -163,6 +163,22 @@ def test_reload_keeps_the_scroll_position(server: tuple[Serve, str], browser: An
         page.close()
 
 
+def test_a_stylesheet_change_restyles_without_a_reload(server: tuple[Serve, str],
+                                                      browser: Any) -> None:
+    serve, url = server
+    page = open_live(browser, url)
+    try:
+        page.evaluate("window.__notReloaded = true")
+        css = serve.project / "templates" / "static" / "site.css"
+        css.write_text(css.read_text() + "\nh1 { color: rgb(1, 2, 3); }\n")
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'",
+            timeout=WAIT_MS)
+        assert page.evaluate("window.__notReloaded") is True
+    finally:
+        page.close()
+
+
 def test_starts_on_a_broken_site_and_recovers(tmp_path: Path, browser: Any) -> None:
     project = copy_fixture("basic", tmp_path)
     edit(project, "kind: agreement", "kind: [agreement")

@@ -1,0 +1,152 @@
+"""Save-to-visible latency of `sitegen serve`, measured in a real browser.
+
+For each site: start `sitegen serve` as a subprocess, open an entry page in headless Chromium,
+then save that entry 20 times, each time with a new sentence, and time from the write to the
+moment the sentence is on the reloaded page. Prints median and worst per site.
+
+    .venv/bin/python bench/latency.py                 # the shipped site and 5,000 entries
+    .venv/bin/python bench/latency.py --entries 0     # the shipped site only
+
+Targets (issue 5): median under 300 ms and worst under 1 s on the shipped site.
+The shipped content is copied to a temporary folder first; content/ is never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+
+
+class Server:
+    """`sitegen serve` on a free port; collects what it prints."""
+
+    def __init__(self, project: Path) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "-C", str(project), "serve", "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
+        self.text = ""
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout
+        for line in self.proc.stdout:
+            self.text += line
+
+    def url(self, timeout: float) -> str:
+        """The URL it serves, once the first build is done."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            m = re.search(r"serving (http://\S+)", self.text)
+            if m:
+                return m.group(1)
+            time.sleep(0.05)
+        raise SystemExit(f"sitegen serve did not start:\n{self.text}")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def shipped_copy(dest: Path) -> Path:
+    """The shipped site's configuration, content and templates, copied into ``dest``."""
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy2(REPO / "pyproject.toml", dest / "pyproject.toml")
+    return dest
+
+
+def generated(dest: Path, n: int) -> Path:
+    """A deterministic ``n``-entry site from the performance benchmark's generator."""
+    sys.path.insert(0, str(BENCH))
+    from corpus import make_corpus
+
+    return make_corpus(dest, n)
+
+
+def measure(browser: Any, project: Path, edits: int, start_timeout: float) -> list[float]:
+    """Seconds from each save to the new sentence being visible, over ``edits`` saves."""
+    entry = sorted((project / "content" / "entries").glob("*.md"))[0]
+    original = entry.read_text(encoding="utf-8")
+    server = Server(project)
+    started = time.perf_counter()
+    try:
+        base = server.url(start_timeout)
+        first = time.perf_counter() - started
+        print(f"  first build and start: {first:.1f} s", flush=True)
+        bound_ms = max(30.0, 3 * first) * 1000  # a bound for one edit, not a target
+        page = browser.new_page()
+        page.goto(f"{base}entries/{entry.stem}/")
+        connected = "window.LiveReload && window.LiveReload.connector.protocol > 0"
+        page.wait_for_function(connected, timeout=10_000)
+        times = []
+        for i in range(edits):
+            probe = f"Latency probe number {i} reached the page."
+            t0 = time.perf_counter()
+            entry.write_text(original + f"\n\n{probe}\n", encoding="utf-8")
+            page.wait_for_selector(f"text={probe}", timeout=bound_ms)
+            times.append(time.perf_counter() - t0)
+            page.wait_for_function(connected, timeout=10_000)
+            time.sleep(0.1)  # an editor does not save twice in the same 100 ms
+        page.close()
+        builds = [float(s) for s in re.findall(r"rebuilt .* in ([\d.]+) s", server.text)[1:]]
+        if builds:
+            print(f"  rebuild step alone: median {statistics.median(builds) * 1000:.0f} ms, "
+                  f"worst {max(builds) * 1000:.0f} ms (as the server reports it)")
+        return times
+    finally:
+        server.stop()
+        entry.write_text(original, encoding="utf-8")
+
+
+def report(name: str, times: list[float]) -> None:
+    med, worst = statistics.median(times) * 1000, max(times) * 1000
+    print(f"{name}: save-to-visible over {len(times)} edits: median {med:.0f} ms, "
+          f"best {min(times) * 1000:.0f} ms, worst {worst:.0f} ms", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--entries", type=int, default=5000,
+                        help="size of the generated site (0: skip it)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("SITEGEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        sites = [("shipped site", lambda: shipped_copy(Path(tmp) / "shipped"), 120.0)]
+        if args.entries:
+            sites.append((f"generated site, {args.entries} entries",
+                          lambda: generated(Path(tmp) / "generated", args.entries), 900.0))
+        for name, make, start_timeout in sites:
+            print(f"{name}:", flush=True)
+            report(name, measure(browser, make(), args.edits, start_timeout))
+        browser.close()
+    print("targets (shipped site): median < 300 ms, worst < 1000 ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
