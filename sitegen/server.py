@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from tornado import web
 
@@ -165,6 +165,11 @@ def _fallback(root: Path) -> bytes:
                             "fix the error shown above and save.").encode()
 
 
+def _same_origin(handler: Any, origin: str) -> bool:
+    """Let only the preview's own pages open the reload socket (livereload allows any site)."""
+    return bool(urlsplit(origin).netloc) and urlsplit(origin).netloc == handler.request.host
+
+
 def _log_errors_only(handler: web.RequestHandler) -> None:
     if handler.get_status() >= 500:
         web.app_log.error("%d %s", handler.get_status(), handler._request_summary())
@@ -181,7 +186,9 @@ class PreviewServer:
         routes: list[Any] = []
         script = b""
         if self._lr:
-            routes += [(r"/livereload", self._lr.LiveReloadHandler),
+            socket_handler = type("SameOriginLiveReload", (self._lr.LiveReloadHandler,),
+                                  {"check_origin": _same_origin})
+            routes += [(r"/livereload", socket_handler),
                        (r"/livereload\.js", self._lr.LiveReloadJSHandler)]
             script = f'<script src="/livereload.js?port={port}" async></script>'.encode()
         routes.append((r".*", SiteHandler, {"rebuilder": rebuilder, "script": script}))

@@ -231,6 +231,23 @@ def test_traversal_gets_the_sites_own_404(server: tuple[Serve, str], path: str) 
     assert "Fixture timeline" in body and "base_url" not in body
 
 
+@pytest.mark.parametrize(("origin", "status"), [("{own}", 101), ("http://evil.example", 403)])
+def test_only_the_previews_own_pages_may_open_the_reload_socket(
+    server: tuple[Serve, str], origin: str, status: int
+) -> None:
+    own = server[1].split("/fixture/")[0]
+    host, port = own.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        conn.request("GET", "/livereload", headers={
+            "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": origin.format(own=own),
+        })
+        assert conn.getresponse().status == status
+    finally:
+        conn.close()
+
+
 def test_base_path_is_honoured(server: tuple[Serve, str]) -> None:
     serve, url = server
     assert url.endswith(":" + url.split(":")[2].split("/")[0] + "/fixture/")
