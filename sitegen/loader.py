@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
 from dataclasses import dataclass, field
@@ -155,8 +156,12 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
     return meta, body, body_line
 
 
-def load_site(config: Config, drafts: bool = False) -> LoadResult:
-    """Load and validate everything under the content folder."""
+def load_site(config: Config, drafts: bool = False, memo: dict | None = None) -> LoadResult:
+    """Load and validate everything under the content folder.
+
+    ``memo`` (a dict owned by the caller, e.g. the build cache) maps a file's text to what
+    parsing it gave, so unchanged files are not parsed again; problems are still reported.
+    """
     col = _Collector(config.root)
     content = config.content_dir
     if not content.is_dir():
@@ -167,8 +172,8 @@ def load_site(config: Config, drafts: bool = False) -> LoadResult:
     topics = _load_registry(content / "topics.yaml", col, config, "topic")
     periods = _load_registry(content / "periods.yaml", col, config, "period")
     invalid: list[tuple[str, str, int, str]] = []
-    entries = _load_entries(content / "entries", col, config, invalid)
-    pages = _load_pages(content / "pages", col, config)
+    entries = _load_entries(content / "entries", col, config, invalid, memo)
+    pages = _load_pages(content / "pages", col, config, memo)
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
     t_map: dict[str, Topic] = {t.id: t for t in topics}
@@ -211,23 +216,50 @@ def _declared_id(meta: LineDict, stem: str) -> str:
     return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else stem
 
 
+def _memo_key(kind: str, shown: str, stem: str, text: str) -> tuple[str, str, str, bytes]:
+    return (kind, shown, stem, hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                               digest_size=16).digest())
+
+
+def _parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | None
+                 ) -> tuple[Entry | None, list[Problem], tuple[str, str, int, str] | None]:
+    """One entry file's text → (entry or None, its problems, the invalid-entry record).
+
+    With ``memo`` (the build cache) an unchanged file is not parsed again.
+    """
+    key = _memo_key("entry", shown, stem, text) if memo is not None else None
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    sub = _Collector(config.root)
+    result: tuple[Entry | None, list[Problem], tuple[str, str, int, str] | None]
+    split = split_front_matter(text, shown, sub)
+    if split is None:
+        result = (None, sub.problems, None)
+    else:
+        meta, body, body_line = split
+        entry = fields.build_entry(meta, body, body_line, stem, shown, sub, config)
+        bad = None if entry is not None else (shown, body, body_line, _declared_id(meta, stem))
+        result = (entry, sub.problems, bad)
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
 def _load_entries(folder: Path, col: _Collector, config: Config,
-                  invalid: list[tuple[str, str, int, str]]) -> list[Entry]:
+                  invalid: list[tuple[str, str, int, str]], memo: dict | None = None
+                  ) -> list[Entry]:
     entries: list[Entry] = []
     for path in _md_files(folder, col):
         shown = col.show(path)
         text = read_text(path, col, config.content_dir)
         if text is None:
             continue
-        split = split_front_matter(text, shown, col)
-        if split is None:
-            continue
-        meta, body, body_line = split
-        entry = fields.build_entry(meta, body, body_line, path.stem, shown, col, config)
+        entry, problems, bad = _parse_entry(text, path.stem, shown, config, memo)
+        col.problems.extend(problems)
         if entry is not None:
             entries.append(entry)
-        else:  # still check its body links, so that every problem is reported at once
-            invalid.append((shown, body, body_line, _declared_id(meta, path.stem)))
+        elif bad is not None:  # still check its body links, so every problem is reported
+            invalid.append(bad)
     seen: dict[str, Entry] = {}
     for e in entries:
         if e.id in seen:
@@ -238,18 +270,26 @@ def _load_entries(folder: Path, col: _Collector, config: Config,
     return entries
 
 
-def _load_pages(folder: Path, col: _Collector, config: Config) -> list[Page]:
+def _load_pages(folder: Path, col: _Collector, config: Config,
+                memo: dict | None = None) -> list[Page]:
     pages = []
     for path in _md_files(folder, col):
         shown = col.show(path)
         text = read_text(path, col, config.content_dir)
         if text is None:
             continue
-        split = split_front_matter(text, shown, col)
-        if split is None:
-            continue
-        meta, body, body_line = split
-        page = fields.build_page(meta, body, body_line, path.stem, shown, col)
+        key = _memo_key("page", shown, path.stem, text) if memo is not None else None
+        if memo is not None and key in memo:
+            page, problems = memo[key]
+        else:
+            sub = _Collector(config.root)
+            split = split_front_matter(text, shown, sub)
+            page = None if split is None else fields.build_page(
+                split[0], split[1], split[2], path.stem, shown, sub)
+            problems = sub.problems
+            if memo is not None:
+                memo[key] = (page, problems)
+        col.problems.extend(problems)
         if page is not None:
             pages.append(page)
     return pages

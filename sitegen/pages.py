@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sitegen.chart import legend as chart_legend
@@ -33,6 +34,27 @@ class Renderer:
     templates: Templates
     markdown: MarkdownRenderer
     projector: Projector
+    bodies: dict[str, str] = field(default_factory=dict)  # body → HTML converted beforehand
+
+    @cached_property
+    def years(self) -> list[int]:
+        return self.site.years()
+
+    @cached_property
+    def listed(self) -> dict[tuple[str, Any], list[Entry]]:
+        """Entries by ("participant", id), ("topic", id) and ("year", n), in site order.
+
+        One pass over the entries instead of one per facet page (quadratic at 10,000).
+        """
+        index: dict[tuple[str, Any], list[Entry]] = {}
+        for e in self.site.entries:
+            keys: set[tuple[str, Any]] = {("participant", x.id) for x in e.participants}
+            keys |= {("participant", a.party) for a in e.accounts}
+            keys |= {("topic", t) for t in e.topics}
+            keys.add(("year", e.year))
+            for key in keys:
+                index.setdefault(key, []).append(e)
+        return index
 
     @classmethod
     def create(cls, site: Site, config: Config) -> Renderer:
@@ -49,7 +71,7 @@ class Renderer:
                 "title": c.title, "description": c.description, "language": c.language,
                 "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
                 "base_url": c.base_url,
-                "years": self.site.years(),
+                "years": self.years,
                 "pages": [{"id": p.id, "title": p.title, "url": c.url(page_url(p.id))}
                           for p in self.site.pages],
             },
@@ -81,6 +103,8 @@ def render_home(r: Renderer) -> Rendered:
 
 def body_html(r: Renderer, text: str, path: str, line: int) -> str:
     """A body as HTML; Markdown that cannot convert becomes a located content error."""
+    if text in r.bodies:
+        return r.bodies[text]
     try:
         return r.markdown.render(text)
     except MarkupError as exc:
@@ -96,8 +120,7 @@ def render_entry(r: Renderer, entry: Entry) -> Rendered:
 
 def render_participant(r: Renderer, participant: Participant) -> Rendered:
     p = r.projector
-    entries = [e for e in r.site.entries if any(x.id == participant.id for x in e.participants)
-               or any(a.party == participant.id for a in e.accounts)]
+    entries = r.listed.get(("participant", participant.id), [])
     return r.html("participant.html", participant_url(participant.id) + "index.html",
                   participant.name, participant.description, "participant",
                   participant=p.participant(participant), groups=p.year_groups(entries),
@@ -106,7 +129,7 @@ def render_participant(r: Renderer, participant: Participant) -> Rendered:
 
 def render_topic(r: Renderer, topic: Topic) -> Rendered:
     p = r.projector
-    entries = [e for e in r.site.entries if topic.id in e.topics]
+    entries = r.listed.get(("topic", topic.id), [])
     return r.html("topic.html", topic_url(topic.id) + "index.html", topic.label,
                   topic.description, "topic", topic=p.topic_ref(topic.id) | {
                       "description": topic.description}, groups=p.year_groups(entries),
@@ -115,8 +138,8 @@ def render_topic(r: Renderer, topic: Topic) -> Rendered:
 
 def render_year(r: Renderer, year: int) -> Rendered:
     p = r.projector
-    entries = [e for e in r.site.entries if e.year == year]
-    years = r.site.years()
+    entries = r.listed.get(("year", year), [])
+    years = r.years
     i = years.index(year)
     return r.html("year.html", year_url(year) + "index.html", str(year),
                   f"Events of {year} in {r.config.title}.", "year", year=year,
@@ -160,7 +183,7 @@ def all_html_pages(r: Renderer) -> list[tuple[str, Any]]:
     jobs += [("entry", e) for e in r.site.entries]
     jobs += [("participant", p) for p in r.site.participants.values()]
     jobs += [("topic", t) for t in r.site.topics.values()]
-    jobs += [("year", y) for y in r.site.years()]
+    jobs += [("year", y) for y in r.years]
     jobs += [("page", pg) for pg in r.site.pages]
     return jobs
 

@@ -1,0 +1,181 @@
+"""The persistent build cache under ``.cache/``: what a build may reuse from the last one.
+
+Three sections, each valid only under its own key (a hash of what it depends on):
+
+- ``parsed``: content file text → the validated Entry/Page and its problems
+  (key: sitegen version + configuration);
+- ``markdown``: body text → sanitised HTML plus every entry link it resolved, so a hit is
+  used only while each of those links still resolves the same way (key: sitegen version +
+  settings that change the HTML);
+- ``pages``: output path → the signature of its inputs and the identity (inode, mtime, size)
+  of the file written, so an unchanged page is hard-linked from the previous output only if
+  that file is still exactly what we wrote (key: version + configuration + templates).
+
+The file is a pickle signed with HMAC-SHA256 under a key kept in the user's cache folder. A
+file that is truncated, corrupt, of another format, or signed with another key (copied from
+elsewhere) is discarded with a warning and never unpickled: the cache is only ever trusted
+when this user's sitegen wrote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__
+from sitegen.config import Config
+from sitegen.errors import Problem, display_path
+
+MAGIC = b"SGCACHE1"
+FILE = "build.pickle"
+FORMAT = 1
+
+
+def digest(*parts: object) -> str:
+    """A short stable hash of strings/bytes/reprs (for keys and signatures)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """A hash of every file under ``folder`` (names and bytes): the templates' version."""
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return h.hexdigest()
+
+
+def config_digest(config: Config) -> str:
+    """Everything in the configuration, sitegen's version and Python's (pickle format)."""
+    return digest(__version__, sys.version_info[:2], repr(config))
+
+
+def cache_dir(config: Config) -> Path:
+    return config.root / ".cache" / "sitegen"
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sitegen" / "cache-signing-key"
+
+
+def signing_key() -> bytes:
+    """This user's secret for signing cache files (created on first use, mode 0600)."""
+    path = _key_file()
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # unwritable home: this process's cache files will not verify next time
+    return key
+
+
+@dataclass
+class Section:
+    """One part of the cache, valid under ``key``."""
+
+    key: str
+    items: dict[Any, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BuildCache:
+    """The three sections; ``load`` and ``save`` do the (signed) file I/O."""
+
+    parsed: Section
+    markdown: Section
+    pages: Section
+    warnings: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, keys: dict[str, str]) -> BuildCache:
+        return cls(Section(keys["parsed"]), Section(keys["markdown"]), Section(keys["pages"]))
+
+    @classmethod
+    def load(cls, config: Config, keys: dict[str, str]) -> BuildCache:
+        """The cache for these keys; sections stored under other keys start empty."""
+        cache = cls.empty(keys)
+        path = cache_dir(config) / FILE
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return cache
+        except OSError as exc:
+            cache.warn(config, path, f"cannot be read ({exc.strerror or exc}); building without it")
+            return cache
+        stored = _verified(blob)
+        if stored is None:
+            cache.warn(config, path, "is corrupt or was not written by this sitegen; discarded")
+            _discard(path)
+            return cache
+        for name in ("parsed", "markdown", "pages"):
+            key, items = stored.get(name, (None, None))
+            if key == keys[name] and isinstance(items, dict):
+                getattr(cache, name).items = items
+        return cache
+
+    def warn(self, config: Config, path: Path, message: str) -> None:
+        self.warnings.append(Problem(display_path(path, config.root), None, None,
+                                     f"build cache {message}", None, "warning"))
+
+    def save(self, config: Config) -> None:
+        """Write the cache atomically; a failure only costs the next build its speed."""
+        payload = pickle.dumps(
+            {name: (s.key, s.items) for name, s in
+             (("parsed", self.parsed), ("markdown", self.markdown), ("pages", self.pages))},
+            protocol=pickle.HIGHEST_PROTOCOL)
+        mac = hmac.new(signing_key(), payload, hashlib.sha256).digest()
+        folder = cache_dir(config)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{FILE}.{os.getpid()}"
+            tmp.write_bytes(MAGIC + mac + payload)
+            os.replace(tmp, folder / FILE)
+        except OSError:
+            pass
+
+
+def _verified(blob: bytes) -> dict[str, Any] | None:
+    """The stored sections if the file is ours and intact, else None (never unpickled)."""
+    if len(blob) < len(MAGIC) + 32 or not blob.startswith(MAGIC):
+        return None
+    mac, payload = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
+    if not hmac.compare_digest(mac, hmac.new(signing_key(), payload, hashlib.sha256).digest()):
+        return None
+    try:
+        data = pickle.loads(payload)  # noqa: S301 - signed by this user's key, checked above
+    except Exception:  # signed but unreadable (another Python): treat as corrupt
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
