@@ -128,6 +128,9 @@ class SiteHandler(web.RequestHandler):
         self.rebuilder = rebuilder
         self.script = script
 
+    def compute_etag(self) -> None:
+        return None  # every answer is no-store; an ETag of a HEAD's empty body would mislead
+
     def get(self) -> None:
         self._answer(include_body=True)
 
