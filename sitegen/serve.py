@@ -6,10 +6,12 @@ livereload) in server.py.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
 from sitegen.config import Config, load_config
+from sitegen.errors import SitegenError
 from sitegen.rebuild import Outcome, Rebuilder, RebuildQueue
 
 PUBLIC_HOSTS = ("0.0.0.0", "::", "")
@@ -18,6 +20,14 @@ PUBLIC_HOSTS = ("0.0.0.0", "::", "")
 def serve_folder(config: Config) -> Path:
     """Where the preview is built: a cache folder, never the published output/."""
     return config.root / ".cache" / "serve" / "site"
+
+
+def _require(*modules: str) -> None:
+    """Fail with an install hint when the optional `serve` packages are missing."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise SitegenError(f"sitegen serve needs {', '.join(missing)}, which is not installed\n"
+                           "    hint: pip install 'sitegen[serve]' (or run `make serve`)")
 
 
 def _say(text: str, err: bool = False) -> None:
@@ -47,6 +57,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
 
     ``base_url`` is the --base-url override, kept when the configuration file changes.
     """
+    _require("tornado", "livereload", *(["watchfiles"] if reload else []))
     from sitegen.server import PreviewServer, bind
 
     sockets, port = bind(host, port, say=lambda s: _say(s, err=True))
