@@ -8,7 +8,6 @@ topic and year pages, and an Atom feed.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from collections import defaultdict
@@ -60,9 +59,10 @@ def _write(out: Path, rel: str, text: str) -> None:
 
 
 def build(root: Path, out: Path) -> int:
-    """Build the site under ``root`` into ``out``; returns the number of pages written."""
-    if out.exists():
-        shutil.rmtree(out)
+    """Build the site under ``root`` into ``out`` (writing over files already there).
+
+    Returns the number of pages written.
+    """
     env = jinja2.Environment(loader=jinja2.DictLoader(
         {"base.html": BASE, "card.html": CARD, "list.html": LIST, "entry.html": ENTRY,
          "feed.xml": FEED}), autoescape=True)

@@ -33,9 +33,10 @@ class BuildResult:
         return (f"{self.entries} entries, {self.pages} pages in {self.seconds:.2f} s{where}")
 
 
-def load(config: Config, drafts: bool = False, strict: bool = False) -> tuple[Site, list[Problem]]:
-    """Load the model; with ``strict`` a warning fails like an error."""
-    result = load_site(config, drafts=drafts)
+def load(config: Config, drafts: bool = False, strict: bool = False,
+         memo: dict | None = None) -> tuple[Site, list[Problem]]:
+    """Load the model; with ``strict`` a warning fails like an error (memo: see load_site)."""
+    result = load_site(config, drafts=drafts, memo=memo)
     if strict and result.warnings:
         raise ContentError(problems=[replace(w, severity="error") for w in result.warnings])
     return result.site, result.warnings
@@ -50,6 +51,11 @@ def render_site(site: Site, config: Config,
         yield pages.render_job(r, kind, item)
         if progress:
             progress(i, len(jobs))
+    yield from data_files(site, config)
+
+
+def data_files(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
+    """Every output file that is not an HTML page: feeds, data exports, host files."""
     yield "feed.xml", feeds.atom_feed(site, config)
     yield "timeline.json", feeds.timeline_json(site, config)
     yield "sitemap.xml", feeds.sitemap(site, config)
@@ -65,8 +71,19 @@ def build(config: Config, *, drafts: bool = False, strict: bool = False,
           search: bool = False) -> BuildResult:
     """Build the site into ``output`` (default: the configured folder), atomically.
 
-    With ``search`` the Pagefind index is written inside the same atomic build.
+    With ``search`` the Pagefind index is written inside the same atomic build. The work
+    is done by the cached, parallel engine in incremental.py (same bytes as render_site).
     """
+    from sitegen.incremental import SiteBuilder
+
+    return SiteBuilder(config, drafts=drafts, strict=strict, output=output).build(
+        progress=progress, search=search)
+
+
+def build_uncached(config: Config, *, drafts: bool = False, strict: bool = False,
+                   output: Path | None = None, progress: Progress | None = None,
+                   search: bool = False) -> BuildResult:
+    """The plain one-process build, without cache: the reference the engine must equal."""
     start = time.perf_counter()
     site, warnings = load(config, drafts=drafts, strict=strict)
     target = output or config.output_dir

@@ -1,31 +1,401 @@
-"""Repeated builds of one site (serve, warm and incremental builds).
+"""Repeated, cached and incremental builds (``sitegen build`` and ``serve`` use this).
 
-This first version rebuilds everything on each call; the performance work replaces the
-inside with a dependency map and a cache while keeping this interface.
+A build here gives the same bytes as the plain one-process build (build.build_uncached);
+it only avoids work:
+
+1. Parsing: content files whose text is unchanged reuse their parsed Entry/Page (cache.py).
+2. Markdown: a body whose text is unchanged reuses its HTML as long as every entry link in
+   it resolves as before (the links it resolved are recorded with the HTML).
+3. Pages: each HTML page gets a *signature* of exactly what its template context is made of
+   (the dependency map below). A page whose signature is unchanged, and whose file in the
+   previous output is still the very file we wrote (inode, mtime, size), is hard-linked
+   into the new build instead of rendered. An entry edit therefore re-renders the entry's
+   page, its neighbours (previous/next), entries that relate to it, and the pages listing
+   it (home, its year, topic and participant pages); feeds and data files are one group.
+   Anything every page shows (configuration, templates, registries, the list of years and
+   free pages, sitegen's version) is in every signature: changing it rebuilds everything.
+4. What remains is rendered across cores (parallel.py), after the site is loaded.
+
+The output stays atomic: the new site is assembled in AtomicOutput's temporary folder
+(links and new files) and swapped in whole. Nothing is ever written into the live folder,
+so a linked file is never modified in place.
+
+If you give a page function a new input, add it to ``_signature``: the tests compare warm
+and incremental builds with cold ones, but only for the changes they make.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sitegen.build import BuildResult, build
+import markdown as markdown_pkg
+
+from sitegen import __version__, pages, parallel
+from sitegen.build import BuildResult, Progress, data_files, load
+from sitegen.cache import BuildCache, config_digest, digest, tree_digest
 from sitegen.config import Config
+from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
+from sitegen.loader import _Collector, _memo_key, _parse_entry, read_text
+from sitegen.markup import MarkdownRenderer
+from sitegen.writer import AtomicOutput, safe_relative
+
+LINK_MIN_PAGES = 100  # below this, rendering everything is as fast as checking and linking
+DATA = "@data"  # the cache's record of the non-HTML files (one group)
+Identity = tuple[int, int, int]  # inode, mtime in ns, size of a file we wrote
+
+
+def job_path(kind: str, item: Any) -> str:
+    """The output path of a page job (as pages.render_job names it)."""
+    fixed = {"home": "index.html", "404": "404.html", "search": "search/index.html"}
+    if kind in fixed:
+        return fixed[kind]
+    url = {"entry": entry_url, "participant": participant_url, "topic": topic_url,
+           "page": page_url}.get(kind)
+    return (url(item.id) if url else year_url(item)) + "index.html"
+
+
+class _Recorder:
+    """An entry-link resolver that remembers what it answered (kept with the HTML)."""
+
+    def __init__(self, resolve: Any) -> None:
+        self.resolve = resolve
+        self.seen: dict[str, str | None] = {}
+
+    def __call__(self, target: str) -> str | None:
+        url = self.resolve(target)
+        self.seen[target] = url
+        return url
+
+
+class _Tracking(dict):  # type: ignore[type-arg]
+    """The parse memo, remembering which keys this build used (the rest is pruned)."""
+
+    def __init__(self, items: dict[Any, Any]) -> None:
+        super().__init__(items)
+        self.used: set[Any] = set()
+
+    def __getitem__(self, key: Any) -> Any:
+        self.used.add(key)
+        return super().__getitem__(key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.used.add(key)
+        super().__setitem__(key, value)
+
+
+@dataclass
+class _Plan:
+    """One build's state shared with the workers (they inherit it by fork)."""
+
+    r: pages.Renderer
+    recorder: _Recorder
+    out: AtomicOutput
+    missing: dict[str, tuple[str, int]]  # body text → (path, line) for its error messages
+
+
+_PLAN: _Plan | None = None
+
+
+def _render(job: tuple[str, Any]) -> tuple[str, Identity, tuple[str, str, tuple] | None]:
+    """Render one page into the temporary folder; runs in a worker or here."""
+    assert _PLAN is not None
+    plan, (kind, item) = _PLAN, job
+    converted = None
+    body = getattr(item, "body_md", None) if kind in ("entry", "page") else None
+    if body is not None and body in plan.missing and body not in plan.r.bodies:
+        plan.recorder.seen.clear()
+        html = pages.body_html(plan.r, body, *plan.missing[body])
+        plan.r.bodies[body] = html
+        converted = (body, html, tuple(sorted(plan.recorder.seen.items())))
+    rel, data = pages.render_job(plan.r, kind, item)
+    plan.out.write(rel, data)
+    return rel, _identity(plan.out.tmp / rel), converted
+
+
+def _identity(path: Path) -> Identity:
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _intact(path: Path, identity: Identity) -> bool:
+    try:
+        return _identity(path) == identity
+    except OSError:
+        return False
+
+
+def _remove_detached(path: Path) -> None:
+    subprocess.Popen(["rm", "-rf", "--", str(path)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+
+
+def _discard_in_background(path: Path) -> None:
+    """Move the previous site aside and delete it in a detached process.
+
+    Removing 10,000 folders takes longer than building them on some file systems; the new
+    site is already live, so nothing waits for it. A deletion that is interrupted leaves a
+    ``.NAME.trash-*`` folder that the next big build deletes the same way.
+    """
+    name = path.name.split(".tmp-")[0].split(".old-")[0]
+    trash = path.with_name(f"{name}.trash-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        os.rename(path, trash)
+        _remove_detached(trash)
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _sweep_trash(target: Path) -> None:
+    """Delete (in the background) what interrupted background deletions left."""
+    for old in target.parent.glob(f".{target.name}.trash-*"):
+        try:
+            _remove_detached(old)
+        except OSError:
+            pass
+
+
+def _link(out: AtomicOutput, src: Path, rel: str) -> bool:
+    dest = out.tmp.joinpath(*safe_relative(rel).parts)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.link(src, dest)
+    except OSError:
+        return False
+    return True
 
 
 class SiteBuilder:
     """Builds one site again and again, re-rendering only what a change affects."""
 
     def __init__(self, config: Config, *, drafts: bool = False, output: Path | None = None,
-                 strict: bool = False) -> None:
+                 strict: bool = False, persistent: bool = True) -> None:
         self.config = config
         self.drafts = drafts
         self.strict = strict
         self.output = output or config.output_dir
+        self.persistent = persistent  # read and write .cache/ (else: memory only)
+        self.cache: BuildCache | None = None
 
-    def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
+    def keys(self) -> dict[str, str]:
+        """What each cache section depends on (see cache.py)."""
+        cfg = config_digest(self.config)
+        return {
+            "parsed": digest("parsed", cfg),
+            "markdown": digest("markdown", __version__, markdown_pkg.__version__,
+                               sys.version_info[:2], self.config.allow_raw_html),
+            "pages": digest("pages", cfg, self.drafts, tree_digest(self.config.templates_dir),
+                            os.environ.get("SOURCE_DATE_EPOCH", "")),
+        }
+
+    def _load_cache(self, keys: dict[str, str]) -> BuildCache:
+        if self.cache is None:
+            return (BuildCache.load(self.config, keys) if self.persistent
+                    else BuildCache.empty(keys))
+        fresh = BuildCache.empty(keys)
+        for name in ("parsed", "markdown", "pages"):
+            section = getattr(self.cache, name)
+            if section.key == keys[name]:
+                setattr(fresh, name, section)
+        return fresh
+
+    def build(self, changed: Iterable[Path] | None = None, *, progress: Progress | None = None,
+              search: bool = False) -> BuildResult:
         """Build; ``changed`` names the files that changed since the last call (None: all).
 
-        Raises SitegenError on failure and leaves the previous output as it was.
+        ``changed`` is only a hint (content hashes decide what is rebuilt); an incremental
+        call keeps the cache in memory instead of rewriting .cache/. Raises SitegenError on
+        failure and leaves the previous output as it was.
         """
-        return build(self.config, drafts=self.drafts, strict=self.strict, output=self.output)
+        start = time.perf_counter()
+        keys = self.keys()
+        cache = self._load_cache(keys)
+        notes = list(cache.warnings)
+        cache.warnings.clear()
+        memo = _Tracking(cache.parsed.items)
+        self._parse_new_files(memo)
+        site, warnings = load(self.config, drafts=self.drafts, strict=self.strict, memo=memo)
+        cache.parsed.items = {k: memo[k] for k in memo.used}
+        r = pages.Renderer.create(site, self.config)
+        recorder = _Recorder(r.markdown._resolve)
+        r.markdown = MarkdownRenderer(recorder, self.config.allow_raw_html)
+        results = self._markdown_hits(r, cache)
+        missing = {b: (p, line) for b, (p, line) in self._bodies(site).items()
+                   if b not in r.bodies}
+        jobs = pages.all_html_pages(r)
+        target = self.output
+        protected = [self.config.root, self.config.content_dir, self.config.templates_dir]
+        with AtomicOutput(target, protected) as out:
+            if len(jobs) >= LINK_MIN_PAGES:
+                out.discard = _discard_in_background
+                _sweep_trash(out.target)
+            global _PLAN
+            _PLAN = _Plan(r, recorder, out, missing)
+            try:
+                new_pages = self._assemble(out, site, jobs, cache, results, keys)
+            finally:
+                _PLAN = None
+            out.copy_tree(self.config.templates_dir / "static", "static")
+            if search:
+                from sitegen.search import index_site
+
+                index_site(out.tmp)
+        cache.markdown.items = {digest(b): v for b, v in results.items()}
+        cache.pages.items = new_pages
+        self.cache = cache
+        if self.persistent and changed is None:
+            cache.save(self.config)
+        if progress:
+            progress(len(jobs), len(jobs))
+        return BuildResult(len(site.entries), len(jobs), time.perf_counter() - start, target,
+                           warnings + notes)
+
+    def _parse_new_files(self, memo: _Tracking) -> None:
+        """Parse entry files the memo does not know yet, across cores (a cold build)."""
+        folder = self.config.content_dir / "entries"
+        if not folder.is_dir():
+            return
+        col = _Collector(self.config.root)
+        todo = []
+        for path in sorted(folder.glob("*.md")):
+            if path.name.startswith((".", "#")) or not path.is_file():
+                continue
+            text = read_text(path, col, self.config.content_dir)
+            if text is None:
+                continue
+            shown = col.show(path)
+            key = _memo_key("entry", shown, path.stem, text)
+            if key not in memo:
+                todo.append((key, text, path.stem, shown))
+        if len(todo) < parallel.MIN_BATCH:
+            return  # the loader parses these itself
+        config = self.config
+        parsed, _ = parallel.run(lambda t: _parse_entry(t[1], t[2], t[3], config, None), todo)
+        for (key, *_), result in zip(todo, parsed, strict=True):
+            dict.__setitem__(memo, key, result)
+
+    @staticmethod
+    def _bodies(site: Any) -> dict[str, tuple[str, int]]:
+        bodies = {e.body_md: (e.path, e.body_line) for e in site.entries}
+        bodies.update((p.body_md, (p.path, p.body_line)) for p in site.pages)
+        return bodies
+
+    def _markdown_hits(self, r: pages.Renderer, cache: BuildCache
+                       ) -> dict[str, tuple[str, tuple]]:
+        """Cached HTML for bodies whose links still resolve the same way (into r.bodies)."""
+        results: dict[str, tuple[str, tuple]] = {}
+        resolve = r.markdown._resolve.resolve  # type: ignore[attr-defined]
+        items = cache.markdown.items
+        for body in self._bodies(r.site):
+            hit = items.get(digest(body))
+            if hit is not None and all(resolve(t) == u for t, u in hit[1]):
+                r.bodies[body] = hit[0]
+                results[body] = hit
+        return results
+
+    def _assemble(self, out: AtomicOutput, site: Any, jobs: list[tuple[str, Any]],
+                  cache: BuildCache, results: dict[str, tuple[str, tuple]],
+                  keys: dict[str, str]) -> dict[str, Any]:
+        """Link unchanged pages, render the rest, write data files; the new page records."""
+        sig = _Signatures(site, pages_key=keys["pages"], drafts=self.drafts,
+                          years=_PLAN.r.years if _PLAN else [])
+        old = cache.pages.items if len(jobs) >= LINK_MIN_PAGES else {}
+        live = out.target
+        new: dict[str, Any] = {}
+        todo = []
+        for kind, item in jobs:
+            rel = job_path(kind, item)
+            s = sig.of(kind, item, results)
+            prev = old.get(rel)
+            if (s is not None and prev is not None and prev[0] == s
+                    and _intact(live / rel, prev[1]) and _link(out, live / rel, rel)):
+                new[rel] = prev
+            else:
+                todo.append((kind, item))
+        data_sig = sig.data()
+        prev_data = old.get(DATA)
+
+        def data() -> list[tuple[str, Identity]]:
+            if prev_data is not None and prev_data[0] == data_sig and all(
+                    _intact(live / rel, ident) for rel, ident in prev_data[1]) and all(
+                    _link(out, live / rel, rel) for rel, ident in prev_data[1]):
+                return list(prev_data[1])
+            written = []
+            for rel, payload in data_files(site, self.config):
+                dest = out.tmp.joinpath(*safe_relative(rel).parts)
+                if dest.exists():  # linked above before a later link failed: never write
+                    dest.unlink()  # through a link into the live site
+                out.write(rel, payload)
+                written.append((rel, _identity(out.tmp / rel)))
+            return written
+
+        rendered, data_records = parallel.run(_render, todo, meanwhile=data)
+        for _rel, _ident, converted in rendered:
+            if converted is not None:
+                body, html, links = converted
+                results[body] = (html, links)
+        for (kind, item), (rel, ident, _) in zip(todo, rendered, strict=True):
+            s = sig.of(kind, item, results)
+            if s is not None:
+                new[rel] = (s, ident)
+        new[DATA] = (data_sig, data_records)
+        return new
+
+
+class _Signatures:
+    """The dependency map: a hash of everything each page's template context is made of."""
+
+    def __init__(self, site: Any, *, pages_key: str, drafts: bool, years: list[int]) -> None:
+        self.site = site
+        self.entry = {e.id: digest(repr(e)) for e in site.entries}
+        self.everywhere = digest(pages_key, drafts, years, repr(site.participants),
+                                 repr(site.topics), repr(site.periods), repr(site.pages))
+        self.all_entries = digest(self.everywhere, *self.entry.values())
+        self.index = {e.id: i for i, e in enumerate(site.entries)}
+        self._listed: dict[tuple[str, Any], list[str]] | None = None
+
+    def listed(self, key: tuple[str, Any]) -> list[str]:
+        if self._listed is None:
+            self._listed = {}
+            for e in self.site.entries:
+                keys = {("participant", x.id) for x in e.participants}
+                keys |= {("participant", a.party) for a in e.accounts}
+                keys |= {("topic", t) for t in e.topics}
+                keys.add(("year", e.year))
+                for k in keys:
+                    self._listed.setdefault(k, []).append(self.entry[e.id])
+        return self._listed.get(key, [])
+
+    def of(self, kind: str, item: Any, results: dict[str, tuple[str, tuple]]) -> str | None:
+        """The page's signature, or None when it cannot be known yet (body not converted)."""
+        if kind == "entry":
+            if item.body_md not in results:
+                return None
+            i, entries = self.index[item.id], self.site.entries
+            prev = entries[i - 1].id if i > 0 else None
+            after = entries[i + 1].id if i + 1 < len(entries) else None
+            return digest(self.everywhere, "entry", self.entry[item.id],
+                          f"<{prev}={self.entry.get(prev or '')}",
+                          f">{after}={self.entry.get(after or '')}",
+                          *(f"~{x}={self.entry.get(x)}" for x in item.related),
+                          results[item.body_md][1])
+        if kind == "page":
+            if item.body_md not in results:
+                return None
+            return digest(self.everywhere, "page", repr(item), results[item.body_md][1])
+        if kind in ("participant", "topic"):
+            return digest(self.everywhere, kind, repr(item), *self.listed((kind, item.id)))
+        if kind == "year":
+            return digest(self.everywhere, kind, item, *self.listed((kind, item)))
+        return digest(self.all_entries, kind)  # home, 404, search: anything may show there
+
+    def data(self) -> str:
+        return digest(self.all_entries, "data")

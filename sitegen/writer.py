@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -82,6 +83,10 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+def _remove_now(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
 class AtomicOutput:
     """A context manager that collects a new site and swaps it in when the block succeeds."""
 
@@ -92,6 +97,9 @@ class AtomicOutput:
         self.tmp = self.target.parent / f".{self.target.name}.tmp-{os.getpid()}"
         self.files = 0
         self._lock: int | None = None
+        # removes the previous site once the new one is in; a big build may replace it
+        # (incremental.py moves it aside and deletes it in the background)
+        self.discard: Callable[[Path], None] = _remove_now
 
     def _acquire(self) -> None:
         """Wait for any other build of this folder (serve and build at once, two terminals).
@@ -203,7 +211,7 @@ class AtomicOutput:
             os.rename(self.tmp, self.target)
             return
         if _exchange(self.tmp, self.target):
-            shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the previous site
+            self.discard(self.tmp)  # now holds the previous site
             return
         old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
         os.rename(self.target, old)
