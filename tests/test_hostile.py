@@ -216,6 +216,15 @@ def test_no_html_page_holds_anything_executable(hostile: Path) -> None:
                 assert body.strip() == "" and attrs.get("src"), (page, attrs, body)
 
 
+def test_xml_and_svg_files_are_well_formed_and_inert(hostile: Path) -> None:
+    files = sorted([*hostile.rglob("*.xml"), *hostile.rglob("*.svg")])
+    assert any(f.name == "feed.xml" for f in files)
+    for path in files:
+        for el in ET.parse(path).iter():
+            assert not el.tag.endswith("}script") and el.tag != "script", path
+            assert not any(k.lower().startswith("on") for k in el.attrib), (path, el.attrib)
+
+
 def test_payloads_are_shown_as_text(hostile: Path) -> None:
     entry = " ".join(inspect(hostile / "entries/2021-06-14-hostile/index.html").text)
     for name in ("title", "summary", "location", "role", "account", "source-title",
