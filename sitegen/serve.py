@@ -61,7 +61,8 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
     from sitegen.server import PreviewServer, bind
 
     sockets, port = bind(host, port, say=lambda s: _say(s, err=True))
-    shown_host = f"[{host}]" if ":" in host else host
+    local_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    shown_host = f"[{local_host}]" if ":" in local_host else local_host
     origin = f"http://{shown_host}:{port}"
 
     def local(cfg: Config) -> Config:
