@@ -80,6 +80,10 @@ def ics_escape(text: str) -> str:
 
 def ics_fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
+    if line.isascii():  # one octet per character: the same cut points, without the loop
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[i:i + 74] for i in range(75, len(line), 74))])
     out: list[str] = []
     current, size, limit = "", 0, 75
     for ch in line:

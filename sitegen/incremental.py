@@ -26,6 +26,7 @@ and incremental builds with cold ones, but only for the changes they make.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
 from sitegen.loader import _Collector, _memo_key, _parse_entry, read_text
 from sitegen.markup import MarkdownRenderer
+from sitegen.render import Templates
 from sitegen.writer import AtomicOutput, safe_relative
 
 LINK_MIN_PAGES = 100  # below this, rendering everything is as fast as checking and linking
@@ -184,6 +186,8 @@ class SiteBuilder:
         self.output = output or config.output_dir
         self.persistent = persistent  # read and write .cache/ (else: memory only)
         self.cache: BuildCache | None = None
+        self._templates: tuple[str, Templates] | None = None
+        self._digests: dict[int, tuple[Any, str, str, str]] = {}
 
     def keys(self) -> dict[str, str]:
         """What each cache section depends on (see cache.py)."""
@@ -225,6 +229,9 @@ class SiteBuilder:
         site, warnings = load(self.config, drafts=self.drafts, strict=self.strict, memo=memo)
         cache.parsed.items = {k: memo[k] for k in memo.used}
         r = pages.Renderer.create(site, self.config)
+        if self._templates is not None and self._templates[0] == keys["pages"]:
+            r.templates = self._templates[1]  # compiled templates, kept while unchanged
+        self._templates = (keys["pages"], r.templates)
         recorder = _Recorder(r.markdown._resolve)
         r.markdown = MarkdownRenderer(recorder, self.config.allow_raw_html)
         results = self._markdown_hits(r, cache)
@@ -305,8 +312,9 @@ class SiteBuilder:
                   cache: BuildCache, results: dict[str, tuple[str, tuple]],
                   keys: dict[str, str]) -> dict[str, Any]:
         """Link unchanged pages, render the rest, write data files; the new page records."""
-        sig = _Signatures(site, pages_key=keys["pages"], drafts=self.drafts,
-                          years=_PLAN.r.years if _PLAN else [])
+        assert _PLAN is not None
+        sig = _Signatures(_PLAN.r, pages_key=keys["pages"], drafts=self.drafts,
+                          memo=self._digests)
         old = cache.pages.items if len(jobs) >= LINK_MIN_PAGES else {}
         live = out.target
         new: dict[str, Any] = {}
@@ -351,28 +359,34 @@ class SiteBuilder:
 
 
 class _Signatures:
-    """The dependency map: a hash of everything each page's template context is made of."""
+    """The dependency map: a hash of everything each page's template context is made of.
 
-    def __init__(self, site: Any, *, pages_key: str, drafts: bool, years: list[int]) -> None:
-        self.site = site
-        self.entry = {e.id: digest(repr(e)) for e in site.entries}
-        self.everywhere = digest(pages_key, drafts, years, repr(site.participants),
+    Pages that show an entry as a card (neighbours, related entries, home, year, topic and
+    participant pages) depend on the card's projection only, so a body edit re-renders the
+    entry's own page and the data files; a title or date edit also re-renders the lists.
+    ``memo`` keeps the digests of unchanged Entry objects across builds (serve).
+    """
+
+    def __init__(self, r: pages.Renderer, *, pages_key: str, drafts: bool,
+                 memo: dict[int, tuple[Any, str, str, str]]) -> None:
+        site = self.site = r.site
+        self.r = r
+        self.everywhere = digest(pages_key, drafts, r.years, repr(site.participants),
                                  repr(site.topics), repr(site.periods), repr(site.pages))
-        self.all_entries = digest(self.everywhere, *self.entry.values())
+        self.full: dict[str, str] = {}
+        self.card: dict[str, str] = {}
+        fresh = {}
+        for e in site.entries:
+            got = memo.get(id(e))
+            if got is None or got[0] is not e or got[1] != self.everywhere:
+                card = json.dumps(r.projector.card(e), sort_keys=True, default=str)
+                got = (e, self.everywhere, digest(repr(e)), digest(card))
+            fresh[id(e)] = got
+            self.full[e.id], self.card[e.id] = got[2], got[3]
+        memo.clear()
+        memo.update(fresh)
+        self.all_cards = digest(self.everywhere, *self.card.values())
         self.index = {e.id: i for i, e in enumerate(site.entries)}
-        self._listed: dict[tuple[str, Any], list[str]] | None = None
-
-    def listed(self, key: tuple[str, Any]) -> list[str]:
-        if self._listed is None:
-            self._listed = {}
-            for e in self.site.entries:
-                keys = {("participant", x.id) for x in e.participants}
-                keys |= {("participant", a.party) for a in e.accounts}
-                keys |= {("topic", t) for t in e.topics}
-                keys.add(("year", e.year))
-                for k in keys:
-                    self._listed.setdefault(k, []).append(self.entry[e.id])
-        return self._listed.get(key, [])
 
     def of(self, kind: str, item: Any, results: dict[str, tuple[str, tuple]]) -> str | None:
         """The page's signature, or None when it cannot be known yet (body not converted)."""
@@ -382,20 +396,21 @@ class _Signatures:
             i, entries = self.index[item.id], self.site.entries
             prev = entries[i - 1].id if i > 0 else None
             after = entries[i + 1].id if i + 1 < len(entries) else None
-            return digest(self.everywhere, "entry", self.entry[item.id],
-                          f"<{prev}={self.entry.get(prev or '')}",
-                          f">{after}={self.entry.get(after or '')}",
-                          *(f"~{x}={self.entry.get(x)}" for x in item.related),
+            return digest(self.everywhere, "entry", self.full[item.id],
+                          f"<{prev}={self.card.get(prev or '')}",
+                          f">{after}={self.card.get(after or '')}",
+                          *(f"~{x}={self.card.get(x)}" for x in item.related),
                           results[item.body_md][1])
         if kind == "page":
             if item.body_md not in results:
                 return None
             return digest(self.everywhere, "page", repr(item), results[item.body_md][1])
-        if kind in ("participant", "topic"):
-            return digest(self.everywhere, kind, repr(item), *self.listed((kind, item.id)))
-        if kind == "year":
-            return digest(self.everywhere, kind, item, *self.listed((kind, item)))
-        return digest(self.all_entries, kind)  # home, 404, search: anything may show there
+        if kind in ("participant", "topic", "year"):
+            key = item if kind == "year" else item.id
+            listed = self.r.listed.get((kind, key), [])
+            return digest(self.everywhere, kind, repr(item), *(self.card[e.id] for e in listed))
+        return digest(self.all_cards, kind)  # home, 404, search: anything may show there
 
     def data(self) -> str:
-        return digest(self.all_entries, "data")
+        """Feeds and data files hold whole entries (bodies too)."""
+        return digest(self.everywhere, "data", *self.full.values())

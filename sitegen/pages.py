@@ -88,10 +88,39 @@ class Renderer:
         return out_path, self.templates.render(template, ctx).encode("utf-8")
 
 
+HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
+
+
+def home_groups(r: Renderer) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The home page's year groups, bounded: past HOME_MAX_CARDS entries each year shows
+    its first ``per_year`` cards and links its year page for the rest.
+
+    Every group gets ``shown`` and ``more`` (cards left out, 0 when none) next to ``count``
+    and ``url``; the second value is the ``paginate`` context: ``per_year`` (None when the
+    home page lists everything), ``max_cards`` and ``truncated``.
+    """
+    groups = r.projector.year_groups(r.site.entries)
+    per_year = (max(3, HOME_MAX_CARDS // len(groups))
+                if len(r.site.entries) > HOME_MAX_CARDS else None)
+    for g in groups:
+        if per_year is not None and g["count"] > per_year:
+            kept, n = [], 0
+            for it in g["items"]:
+                n += it["type"] == "entry"
+                if it["type"] != "entry" or n <= per_year:
+                    kept.append(it)
+            g["items"] = kept
+        g["shown"] = min(g["count"], per_year or g["count"])
+        g["more"] = g["count"] - g["shown"]
+    truncated = any(g["more"] for g in groups)
+    return groups, {"per_year": per_year, "max_cards": HOME_MAX_CARDS, "truncated": truncated}
+
+
 def render_home(r: Renderer) -> Rendered:
     p = r.projector
+    groups, paginate = home_groups(r)
     return r.html("index.html", "index.html", r.config.title, r.config.description, "home",
-                  groups=p.year_groups(r.site.entries),
+                  groups=groups, paginate=paginate,
                   periods=[p.period(x) for x in r.site.periods],
                   total=len(r.site.entries),
                   participants=[p.participant_ref(x) for x in r.site.participants],

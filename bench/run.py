@@ -1,0 +1,194 @@
+"""`make bench`: sitegen against the naive reference build, same corpus, same run.
+
+For N = 1,000 and 10,000 entries (bench/corpus.py) it times, each in a fresh process:
+the naive build (bench/naive.py) into an empty folder and again over its own output;
+sitegen cold (no .cache/, no output), warm (nothing changed), one entry edited, one
+template edited; then one entry edited as `serve` does it (a SiteBuilder kept in memory),
+also on the shipped site. It prints a table of seconds, ratios to the naive build and peak
+memory, the largest HTML page, and the Pagefind indexing time on its own line. Every
+sitegen result is compared with a cold build of the same input (byte for byte).
+
+Usage: python bench/run.py [N ...]   (default: 1000 10000; output under bench/out/)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+sys.path[:0] = [str(REPO), str(BENCH)]
+
+EDIT = "\n\nA sentence added by the benchmark -- \"edited\" once more.\n"
+
+
+def step(argv: list[str]) -> None:
+    """Run one measured action in this (fresh) process and print its figures as JSON."""
+    kind, root = argv[0], Path(argv[1])
+    start = time.perf_counter()
+    extra: dict[str, object] = {}
+    if kind == "naive":
+        import naive
+
+        naive.build(root, root / "naive-out")
+    elif kind == "sitegen":
+        from sitegen.build import build
+        from sitegen.config import load_config
+
+        build(load_config(root))
+    elif kind == "serve-edit":
+        from sitegen.config import load_config
+        from sitegen.incremental import SiteBuilder
+
+        builder = SiteBuilder(load_config(root))
+        builder.build()
+        entries = sorted((root / "content" / "entries").glob("*.md"))
+        path = entries[len(entries) // 3]
+        path.write_text(path.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+        start = time.perf_counter()
+        builder.build(changed=[path])
+    elif kind == "search":
+        from sitegen.search import index_site
+
+        extra["files"] = index_site(root / "output").files
+    seconds = time.perf_counter() - start
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rss_mb": self_kb / 1024,
+                      "worker_rss_mb": child_kb / 1024, **extra}))
+
+
+def measure(kind: str, root: Path, *args: str) -> dict[str, float]:
+    """Wall time of a fresh process running ``step`` (start-up included), plus its figures."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--step", kind, str(root), *args],
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{proc.stderr[-3000:]}")
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    figures["wall"] = wall
+    wait_for_trash(root)
+    return figures
+
+
+def wait_for_trash(root: Path, limit: float = 300.0) -> None:
+    """Let a background deletion of a previous site finish before the next timing."""
+    deadline = time.monotonic() + limit
+    while list(root.glob(".output.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fresh_corpus(n: int) -> Path:
+    from corpus import make_corpus
+
+    root = OUT / f"n{n}"
+    for leftover in (root / "output", root / "naive-out", root / ".cache"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    make_corpus(root, n)
+    return root
+
+
+def bench_size(n: int) -> list[str]:
+    """All measurements for one corpus size; returns the table rows."""
+    root = fresh_corpus(n)
+    naive_cold = measure("naive", root)
+    naive_warm = measure("naive", root)
+    cold = measure("sitegen", root)
+    reference = tree(root / "output")
+    largest = max((p.stat().st_size, p.relative_to(root / "output").as_posix())
+                  for p in (root / "output").rglob("*.html"))
+    warm = measure("sitegen", root)
+    same = [tree(root / "output") == reference]
+    entry = sorted((root / "content" / "entries").glob("*.md"))[n // 2]
+    entry.write_text(entry.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+    edited = measure("sitegen", root)
+    template = root / "templates" / "base.html"
+    template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n",
+                        encoding="utf-8")
+    templated = measure("sitegen", root)
+    after_edits = tree(root / "output")
+    shutil.rmtree(root / ".cache")
+    measure("sitegen", root)  # cold again: what the edited site must be
+    same.append(tree(root / "output") == after_edits)
+    serve = measure("serve-edit", root)
+    shutil.rmtree(root / ".cache")
+    serve_tree = tree(root / "output")
+    measure("sitegen", root)
+    same.append(tree(root / "output") == serve_tree)
+    base = naive_cold["wall"]
+    again = naive_warm["wall"]
+    rows = [
+        f"| {n:,} | cold build (empty cache) | {base:.2f} | {cold['wall']:.2f} "
+        f"| {cold['wall'] / base:.3f}x | <= 0.35x |",
+        f"| {n:,} | warm build (nothing changed) | {again:.2f} | {warm['wall']:.2f} "
+        f"| {warm['wall'] / again:.3f}x | <= 0.10x |",
+        f"| {n:,} | one entry edited (CLI build) | {again:.2f} | {edited['wall']:.2f} "
+        f"| {edited['wall'] / again:.3f}x | |",
+        f"| {n:,} | one template edited (CLI build) | {again:.2f} | {templated['wall']:.2f} "
+        f"| {templated['wall'] / again:.3f}x | |",
+        f"| {n:,} | one entry edited, as serve does it | {again:.2f} | {serve['seconds']:.3f} "
+        f"| {serve['seconds'] / again:.4f}x | < 1 s at 10k |",
+        f"| {n:,} | peak RSS, MB (main + largest worker) | {naive_cold['rss_mb']:.0f} "
+        f"| {cold['rss_mb']:.0f} + {cold['worker_rss_mb']:.0f} "
+        f"| {cold['rss_mb'] / naive_cold['rss_mb']:.2f}x | < 400 MB |",
+        f"| {n:,} | largest HTML page | | {largest[0] / 1e6:.2f} MB ({largest[1]}) | "
+        "| <= 1 MB |",
+        f"| {n:,} | output identical to a cold build (warm, edits, serve) | | "
+        f"{'yes' if all(same) else 'NO: ' + str(same)} | | yes |",
+    ]
+    if (REPO / "sitegen" / "search.py").exists():
+        found = measure("search", root)
+        rows.append(f"| {n:,} | search indexing (Pagefind, separate step) | "
+                    f"| {found['wall']:.2f} | | |")
+    return rows
+
+
+def shipped_serve() -> str:
+    """One entry edited as serve does it, on a copy of the shipped site."""
+    root = OUT / "shipped"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    try:
+        serve = measure("serve-edit", root)
+    except SystemExit as exc:
+        return f"| shipped | one entry edited, as serve does it | | failed: {exc} | | |"
+    return (f"| shipped | one entry edited, as serve does it | | {serve['seconds'] * 1000:.0f} ms "
+            f"| | < 100 ms |")
+
+
+def main(sizes: list[int]) -> None:
+    OUT.mkdir(exist_ok=True)
+    print(f"sitegen bench: {os.cpu_count()} cores; naive = python-frontmatter + Python-Markdown "
+          "(fresh instance per entry) + Jinja, one process, no cache; times are wall seconds "
+          "of a fresh process (start-up included)", flush=True)
+    rows = ["| N | measurement | naive | sitegen | ratio | target |",
+            "|---|---|---|---|---|---|"]
+    for n in sizes:
+        rows += bench_size(n)
+        print(f"… {n:,} entries done", file=sys.stderr, flush=True)
+    rows.append(shipped_serve())
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--step"]:
+        step(sys.argv[2:])
+    else:
+        main([int(a) for a in sys.argv[1:]] or [1000, 10000])
