@@ -126,6 +126,24 @@ def test_filters_narrow_the_list_and_update_the_count_and_url(page, site_url):
     assert query(page) == {"outcome": ["agreed"], "to": ["1999"]}
 
 
+def test_year_headings_count_what_the_filters_show(page, site_url):
+    open_home(page, site_url, "?participant=stoltenberg")
+    assert page.inner_text("#y2022 .year-count") == "2 of 2 events"
+    assert page.inner_text("#y2016 .year-count") == "1 of 1 event"
+    page.click("#filter-clear")
+    wait_count(page, f"{TOTAL} of {TOTAL} events")
+    assert page.inner_text("#y2022 .year-count") == "2 events"
+
+
+def test_a_link_to_a_hidden_year_shows_everything_again(page, site_url):
+    open_home(page, site_url, "?kind=suspension")
+    assert not page.is_visible("#y2016")
+    page.click("svg.overview a[href='#y2016']")
+    wait_count(page, f"{TOTAL} of {TOTAL} events")
+    assert page.is_visible("#y2016")
+    assert urlsplit(page.url).fragment == "y2016" and urlsplit(page.url).query == ""
+
+
 def test_topic_and_outcome_filters_combine(page, site_url):
     open_home(page, site_url, "?topic=ukraine&outcome=suspended")
     assert count_text(page) == f"1 of {TOTAL} events"
@@ -205,7 +223,9 @@ def test_keyboard_reaches_every_control_and_sets_a_filter(page, site_url):
     assert [s for s in seen if s in controls] == controls, seen
     assert "a:1994" in seen and "a:2022" in seen  # the year navigator
     assert "button:Search" in seen  # the header search box
-    page.focus("#f-kind")
+    for _ in range(4):  # back from "Clear all" past To, From and Outcome to Kind
+        page.keyboard.press("Shift+Tab")
+    assert focused(page) == "#f-kind"
     page.keyboard.type("susp")
     wait_count(page, f"3 of {TOTAL} events")
     assert query(page) == {"kind": ["suspension"]}

@@ -64,19 +64,32 @@
           return ev[w.key].indexOf(w.value) !== -1;
         });
         ev.el.hidden = !ok;
-        if (ok) { shown += 1; years[ev.year] = true; }
+        if (ok) { shown += 1; years[ev.year] = (years[ev.year] || 0) + 1; }
       });
-      groups.forEach(function (g) { g.hidden = !years[g.getAttribute("data-year")]; });
+      groups.forEach(function (g) {
+        var y = g.getAttribute("data-year");
+        g.hidden = !years[y];
+        var label = g.querySelector(".year-count");
+        if (label) {
+          var all = label.getAttribute("data-all") || label.textContent;
+          label.setAttribute("data-all", all);
+          label.textContent = filtered() ? years[y] + " of " + all : all;
+        }
+      });
       nav.forEach(function (li) { li.hidden = !years[li.getAttribute("data-year")]; });
       count.textContent = shown + " of " + events.length + " events";
       none.hidden = shown !== 0;
       timeline.classList.toggle("is-filtered", shown !== events.length);
     }
 
+    function filtered() {
+      return query() !== "";
+    }
+
     function commit() {
       var q = query();
-      var url = location.pathname + (q ? "?" + q : "");
-      if (url !== location.pathname + location.search) {
+      var url = location.pathname + (q ? "?" + q : "") + location.hash;
+      if (url !== location.pathname + location.search + location.hash) {
         history.pushState({ filters: q }, "", url);
       }
     }
@@ -107,10 +120,21 @@
       });
     });
     window.addEventListener("popstate", function () { fromURL(); apply(); });
+    // A link to a year or an event the filters hide (the chart, a shared #anchor) shows
+    // everything again rather than leading nowhere.
+    function reveal() {
+      var target = location.hash && document.getElementById(location.hash.slice(1));
+      if (target && timeline.contains(target) && target.closest("[hidden]")) {
+        clearAll();
+        target.scrollIntoView();
+      }
+    }
+    window.addEventListener("hashchange", reveal);
 
     fromURL();
     apply();
     form.hidden = false;
+    reveal();
   }
 
   function selectText(node) {
