@@ -1,0 +1,131 @@
+"""The build cache: hits skip work, and a corrupt or foreign cache is never trusted."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from sitegen import cache, fields, incremental
+from sitegen.build import build, build_uncached
+from sitegen.config import load_config
+from sitegen.incremental import SiteBuilder
+from sitegen.markup import MarkdownRenderer
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(incremental, "LINK_MIN_PAGES", 0)
+    root = shutil.copytree(FIXTURES / "basic", tmp_path / "site")
+    build(load_config(root))
+    return root
+
+
+def cache_file(root: Path) -> Path:
+    return root / ".cache" / "sitegen" / cache.FILE
+
+
+def reference(root: Path, tmp: Path) -> dict[str, bytes]:
+    build_uncached(load_config(root), output=tmp / "cold")
+    return tree(tmp / "cold")
+
+
+def cache_warnings(result: object) -> list[str]:
+    return [w.message for w in result.warnings if "build cache" in w.message]  # type: ignore[attr-defined]
+
+
+def test_a_build_writes_a_signed_cache(site: Path) -> None:
+    blob = cache_file(site).read_bytes()
+    assert blob.startswith(cache.MAGIC)
+    assert cache._verified(blob) is not None
+
+
+def test_warm_build_converts_no_markdown_and_parses_no_entry(site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cache should have answered")
+
+    monkeypatch.setattr(MarkdownRenderer, "render", refuse)
+    monkeypatch.setattr(fields, "build_entry", refuse)
+    result = build(load_config(site))
+    assert cache_warnings(result) == []
+    monkeypatch.undo()
+    assert tree(site / "output") == reference(site, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "empty"])
+def test_corrupt_cache_is_discarded_with_a_warning(site: Path, tmp_path: Path,
+                                                   damage: str) -> None:
+    path = cache_file(site)
+    blob = path.read_bytes()
+    path.write_bytes({"garbage": b"not a cache at all", "truncated": blob[: len(blob) // 2],
+                      "flipped": blob[:-1] + bytes([blob[-1] ^ 1]), "empty": b""}[damage])
+    result = build(load_config(site))
+    assert cache_warnings(result) == [
+        "build cache is corrupt or was not written by this sitegen; discarded"]
+    assert tree(site / "output") == reference(site, tmp_path)
+    assert cache._verified(cache_file(site).read_bytes()) is not None  # rewritten, good again
+
+
+def test_foreign_cache_is_never_unpickled(site: Path, tmp_path: Path) -> None:
+    """A well-formed cache signed with another key (copied from elsewhere) is not loaded."""
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (marker.write_text, ("unpickled",))
+
+    data = pickle.dumps({"parsed": ("k", Payload())})
+    other_key = b"k" * 32
+    cache_file(site).write_bytes(
+        cache.MAGIC + hmac.new(other_key, data, hashlib.sha256).digest() + data)
+    result = build(load_config(site))
+    assert not marker.exists()
+    assert len(cache_warnings(result)) == 1
+    assert tree(site / "output") == reference(site, tmp_path)
+
+
+def test_another_users_key_means_a_cold_build(site: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    result = build(load_config(site))
+    assert len(cache_warnings(result)) == 1
+    assert tree(site / "output") == reference(site, tmp_path)
+
+
+def test_sections_are_dropped_when_their_key_changes(site: Path) -> None:
+    builder = SiteBuilder(load_config(site))
+    keys = builder.keys()
+    loaded = cache.BuildCache.load(load_config(site), keys)
+    assert loaded.parsed.items and loaded.markdown.items and loaded.pages.items
+    other = dict(keys, pages="another templates digest")
+    partly = cache.BuildCache.load(load_config(site), other)
+    assert partly.pages.items == {} and partly.markdown.items == loaded.markdown.items
+
+
+def test_template_edit_changes_the_pages_key_only(site: Path) -> None:
+    before = SiteBuilder(load_config(site)).keys()
+    (site / "templates" / "base.html").open("a").write("<!-- x -->\n")
+    after = SiteBuilder(load_config(site)).keys()
+    assert before["pages"] != after["pages"]
+    assert before["markdown"] == after["markdown"] and before["parsed"] == after["parsed"]
+
+
+def test_unreadable_cache_folder_does_not_fail_the_build(site: Path, tmp_path: Path) -> None:
+    shutil.rmtree(site / ".cache")
+    (site / ".cache").write_text("a file where the folder should be")
+    result = build(load_config(site))
+    assert tree(site / "output") == reference(site, tmp_path)
+    assert result.pages > 0

@@ -1,0 +1,175 @@
+"""Warm and incremental builds give exactly the bytes of a cold build, and reuse what they can.
+
+Each case builds the fixture site with the cached engine, changes one thing, builds again
+(a fresh builder reading .cache/, as the CLI does, and a builder kept in memory, as serve
+does) and compares the whole output tree with the plain uncached build of the same input.
+Thresholds are lowered so the tiny fixture takes the hard-link and process-pool paths.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from sitegen import incremental, parallel
+from sitegen.build import build_uncached
+from sitegen.config import load_config
+from sitegen.incremental import SiteBuilder
+
+ENTRIES = Path("content/entries")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inode(path: Path) -> int:
+    return path.stat().st_ino
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(incremental, "LINK_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "MIN_BATCH", 2)
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    return shutil.copytree(FIXTURES / "basic", tmp_path / "site")
+
+
+def cold(root: Path, tmp: Path, drafts: bool = False) -> dict[str, bytes]:
+    """The reference: the plain one-process build, no cache."""
+    out = tmp / f"cold-{len(list(tmp.glob('cold-*')))}"
+    build_uncached(load_config(root), output=out, drafts=drafts)
+    return tree(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def body_edit(root: Path) -> None:
+    (root / ENTRIES / "1994-partnership.md").open("a").write("\nAn added 'quoted' line.\n")
+
+
+def title_edit(root: Path) -> None:
+    edit(root / ENTRIES / "2019-treaty-ends.md", "title: ", "title: Revised ")
+
+
+def date_edit(root: Path) -> None:  # moves the entry elsewhere in the order
+    edit(root / ENTRIES / "1994-partnership.md", "date: 1994", "date: 2020-03")
+
+
+def add_entry(root: Path) -> None:
+    text = (root / ENTRIES / "1994-partnership.md").read_text(encoding="utf-8")
+    (root / ENTRIES / "2001-added.md").write_text(
+        text.replace("date: 1994", "date: 2001-05-02"), encoding="utf-8")
+
+
+def remove_entry(root: Path) -> None:
+    (root / ENTRIES / "1994-partnership.md").unlink()
+
+
+def link_target_becomes_draft(root: Path) -> None:  # the body link must turn into text
+    edit(root / ENTRIES / "2019-treaty-ends.md", "title: ", "draft: true\ntitle: ")
+    edit(root / ENTRIES / "2022-01-12-council-meets.md", "related: [2019-treaty-ends]\n", "")
+
+
+def registry_edit(root: Path) -> None:
+    edit(root / "content/participants.yaml", "name: Russia", "name: Russian Federation")
+
+
+def topic_edit(root: Path) -> None:
+    edit(root / "content/topics.yaml", "label: Arms control", "label: Arms limitation")
+
+
+def template_edit(root: Path) -> None:
+    (root / "templates/base.html").open("a").write("<!-- edited -->\n")
+
+
+def config_edit(root: Path) -> None:
+    edit(root / "sitegen.toml", 'title = "Fixture timeline"', 'title = "Renamed timeline"')
+
+
+CHANGES: list[Callable[[Path], None]] = [
+    body_edit, title_edit, date_edit, add_entry, remove_entry, link_target_becomes_draft,
+    registry_edit, topic_edit, template_edit, config_edit,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
+def test_rebuild_after_a_change_equals_a_cold_build(site: Path, tmp_path: Path,
+                                                    change: Callable[[Path], None]) -> None:
+    out = site / "output"
+    serve = SiteBuilder(load_config(site))
+    serve.build()
+    assert tree(out) == cold(site, tmp_path)
+    change(site)
+    expected = cold(site, tmp_path)
+    if change is not config_edit:  # serve restarts its builder when the configuration changes
+        serve.build(changed=[site / "content"])
+        assert tree(out) == expected
+    SiteBuilder(load_config(site)).build()  # a new process: reads .cache/
+    assert tree(out) == expected
+    SiteBuilder(load_config(site)).build()  # and once more, nothing changed
+    assert tree(out) == expected
+
+
+def test_warm_build_links_every_unchanged_file(site: Path, tmp_path: Path) -> None:
+    SiteBuilder(load_config(site)).build()
+    before = {rel: inode(site / "output" / rel) for rel in tree(site / "output")}
+    SiteBuilder(load_config(site)).build()
+    after = {rel: inode(site / "output" / rel) for rel in tree(site / "output")}
+    reused = {rel for rel in before if after.get(rel) == before[rel]}
+    pages = {rel for rel in before if rel.endswith(".html")}
+    assert pages <= reused  # every page hard-linked from the previous output
+    assert tree(site / "output") == cold(site, tmp_path)
+
+
+def test_body_edit_rerenders_only_that_entry_page(site: Path) -> None:
+    builder = SiteBuilder(load_config(site))
+    builder.build()
+    out = site / "output"
+    before = {rel: inode(out / rel) for rel in tree(out) if rel.endswith(".html")}
+    body_edit(site)
+    builder.build(changed=[site / ENTRIES / "1994-partnership.md"])
+    changed = {rel for rel in before if inode(out / rel) != before[rel]}
+    assert changed == {"entries/1994-partnership/index.html"}
+
+
+def test_title_edit_rerenders_the_pages_that_list_it(site: Path) -> None:
+    builder = SiteBuilder(load_config(site))
+    builder.build()
+    out = site / "output"
+    before = {rel: inode(out / rel) for rel in tree(out) if rel.endswith(".html")}
+    title_edit(site)
+    builder.build(changed=[site / ENTRIES / "2019-treaty-ends.md"])
+    changed = {rel for rel in before if inode(out / rel) != before[rel]}
+    assert "entries/2019-treaty-ends/index.html" in changed
+    assert "index.html" in changed and "years/2019/index.html" in changed
+    assert "entries/2022-01-12-council-meets/index.html" in changed  # relates to it
+    assert "pages/about/index.html" not in changed
+
+
+def test_a_page_edited_by_hand_in_the_output_is_rendered_again(site: Path,
+                                                               tmp_path: Path) -> None:
+    SiteBuilder(load_config(site)).build()
+    page = site / "output/entries/1994-partnership/index.html"
+    with open(page, "r+b") as fh:  # in place: same inode, other bytes
+        fh.write(b"<!-- tampered -->")
+    os.utime(page, ns=(1, 1))
+    SiteBuilder(load_config(site)).build()
+    assert tree(site / "output") == cold(site, tmp_path)
+
+
+def test_drafts_build_equals_its_cold_build(site: Path, tmp_path: Path) -> None:
+    SiteBuilder(load_config(site)).build()
+    SiteBuilder(load_config(site), drafts=True).build()
+    assert tree(site / "output") == cold(site, tmp_path, drafts=True)
