@@ -108,3 +108,27 @@ def test_print_shows_the_chronology_with_link_targets(watched, shipped_site, shi
     assert href.startswith("http")
     assert href in link.evaluate("a => getComputedStyle(a, '::after').content")
     assert not page.is_visible(".cite-actions")
+
+
+def test_without_javascript_the_shipped_timeline_reads_in_full(browser, shipped_site,
+                                                               shipped_server):
+    entries = sorted(p.name for p in (shipped_site / "entries").iterdir())
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(shipped_server)
+        assert not page.is_visible("#filters")
+        shown = page.eval_on_selector_all(
+            ".event", "els => els.filter(e => e.offsetParent !== null).map(e => e.id)")
+        assert sorted(shown) == entries
+        links = set(page.eval_on_selector_all(".card-title a", "els => els.map(e => e.href)"))
+        assert links == {f"{shipped_server}entries/{e}/" for e in entries}
+        facets = page.eval_on_selector_all(
+            ".card-who a, .card-topics a, .year-heading a", "els => els.map(e => e.href)")
+        for kind in ("participants/", "topics/", "years/"):
+            assert any(f"{shipped_server}{kind}" in h for h in facets), kind
+        for e in (entries[0], entries[len(entries) // 2], entries[-1]):
+            page.goto(f"{shipped_server}entries/{e}/")
+            assert page.is_visible("h1") and page.locator(".sources li").count() > 0
+    finally:
+        context.close()
