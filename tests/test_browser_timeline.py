@@ -108,6 +108,9 @@ def test_filters_narrow_the_list_and_update_the_count_and_url(page, site_url):
     nav = page.eval_on_selector_all(".year-nav li", "els => els.filter(e => !e.hidden)"
                                     ".map(e => e.textContent.trim())")
     assert nav == ["2016", "2022"]
+    dimmed = page.eval_on_selector_all("svg.overview a.is-out",
+                                       "els => els.map(e => e.getAttribute('href'))")
+    assert dimmed == [f"#y{y}" for y in (1994, 1997, 1999, 2002, 2008, 2014, 2019, 2021)]
     page.select_option("#f-participant", "")
     page.select_option("#f-kind", "suspension")
     page.select_option("#f-from", "2005")

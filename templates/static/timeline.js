@@ -17,6 +17,7 @@
     var none = document.getElementById("no-results");
     var groups = list(timeline.querySelectorAll(".year-group"));
     var nav = list(document.querySelectorAll(".year-nav li[data-year]"));
+    var bars = list(document.querySelectorAll("svg.overview a"));
     var facets = list(form.querySelectorAll("select[data-facet]"));
     var from = form.querySelector("select[data-range=from]");
     var to = form.querySelector("select[data-range=to]");
@@ -77,6 +78,9 @@
         }
       });
       nav.forEach(function (li) { li.hidden = !years[li.getAttribute("data-year")]; });
+      bars.forEach(function (a) {  // the chart keeps every year, dimming those filtered out
+        a.classList.toggle("is-out", !years[(a.getAttribute("href") || "").slice(2)]);
+      });
       count.textContent = shown + " of " + events.length + " events";
       none.hidden = shown !== 0;
       timeline.classList.toggle("is-filtered", shown !== events.length);
