@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Iterable
@@ -39,7 +37,7 @@ from typing import Any
 
 import markdown as markdown_pkg
 
-from sitegen import __version__, pages, parallel
+from sitegen import __version__, pages, parallel, reuse
 from sitegen.build import BuildResult, Progress, data_files, load
 from sitegen.cache import BuildCache, config_digest, digest, tree_digest
 from sitegen.config import Config
@@ -47,11 +45,11 @@ from sitegen.context import entry_url, page_url, participant_url, topic_url, yea
 from sitegen.loader import _Collector, _memo_key, _parse_entry, read_text
 from sitegen.markup import MarkdownRenderer
 from sitegen.render import Templates
-from sitegen.writer import AtomicOutput, safe_relative
+from sitegen.writer import _KEEP as KEEP
+from sitegen.writer import AtomicOutput
 
 LINK_MIN_PAGES = 100  # below this, rendering everything is as fast as checking and linking
 DATA = "@data"  # the cache's record of the non-HTML files (one group)
-Identity = tuple[int, int, int]  # inode, mtime in ns, size of a file we wrote
 
 
 def job_path(kind: str, item: Any) -> str:
@@ -106,7 +104,7 @@ class _Plan:
 _PLAN: _Plan | None = None
 
 
-def _render(job: tuple[str, Any]) -> tuple[str, Identity, tuple[str, str, tuple] | None]:
+def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, str, tuple] | None]:
     """Render one page into the temporary folder; runs in a worker or here."""
     assert _PLAN is not None
     plan, (kind, item) = _PLAN, job
@@ -118,61 +116,7 @@ def _render(job: tuple[str, Any]) -> tuple[str, Identity, tuple[str, str, tuple]
         plan.r.bodies[body] = html
         converted = (body, html, tuple(sorted(plan.recorder.seen.items())))
     rel, data = pages.render_job(plan.r, kind, item)
-    plan.out.write(rel, data)
-    return rel, _identity(plan.out.tmp / rel), converted
-
-
-def _identity(path: Path) -> Identity:
-    st = os.stat(path)
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def _intact(path: Path, identity: Identity) -> bool:
-    try:
-        return _identity(path) == identity
-    except OSError:
-        return False
-
-
-def _remove_detached(path: Path) -> None:
-    subprocess.Popen(["rm", "-rf", "--", str(path)], start_new_session=True,
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
-
-
-def _discard_in_background(path: Path) -> None:
-    """Move the previous site aside and delete it in a detached process.
-
-    Removing 10,000 folders takes longer than building them on some file systems; the new
-    site is already live, so nothing waits for it. A deletion that is interrupted leaves a
-    ``.NAME.trash-*`` folder that the next big build deletes the same way.
-    """
-    name = path.name.split(".tmp-")[0].split(".old-")[0]
-    trash = path.with_name(f"{name}.trash-{os.getpid()}-{time.monotonic_ns()}")
-    try:
-        os.rename(path, trash)
-        _remove_detached(trash)
-    except OSError:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _sweep_trash(target: Path) -> None:
-    """Delete (in the background) what interrupted background deletions left."""
-    for old in target.parent.glob(f".{target.name}.trash-*"):
-        try:
-            _remove_detached(old)
-        except OSError:
-            pass
-
-
-def _link(out: AtomicOutput, src: Path, rel: str) -> bool:
-    dest = out.tmp.joinpath(*safe_relative(rel).parts)
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.link(src, dest)
-    except OSError:
-        return False
-    return True
+    return rel, reuse.fresh_write(plan.out, rel, data), converted
 
 
 class SiteBuilder:
@@ -240,23 +184,32 @@ class SiteBuilder:
         jobs = pages.all_html_pages(r)
         target = self.output
         protected = [self.config.root, self.config.content_dir, self.config.templates_dir]
+        big = len(jobs) >= LINK_MIN_PAGES
+        records = cache.pages.items if big else {}
         with AtomicOutput(target, protected) as out:
-            if len(jobs) >= LINK_MIN_PAGES:
-                out.discard = _discard_in_background
-                _sweep_trash(out.target)
+            spare: dict[str, Any] = {}
+            if big:
+                live_target = out.target
+                out.discard = lambda old: reuse.keep_as_spare(old, live_target)
+                reuse.sweep_trash(out.target)
+                if reuse.adopt_spare(out):
+                    spare = records.get("spare", {})
             global _PLAN
             _PLAN = _Plan(r, recorder, out, missing)
             try:
-                new_pages = self._assemble(out, site, jobs, cache, results, keys)
+                new_pages = self._assemble(out, site, jobs, records.get("live", {}), spare,
+                                           results, keys)
             finally:
                 _PLAN = None
             out.copy_tree(self.config.templates_dir / "static", "static")
+            if big:
+                reuse.prune(out, self._expected(new_pages, out))
             if search:
                 from sitegen.search import index_site
 
                 index_site(out.tmp)
         cache.markdown.items = {digest(b): v for b, v in results.items()}
-        cache.pages.items = new_pages
+        cache.pages.items = {"live": new_pages, "spare": records.get("live", {})}
         self.cache = cache
         if self.persistent and changed is None:
             cache.save(self.config)
@@ -268,8 +221,8 @@ class SiteBuilder:
     def _parse_new_files(self, memo: _Tracking) -> None:
         """Parse entry files the memo does not know yet, across cores (a cold build)."""
         folder = self.config.content_dir / "entries"
-        if not folder.is_dir():
-            return
+        if memo or not folder.is_dir():
+            return  # a warm build: the few new files are parsed by the loader itself
         col = _Collector(self.config.root)
         todo = []
         for path in sorted(folder.glob("*.md")):
@@ -308,42 +261,54 @@ class SiteBuilder:
                 results[body] = hit
         return results
 
+    def _expected(self, records: dict[str, Any], out: AtomicOutput) -> set[str]:
+        """Every file this build produced: pages, data files, static files, kept files."""
+        expected = {rel for rel in records if rel != DATA}
+        expected.update(rel for rel, _ in records[DATA][1])
+        static = self.config.templates_dir / "static"
+        if static.is_dir():
+            expected.update("static/" + p.relative_to(static).as_posix()
+                            for p in static.rglob("*") if p.is_file())
+        expected.update(p.name for p in out.tmp.iterdir() if p.name in KEEP)
+        return expected
+
     def _assemble(self, out: AtomicOutput, site: Any, jobs: list[tuple[str, Any]],
-                  cache: BuildCache, results: dict[str, tuple[str, tuple]],
-                  keys: dict[str, str]) -> dict[str, Any]:
-        """Link unchanged pages, render the rest, write data files; the new page records."""
+                  live_records: dict[str, Any], spare_records: dict[str, Any],
+                  results: dict[str, tuple[str, tuple]], keys: dict[str, str]
+                  ) -> dict[str, Any]:
+        """Keep, link or render every page, and the data files; the new records.
+
+        A page is kept when the spare (now the temporary folder) already holds it with the
+        same signature, linked when the live site does, and rendered otherwise.
+        """
         assert _PLAN is not None
         sig = _Signatures(_PLAN.r, pages_key=keys["pages"], drafts=self.drafts,
                           memo=self._digests)
-        old = cache.pages.items if len(jobs) >= LINK_MIN_PAGES else {}
         live = out.target
         new: dict[str, Any] = {}
         todo = []
         for kind, item in jobs:
             rel = job_path(kind, item)
             s = sig.of(kind, item, results)
-            prev = old.get(rel)
-            if (s is not None and prev is not None and prev[0] == s
-                    and _intact(live / rel, prev[1]) and _link(out, live / rel, rel)):
-                new[rel] = prev
+            got = self._reuse(out, rel, s, live_records.get(rel), spare_records.get(rel))
+            if got is not None:
+                new[rel] = got
             else:
                 todo.append((kind, item))
         data_sig = sig.data()
-        prev_data = old.get(DATA)
 
-        def data() -> list[tuple[str, Identity]]:
-            if prev_data is not None and prev_data[0] == data_sig and all(
-                    _intact(live / rel, ident) for rel, ident in prev_data[1]) and all(
-                    _link(out, live / rel, rel) for rel, ident in prev_data[1]):
-                return list(prev_data[1])
-            written = []
-            for rel, payload in data_files(site, self.config):
-                dest = out.tmp.joinpath(*safe_relative(rel).parts)
-                if dest.exists():  # linked above before a later link failed: never write
-                    dest.unlink()  # through a link into the live site
-                out.write(rel, payload)
-                written.append((rel, _identity(out.tmp / rel)))
-            return written
+        def data() -> list[tuple[str, reuse.Identity]]:
+            for records in (spare_records, live_records):
+                prev = records.get(DATA)
+                if prev is None or prev[0] != data_sig:
+                    continue
+                folder = out.tmp if records is spare_records else live
+                if all(reuse.intact(folder / rel, ident) for rel, ident in prev[1]):
+                    if records is spare_records or all(
+                            reuse.link(out, live / rel, rel) for rel, _ in prev[1]):
+                        return list(prev[1])
+            return [(rel, reuse.fresh_write(out, rel, payload))
+                    for rel, payload in data_files(site, self.config)]
 
         rendered, data_records = parallel.run(_render, todo, meanwhile=data)
         for _rel, _ident, converted in rendered:
@@ -356,6 +321,19 @@ class SiteBuilder:
                 new[rel] = (s, ident)
         new[DATA] = (data_sig, data_records)
         return new
+
+    @staticmethod
+    def _reuse(out: AtomicOutput, rel: str, s: str | None, live: Any, spare: Any
+               ) -> tuple[str, reuse.Identity] | None:
+        """The record of a page reused from the spare or the live site, or None."""
+        if s is None:
+            return None
+        if spare is not None and spare[0] == s and reuse.intact(out.tmp / rel, spare[1]):
+            return spare  # type: ignore[no-any-return]
+        if (live is not None and live[0] == s and reuse.intact(out.target / rel, live[1])
+                and reuse.link(out, out.target / rel, rel)):
+            return live  # type: ignore[no-any-return]
+        return None
 
 
 class _Signatures:

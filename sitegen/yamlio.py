@@ -93,7 +93,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     loader.line_offset = first_line - 1
     try:
         node = loader.get_single_node()
-        if node is not None and _expanded_size(node) > MAX_NODES:
+        if node is not None and "*" in text and _expanded_size(node) > MAX_NODES:
             raise YamlSyntaxError(
                 f"invalid YAML: aliases expand to more than {MAX_NODES} values", first_line)
         data = loader.construct_document(node) if node is not None else None

@@ -173,3 +173,21 @@ def test_drafts_build_equals_its_cold_build(site: Path, tmp_path: Path) -> None:
     SiteBuilder(load_config(site)).build()
     SiteBuilder(load_config(site), drafts=True).build()
     assert tree(site / "output") == cold(site, tmp_path, drafts=True)
+
+
+def test_the_spare_site_is_reused_and_cleaned(site: Path, tmp_path: Path) -> None:
+    builder = SiteBuilder(load_config(site))
+    builder.build()
+    builder.build()  # the first site is swapped out and kept as the spare
+    spare = site / ".output.spare"
+    assert spare.is_dir()
+    (spare / "stale.html").write_text("left over", encoding="utf-8")
+    (spare / "entries" / "ghost").mkdir()
+    (spare / "entries" / "ghost" / "index.html").write_text("gone", encoding="utf-8")
+    page = spare / "entries" / "2019-treaty-ends" / "index.html"
+    with open(page, "r+b") as fh:  # edited in place: must not be trusted
+        fh.write(b"<!-- tampered -->")
+    body_edit(site)
+    builder.build(changed=[site / ENTRIES / "1994-partnership.md"])
+    assert tree(site / "output") == cold(site, tmp_path)
+    assert (site / ".output.spare").is_dir()
