@@ -144,7 +144,10 @@ class SiteHandler(web.RequestHandler):
             self.redirect(found)
             return
         status, path = (200, found) if found else (404, root / "404.html")
-        data = path.read_bytes() if path.is_file() else _fallback(root)
+        try:
+            data = path.read_bytes()
+        except OSError:  # no 404.html, or the file went away in a rebuild just now
+            status, path, data = 404, root / "404.html", _fallback(root)
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if ctype.startswith("text/") or ctype in ("application/json", "application/xml"):
             ctype += "; charset=utf-8"
@@ -170,7 +173,8 @@ def _fallback(root: Path) -> bytes:
 
 def _same_origin(handler: Any, origin: str) -> bool:
     """Let only the preview's own pages open the reload socket (livereload allows any site)."""
-    return bool(urlsplit(origin).netloc) and urlsplit(origin).netloc == handler.request.host
+    netloc = urlsplit(origin).netloc
+    return bool(netloc) and netloc == handler.request.host
 
 
 def _log_errors_only(handler: web.RequestHandler) -> None:
