@@ -163,6 +163,25 @@ def test_reload_keeps_the_scroll_position(server: tuple[Serve, str], browser: An
         page.close()
 
 
+def test_a_burst_of_saves_gives_one_rebuild_and_the_last_text_wins(
+    server: tuple[Serve, str], browser: Any
+) -> None:
+    serve, url = server
+    page = open_live(browser, url + "entries/1994-partnership/")
+    try:
+        entry = serve.project / ENTRY
+        base = entry.read_text()
+        builds = serve.output.count("rebuilt ")
+        for i in range(10):  # an editor's autosave, a branch switch: saves within milliseconds
+            entry.write_text(base + f"\n\nBurst save {i}.\n")
+        page.wait_for_selector("text=Burst save 9.", timeout=WAIT_MS)
+        assert serve.output.count("rebuilt ") - builds <= 2
+        entry.write_text(base)
+        page.wait_for_selector("text=Burst save 9.", state="detached", timeout=WAIT_MS)
+    finally:
+        page.close()
+
+
 def test_a_stylesheet_change_restyles_without_a_reload(server: tuple[Serve, str],
                                                       browser: Any) -> None:
     serve, url = server
