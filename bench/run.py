@@ -96,7 +96,8 @@ def fresh_corpus(n: int) -> Path:
     from corpus import make_corpus
 
     root = OUT / f"n{n}"
-    for leftover in (root / "output", root / "naive-out", root / ".cache"):
+    for leftover in (root / "output", root / "naive-out", root / ".cache",
+                     root / ".output.spare"):
         shutil.rmtree(leftover, ignore_errors=True)
     make_corpus(root, n)
     return root

@@ -11,7 +11,7 @@ from pathlib import Path
 from sitegen import exports, feeds, pages
 from sitegen.config import Config
 from sitegen.errors import ContentError, Problem
-from sitegen.loader import load_site
+from sitegen.loader import Reader, load_site
 from sitegen.model import Site
 from sitegen.writer import AtomicOutput
 
@@ -34,9 +34,10 @@ class BuildResult:
 
 
 def load(config: Config, drafts: bool = False, strict: bool = False,
-         memo: dict | None = None) -> tuple[Site, list[Problem]]:
-    """Load the model; with ``strict`` a warning fails like an error (memo: see load_site)."""
-    result = load_site(config, drafts=drafts, memo=memo)
+         memo: dict | None = None, reader: Reader | None = None) -> tuple[Site, list[Problem]]:
+    """Load the model; with ``strict`` a warning fails like an error (memo, reader: see
+    load_site)."""
+    result = load_site(config, drafts=drafts, memo=memo, reader=reader)
     if strict and result.warnings:
         raise ContentError(problems=[replace(w, severity="error") for w in result.warnings])
     return result.site, result.warnings

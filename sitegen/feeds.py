@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -107,7 +108,7 @@ def timeline_json(site: Site, config: Config) -> bytes:
         "site": {"title": config.title, "description": config.description,
                  "url": config.absolute_url(""), "language": config.language,
                  "publisher": config.publisher},
-        "entries": [entry_record(e, config) for e in site.entries],
+        "entries": [f"\x00{i}\x00" for i in range(len(site.entries))],  # see below
         "participants": [
             {"id": p.id, "name": p.name, "kind": p.kind, "aliases": list(p.aliases),
              "description": p.description,
@@ -121,7 +122,32 @@ def timeline_json(site: Site, config: Config) -> bytes:
                      "end": _d(p.end), "description": p.description,
                      "sources": list(p.sources)} for p in site.periods],
     }
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    # Each entry is encoded on its own (and kept while the Entry object is unchanged: serve
+    # rebuilds) and put in its placeholder's place, two levels deep: the same bytes as
+    # encoding everything at once. Content never holds NUL, so the placeholders are unique.
+    fragments = _entry_fragments(site, config)
+    return (_PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], text) + "\n").encode()
+
+
+_PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
+_FRAGMENTS: dict[int, tuple[Entry, Config, str]] = {}
+
+
+def _entry_fragments(site: Site, config: Config) -> list[str]:
+    """Each entry's JSON record, indented for its place in timeline.json."""
+    out, kept = [], {}
+    for e in site.entries:
+        hit = _FRAGMENTS.get(id(e))
+        if hit is None or hit[0] is not e or hit[1] is not config:
+            record = json.dumps(entry_record(e, config), ensure_ascii=False, sort_keys=True,
+                                indent=1)
+            hit = (e, config, record.replace("\n", "\n  "))
+        kept[id(e)] = hit
+        out.append(hit[2])
+    _FRAGMENTS.clear()
+    _FRAGMENTS.update(kept)
+    return out
 
 
 def sitemap(site: Site, config: Config) -> bytes:

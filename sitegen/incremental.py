@@ -42,7 +42,7 @@ from sitegen.build import BuildResult, Progress, data_files, load
 from sitegen.cache import BuildCache, config_digest, digest, tree_digest
 from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
-from sitegen.loader import _Collector, _memo_key, _parse_entry, read_text
+from sitegen.loader import Reader, _Collector, _memo_key, _parse_entry, read_text
 from sitegen.markup import MarkdownRenderer
 from sitegen.render import Templates
 from sitegen.writer import _KEEP as KEEP
@@ -132,6 +132,7 @@ class SiteBuilder:
         self.cache: BuildCache | None = None
         self._templates: tuple[str, Templates] | None = None
         self._digests: dict[int, tuple[Any, str, str, str]] = {}
+        self._texts: dict[str, tuple[reuse.Identity, str]] = {}  # for _reader
 
     def keys(self) -> dict[str, str]:
         """What each cache section depends on (see cache.py)."""
@@ -170,7 +171,8 @@ class SiteBuilder:
         cache.warnings.clear()
         memo = _Tracking(cache.parsed.items)
         self._parse_new_files(memo)
-        site, warnings = load(self.config, drafts=self.drafts, strict=self.strict, memo=memo)
+        site, warnings = load(self.config, drafts=self.drafts, strict=self.strict, memo=memo,
+                              reader=self._reader(changed))
         cache.parsed.items = {k: memo[k] for k in memo.used}
         r = pages.Renderer.create(site, self.config)
         if self._templates is not None and self._templates[0] == keys["pages"]:
@@ -217,6 +219,37 @@ class SiteBuilder:
             progress(len(jobs), len(jobs))
         return BuildResult(len(site.entries), len(jobs), time.perf_counter() - start, target,
                            warnings + notes)
+
+    def _reader(self, changed: Iterable[Path] | None) -> Reader:
+        """read_text, reusing the last text of files serve says did not change.
+
+        Only with ``changed`` (serve): a file outside it whose inode, mtime and size are
+        as when it was last read is not read again. Full builds always read everything.
+        """
+        texts = self._texts
+        if changed is None:
+            exact: set[str] = set()
+            under: tuple[str, ...] = ("",)  # everything counts as changed
+        else:
+            exact = {os.path.abspath(p) for p in changed}
+            under = tuple(p.rstrip(os.sep) + os.sep for p in exact)
+
+        def read(path: Path, col: _Collector, root: Path) -> str | None:
+            key = os.path.abspath(path)
+            try:
+                ident = reuse.identity(path)
+            except OSError:
+                ident = None
+            prev = texts.get(key)
+            if (prev is not None and ident is not None and prev[0] == ident
+                    and key not in exact and not key.startswith(under)):
+                return prev[1]
+            text = read_text(path, col, root)
+            if text is not None and ident is not None:
+                texts[key] = (ident, text)
+            return text
+
+        return read
 
     def _parse_new_files(self, memo: _Tracking) -> None:
         """Parse entry files the memo does not know yet, across cores (a cold build)."""

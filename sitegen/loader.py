@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,12 +157,18 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
     return meta, body, body_line
 
 
-def load_site(config: Config, drafts: bool = False, memo: dict | None = None) -> LoadResult:
+Reader = Callable[[Path, "_Collector", Path], "str | None"]
+
+
+def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
+              reader: Reader | None = None) -> LoadResult:
     """Load and validate everything under the content folder.
 
     ``memo`` (a dict owned by the caller, e.g. the build cache) maps a file's text to what
     parsing it gave, so unchanged files are not parsed again; problems are still reported.
+    ``reader`` replaces read_text for entries and pages (serve reuses unchanged texts).
     """
+    read = reader or read_text
     col = _Collector(config.root)
     content = config.content_dir
     if not content.is_dir():
@@ -172,8 +179,8 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None) ->
     topics = _load_registry(content / "topics.yaml", col, config, "topic")
     periods = _load_registry(content / "periods.yaml", col, config, "period")
     invalid: list[tuple[str, str, int, str]] = []
-    entries = _load_entries(content / "entries", col, config, invalid, memo)
-    pages = _load_pages(content / "pages", col, config, memo)
+    entries = _load_entries(content / "entries", col, config, invalid, memo, read)
+    pages = _load_pages(content / "pages", col, config, memo, read)
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
     t_map: dict[str, Topic] = {t.id: t for t in topics}
@@ -246,12 +253,12 @@ def _parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | 
 
 
 def _load_entries(folder: Path, col: _Collector, config: Config,
-                  invalid: list[tuple[str, str, int, str]], memo: dict | None = None
-                  ) -> list[Entry]:
+                  invalid: list[tuple[str, str, int, str]], memo: dict | None = None,
+                  read: Reader | None = None) -> list[Entry]:
     entries: list[Entry] = []
     for path in _md_files(folder, col):
         shown = col.show(path)
-        text = read_text(path, col, config.content_dir)
+        text = (read or read_text)(path, col, config.content_dir)
         if text is None:
             continue
         entry, problems, bad = _parse_entry(text, path.stem, shown, config, memo)
@@ -271,11 +278,11 @@ def _load_entries(folder: Path, col: _Collector, config: Config,
 
 
 def _load_pages(folder: Path, col: _Collector, config: Config,
-                memo: dict | None = None) -> list[Page]:
+                memo: dict | None = None, read: Reader | None = None) -> list[Page]:
     pages = []
     for path in _md_files(folder, col):
         shown = col.show(path)
-        text = read_text(path, col, config.content_dir)
+        text = (read or read_text)(path, col, config.content_dir)
         if text is None:
             continue
         key = _memo_key("page", shown, path.stem, text) if memo is not None else None
