@@ -31,13 +31,13 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import markdown as markdown_pkg
 
-from sitegen import __version__, pages, parallel, reuse
+from sitegen import __version__, feeds, pages, parallel, reuse
 from sitegen.build import BuildResult, Progress, data_files, load
 from sitegen.cache import BuildCache, config_digest, digest, tree_digest
 from sitegen.config import Config
@@ -49,7 +49,8 @@ from sitegen.writer import _KEEP as KEEP
 from sitegen.writer import AtomicOutput
 
 LINK_MIN_PAGES = 100  # below this, rendering everything is as fast as checking and linking
-DATA = "@data"  # the cache's record of the non-HTML files (one group)
+DATA = "@data"  # the cache's record of the non-HTML files but timeline.json (one group)
+JSON, JSON_FILE = "@json", "timeline.json"  # the only data file that holds entry bodies
 
 
 def job_path(kind: str, item: Any) -> str:
@@ -131,7 +132,7 @@ class SiteBuilder:
         self.persistent = persistent  # read and write .cache/ (else: memory only)
         self.cache: BuildCache | None = None
         self._templates: tuple[str, Templates] | None = None
-        self._digests: dict[int, tuple[Any, str, str, str]] = {}
+        self._digests: dict[int, tuple[Any, str, str, str, str]] = {}
         self._texts: dict[str, tuple[reuse.Identity, str]] = {}  # for _reader
 
     def keys(self) -> dict[str, str]:
@@ -296,8 +297,8 @@ class SiteBuilder:
 
     def _expected(self, records: dict[str, Any], out: AtomicOutput) -> set[str]:
         """Every file this build produced: pages, data files, static files, kept files."""
-        expected = {rel for rel in records if rel != DATA}
-        expected.update(rel for rel, _ in records[DATA][1])
+        expected = {rel for rel in records if rel not in (DATA, JSON)}
+        expected.update(rel for key in (DATA, JSON) for rel, _ in records[key][1])
         static = self.config.templates_dir / "static"
         if static.is_dir():
             expected.update("static/" + p.relative_to(static).as_posix()
@@ -328,20 +329,33 @@ class SiteBuilder:
                 new[rel] = got
             else:
                 todo.append((kind, item))
-        data_sig = sig.data()
+        data_sig, json_sig = sig.data(), sig.data(with_bodies=True)
 
-        def data() -> list[tuple[str, reuse.Identity]]:
+        def reuse_group(key: str, s: str) -> list[tuple[str, reuse.Identity]] | None:
             for records in (spare_records, live_records):
-                prev = records.get(DATA)
-                if prev is None or prev[0] != data_sig:
+                prev = records.get(key)
+                if prev is None or prev[0] != s:
                     continue
                 folder = out.tmp if records is spare_records else live
                 if all(reuse.intact(folder / rel, ident) for rel, ident in prev[1]):
                     if records is spare_records or all(
                             reuse.link(out, live / rel, rel) for rel, _ in prev[1]):
                         return list(prev[1])
-            return [(rel, reuse.fresh_write(out, rel, payload))
-                    for rel, payload in data_files(site, self.config)]
+            return None
+
+        def data() -> tuple[list[tuple[str, reuse.Identity]], list[tuple[str, reuse.Identity]]]:
+            """The data files: timeline.json (it holds the bodies) and the rest, as groups."""
+            rest, whole = reuse_group(DATA, data_sig), reuse_group(JSON, json_sig)
+            if rest is None:
+                written = [(rel, reuse.fresh_write(out, rel, payload))
+                           for rel, payload in data_files(site, self.config)
+                           if rel != JSON_FILE or whole is None]
+                rest = [x for x in written if x[0] != JSON_FILE]
+                whole = whole or [x for x in written if x[0] == JSON_FILE]
+            elif whole is None:
+                payload = feeds.timeline_json(site, self.config)
+                whole = [(JSON_FILE, reuse.fresh_write(out, JSON_FILE, payload))]
+            return rest, whole
 
         rendered, data_records = parallel.run(_render, todo, meanwhile=data)
         for _rel, _ident, converted in rendered:
@@ -352,7 +366,8 @@ class SiteBuilder:
             s = sig.of(kind, item, results)
             if s is not None:
                 new[rel] = (s, ident)
-        new[DATA] = (data_sig, data_records)
+        new[DATA] = (data_sig, data_records[0])
+        new[JSON] = (json_sig, data_records[1])
         return new
 
     @staticmethod
@@ -379,21 +394,23 @@ class _Signatures:
     """
 
     def __init__(self, r: pages.Renderer, *, pages_key: str, drafts: bool,
-                 memo: dict[int, tuple[Any, str, str, str]]) -> None:
+                 memo: dict[int, tuple[Any, str, str, str, str]]) -> None:
         site = self.site = r.site
         self.r = r
         self.everywhere = digest(pages_key, drafts, r.years, repr(site.participants),
                                  repr(site.topics), repr(site.periods), repr(site.pages))
         self.full: dict[str, str] = {}
         self.card: dict[str, str] = {}
+        self.bodiless: dict[str, str] = {}
         fresh = {}
         for e in site.entries:
             got = memo.get(id(e))
             if got is None or got[0] is not e or got[1] != self.everywhere:
                 card = json.dumps(r.projector.card(e), sort_keys=True, default=str)
-                got = (e, self.everywhere, digest(repr(e)), digest(card))
+                got = (e, self.everywhere, digest(repr(e)), digest(card),
+                       digest(repr(replace(e, body_md=""))))
             fresh[id(e)] = got
-            self.full[e.id], self.card[e.id] = got[2], got[3]
+            self.full[e.id], self.card[e.id], self.bodiless[e.id] = got[2], got[3], got[4]
         memo.clear()
         memo.update(fresh)
         self.all_cards = digest(self.everywhere, *self.card.values())
@@ -422,6 +439,7 @@ class _Signatures:
             return digest(self.everywhere, kind, repr(item), *(self.card[e.id] for e in listed))
         return digest(self.all_cards, kind)  # home, 404, search: anything may show there
 
-    def data(self) -> str:
-        """Feeds and data files hold whole entries (bodies too)."""
-        return digest(self.everywhere, "data", *self.full.values())
+    def data(self, with_bodies: bool = False) -> str:
+        """Feeds and data files: whole entries; all but timeline.json leave bodies out."""
+        return digest(self.everywhere, "data", with_bodies,
+                      *(self.full if with_bodies else self.bodiless).values())

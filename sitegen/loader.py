@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import stat
@@ -379,12 +380,18 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
                      "add an official text (kind: primary) where one exists")
 
 
+@functools.lru_cache(maxsize=65536)
+def _link_targets(body: str) -> tuple[tuple[str, int], ...]:
+    """The entry-link targets of a body with their offsets (memoised: serve rebuilds)."""
+    return tuple((m.group(1) if m.group(1) is not None else m.group(2), m.start())
+                 for m in ENTRY_LINK_RE.finditer(body))
+
+
 def _check_body_links(shown: str, body: str, body_line: int, ids: set[str],
                       col: _Collector) -> None:
-    for m in ENTRY_LINK_RE.finditer(body):
-        target = m.group(1) if m.group(1) is not None else m.group(2)
+    for target, start in _link_targets(body):
         if target not in ids:
-            line = body_line + body.count("\n", 0, m.start())
+            line = body_line + body.count("\n", 0, start)
             col.error(shown, line, "body", f"link to unknown entry 'entry:{target}'",
                       did_you_mean(target, ids) or
                       "link to entries as [text](entry:2002-05-28-rome-declaration)")
