@@ -133,25 +133,24 @@ def test_warm_build_links_every_unchanged_file(site: Path, tmp_path: Path) -> No
     assert tree(site / "output") == cold(site, tmp_path)
 
 
-def test_body_edit_rerenders_only_that_entry_page(site: Path) -> None:
+def rerendered(site: Path, change: Callable[[Path], None], name: str) -> set[str]:
+    """The pages a serve-style rebuild wrote anew (new inode) after ``change``."""
     builder = SiteBuilder(load_config(site))
     builder.build()
     out = site / "output"
     before = {rel: inode(out / rel) for rel in tree(out) if rel.endswith(".html")}
-    body_edit(site)
-    builder.build(changed=[site / ENTRIES / "1994-partnership.md"])
-    changed = {rel for rel in before if inode(out / rel) != before[rel]}
+    change(site)
+    builder.build(changed=[site / ENTRIES / name])
+    return {rel for rel in before if inode(out / rel) != before[rel]}
+
+
+def test_body_edit_rerenders_only_that_entry_page(site: Path) -> None:
+    changed = rerendered(site, body_edit, "1994-partnership.md")
     assert changed == {"entries/1994-partnership/index.html"}
 
 
 def test_title_edit_rerenders_the_pages_that_list_it(site: Path) -> None:
-    builder = SiteBuilder(load_config(site))
-    builder.build()
-    out = site / "output"
-    before = {rel: inode(out / rel) for rel in tree(out) if rel.endswith(".html")}
-    title_edit(site)
-    builder.build(changed=[site / ENTRIES / "2019-treaty-ends.md"])
-    changed = {rel for rel in before if inode(out / rel) != before[rel]}
+    changed = rerendered(site, title_edit, "2019-treaty-ends.md")
     assert "entries/2019-treaty-ends/index.html" in changed
     assert "index.html" in changed and "years/2019/index.html" in changed
     assert "entries/2022-01-12-council-meets/index.html" in changed  # relates to it
