@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import static_server
+from conftest import ROOT, copy_fixture, static_server
 from publish_fixture import publishing_site
 
 from sitegen.build import build
@@ -117,3 +117,31 @@ def test_without_javascript_the_search_page_links_the_browse_pages(browser, site
         assert pg.inner_text(".search-status") == ""  # no "Searching…" left hanging
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def themed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture content with the site's own templates (design + partials), under /sub/."""
+    tmp = tmp_path_factory.mktemp("themed")
+    site = copy_fixture("basic", tmp)
+    (site / "sitegen.toml").write_text((site / "sitegen.toml").read_text().replace(
+        "https://example.org/fixture/", "https://example.org/sub/")
+        + f'templates_dir = "{ROOT / "templates"}"\n')
+    out = tmp / "root" / "sub"
+    build(load_config(site), output=out, search=True)
+    with static_server(out.parent) as root:
+        yield root + "sub/"
+
+
+def test_search_in_the_sites_own_design_finds_and_filters_and_is_accessible(page, themed_url):
+    page.goto(themed_url)
+    page.fill("header input[name=q]", "treaty")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_selector(".search-results li", timeout=WAIT)
+    assert ("A treaty ends", "/sub/entries/2019-treaty-ends/") in results(page)
+    page.select_option("#search-year", "2022")
+    page.wait_for_function("() => !document.querySelector('.search-status')"
+                           ".textContent.includes('Searching')", timeout=WAIT)
+    assert ("A treaty ends", "/sub/entries/2019-treaty-ends/") not in results(page)
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations] == []
