@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from sitegen.dates import PartialDate
@@ -59,6 +60,97 @@ def _human(d: PartialDate | None) -> str:
     return d.human() if d else "today"
 
 
+def _kind_order(kinds: Sequence[str], present: Iterable[str]) -> list[str]:
+    """The kinds present, configured ones first in their order, then any others sorted."""
+    found = set(present)
+    return [k for k in kinds if k in found] + sorted(found - set(kinds))
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The chart's geometry: the span of years and the size of the plot."""
+
+    first: int
+    last: int
+    peak: int
+
+    @property
+    def axis_y(self) -> int:
+        return TOP + self.peak * UNIT
+
+    @property
+    def width(self) -> int:
+        return LEFT + (self.last - self.first + 1) * SLOT + RIGHT
+
+    @property
+    def height(self) -> int:
+        return self.axis_y + AXIS_GAP + STRIP + 6
+
+    def x(self, year: float) -> float:
+        return LEFT + (year - self.first) * SLOT
+
+
+def _periods(f: _Frame, periods: Sequence[Period]) -> Iterator[str]:
+    """Suspensions as shaded bands behind the bars, other periods as a strip under the axis."""
+    for p in periods:
+        lo, hi = _span(p, f.last)
+        lo, hi = max(lo, f.first), min(hi, f.last + 1)
+        if hi <= lo:
+            continue
+        x, w = f.x(lo), (hi - lo) * SLOT
+        label = escape(f"{p.label} ({p.start.human()} – {_human(p.end)})")
+        if p.kind == "suspension":
+            yield (f'<rect class="band" x="{x:.1f}" y="{TOP - 4}" width="{w:.1f}" '
+                   f'height="{f.peak * UNIT + 4}"><title>{label}</title></rect>')
+            continue
+        alt = sum(1 for q in periods if q.kind == p.kind and q.start < p.start) % 2
+        y = f.axis_y + AXIS_GAP
+        yield (f'<rect class="era era{alt}" x="{x:.1f}" y="{y}" width="{w:.1f}" '
+               f'height="{STRIP}"><title>{label}</title></rect>')
+        short = _fit(p.label, int((w - 6) / CHAR_W))
+        if short:
+            yield (f'<text class="era-label" x="{x + 3:.1f}" y="{y + STRIP - 4}" '
+                   f'aria-hidden="true">{escape(short)}</text>')
+
+
+def _grid(f: _Frame) -> Iterator[str]:
+    """Horizontal rules with their counts, and the axis."""
+    for step in range(1, f.peak + 1):
+        if step % 2 == 0 or f.peak <= MIN_ROWS:
+            y = f.axis_y - step * UNIT
+            yield (f'<line class="grid" x1="{LEFT}" x2="{f.width - RIGHT}" y1="{y}" y2="{y}"/>'
+                   f'<text class="tick" x="{LEFT - 6}" y="{y + 4}" text-anchor="end">{step}'
+                   f'</text>')
+    yield (f'<line class="axis" x1="{LEFT}" x2="{f.width - RIGHT}" y1="{f.axis_y}" '
+           f'y2="{f.axis_y}"/>')
+
+
+def _bars(f: _Frame, counts: dict[int, Counter[str]], kinds: Sequence[str]) -> Iterator[str]:
+    """Year labels, and for each year with events a link holding its stacked bar."""
+    order = _kind_order(kinds, (k for c in counts.values() for k in c))
+    for year in range(f.first, f.last + 1):
+        x = f.x(year)
+        if year in (f.first, f.last) or year % 5 == 0:
+            yield (f'<text class="year" x="{x + SLOT / 2:.0f}" y="{f.axis_y + 13}" '
+                   f'text-anchor="middle">{year}</text>')
+        c = counts.get(year)
+        if not c:
+            continue
+        total = sum(c.values())
+        noun = "event" if total == 1 else "events"
+        detail = escape(", ".join(f"{c[k]} {k}" for k in order if c[k]))
+        yield (f'<a class="bar" href="#y{year}" aria-label="{year}: {total} {noun}">'
+               f'<title>{year}: {total} {noun} ({detail})</title>'
+               f'<rect class="hit" x="{x}" y="{TOP}" width="{SLOT}" height="{f.peak * UNIT}"/>')
+        y = f.axis_y
+        for k in order:
+            if c[k]:
+                y -= c[k] * UNIT
+                yield (f'<rect class="{kind_class(k, kinds)}" x="{x + (SLOT - BAR) / 2}" '
+                       f'y="{y}" width="{BAR}" height="{c[k] * UNIT - 1}"/>')
+        yield "</a>"
+
+
 def overview_svg(site: Site, kinds: Sequence[str], title: str = "Events per year") -> str:
     """The SVG markup of the overview chart (empty string for a site without entries)."""
     if not site.entries:
@@ -66,78 +158,18 @@ def overview_svg(site: Site, kinds: Sequence[str], title: str = "Events per year
     counts: dict[int, Counter[str]] = {}
     for e in site.entries:
         counts.setdefault(e.year, Counter())[e.kind] += 1
-    first, last = min(counts), max(counts)
-    peak = max(max(sum(c.values()) for c in counts.values()), MIN_ROWS)
-    plot_h = peak * UNIT
-    axis_y = TOP + plot_h
-    width = LEFT + (last - first + 1) * SLOT + RIGHT
-    height = axis_y + AXIS_GAP + STRIP + 6
-    order = [k for k in kinds if any(k in c for c in counts.values())]
-    order += sorted({k for c in counts.values() for k in c} - set(order))
-
-    def x_of(year: float) -> float:
-        return LEFT + (year - first) * SLOT
-
-    out = [f'<svg class="overview" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
-           f'{height}" width="{width}" height="{height}" aria-labelledby="overview-title" '
-           f'focusable="false">',
-           f'<title id="overview-title">{escape(title)}</title>']
-    for p in site.periods:
-        lo, hi = (max(v, first) for v in _span(p, last))
-        hi = min(hi, last + 1)
-        if hi <= lo:
-            continue
-        label = escape(f"{p.label} ({p.start.human()} – {_human(p.end)})")
-        if p.kind == "suspension":
-            out.append(f'<rect class="band" x="{x_of(lo):.1f}" y="{TOP - 4}" '
-                       f'width="{(hi - lo) * SLOT:.1f}" height="{plot_h + 4}">'
-                       f'<title>{label}</title></rect>')
-        else:
-            alt = sum(1 for q in site.periods if q.kind == p.kind and q.start < p.start) % 2
-            w = (hi - lo) * SLOT
-            out.append(f'<rect class="era era{alt}" x="{x_of(lo):.1f}" '
-                       f'y="{axis_y + AXIS_GAP}" width="{w:.1f}" '
-                       f'height="{STRIP}"><title>{label}</title></rect>')
-            short = _fit(p.label, int((w - 6) / CHAR_W))
-            if short:
-                out.append(f'<text class="era-label" x="{x_of(lo) + 3:.1f}" '
-                           f'y="{axis_y + AXIS_GAP + STRIP - 4}" aria-hidden="true">'
-                           f'{escape(short)}</text>')
-    for step in range(1, peak + 1):
-        if step % 2 == 0 or peak <= 4:
-            y = axis_y - step * UNIT
-            out.append(f'<line class="grid" x1="{LEFT}" x2="{width - RIGHT}" y1="{y}" '
-                       f'y2="{y}"/><text class="tick" x="{LEFT - 6}" y="{y + 4}" '
-                       f'text-anchor="end">{step}</text>')
-    out.append(f'<line class="axis" x1="{LEFT}" x2="{width - RIGHT}" y1="{axis_y}" '
-               f'y2="{axis_y}"/>')
-    for year in range(first, last + 1):
-        x = x_of(year)
-        if year == first or year == last or year % 5 == 0:
-            out.append(f'<text class="year" x="{x + SLOT / 2:.0f}" y="{axis_y + 13}" '
-                       f'text-anchor="middle">{year}</text>')
-        if year not in counts:
-            continue
-        c = counts[year]
-        total = sum(c.values())
-        detail = ", ".join(f"{c[k]} {k}" for k in order if c[k])
-        noun = "event" if total == 1 else "events"
-        out.append(f'<a class="bar" href="#y{year}" aria-label="{year}: {total} {noun}">'
-                   f'<title>{year}: {total} {noun} ({escape(detail)})</title>'
-                   f'<rect class="hit" x="{x}" y="{TOP}" width="{SLOT}" height="{plot_h}"/>')
-        y = axis_y
-        for k in order:
-            if c[k]:
-                y -= c[k] * UNIT
-                out.append(f'<rect class="{kind_class(k, kinds)}" x="{x + (SLOT - BAR) / 2}" '
-                           f'y="{y}" width="{BAR}" height="{c[k] * UNIT - 1}"/>')
-        out.append("</a>")
-    out.append("</svg>")
-    return "".join(out)
+    f = _Frame(min(counts), max(counts),
+               max(max(sum(c.values()) for c in counts.values()), MIN_ROWS))
+    head = (f'<svg class="overview" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {f.width} {f.height}" width="{f.width}" height="{f.height}" '
+            f'aria-labelledby="overview-title" focusable="false">'
+            f'<title id="overview-title">{escape(title)}</title>')
+    return "".join([head, *_periods(f, site.periods), *_grid(f), *_bars(f, counts, kinds),
+                    "</svg>"])
 
 
 def legend(site: Site, kinds: Sequence[str]) -> list[dict[str, object]]:
     """The kinds the chart shows, in its stacking order, with their colour class and count."""
     counts = Counter(e.kind for e in site.entries)
-    ordered = [k for k in kinds if counts[k]] + sorted(set(counts) - set(kinds))
-    return [{"kind": k, "class": kind_class(k, kinds), "count": counts[k]} for k in ordered]
+    return [{"kind": k, "class": kind_class(k, kinds), "count": counts[k]}
+            for k in _kind_order(kinds, counts)]
