@@ -77,8 +77,8 @@ def build(config: Config, *, drafts: bool = False, strict: bool = False,
     """
     from sitegen.incremental import SiteBuilder
 
-    return SiteBuilder(config, drafts=drafts, strict=strict, output=output).build(
-        progress=progress, search=search)
+    return SiteBuilder(config, drafts=drafts, strict=strict, output=output,
+                       one_shot=True).build(progress=progress, search=search)
 
 
 def build_uncached(config: Config, *, drafts: bool = False, strict: bool = False,

@@ -144,27 +144,45 @@ class BuildCache:
                                      f"build cache {message}", None, "warning"))
 
     def save(self, config: Config) -> None:
-        """Write the cache atomically; a failure only costs the next build its speed."""
-        payload = pickle.dumps(
-            {name: (s.key, s.items) for name, s in
-             (("parsed", self.parsed), ("markdown", self.markdown), ("pages", self.pages))},
-            protocol=pickle.HIGHEST_PROTOCOL)
-        mac = hmac.new(signing_key(), payload, hashlib.sha256).digest()
+        """Write the cache atomically; a failure only costs the next build its speed.
+
+        The pickle is streamed to the file through the MAC (no second copy in memory);
+        the MAC is then written into the space left for it after the magic bytes.
+        """
+        sections = {name: (s.key, s.items) for name, s in
+                    (("parsed", self.parsed), ("markdown", self.markdown), ("pages", self.pages))}
         folder = cache_dir(config)
+        tmp = folder / f".{FILE}.{os.getpid()}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{FILE}.{os.getpid()}"
-            tmp.write_bytes(MAGIC + mac + payload)
+            with open(tmp, "wb") as fh:
+                fh.write(MAGIC + bytes(32))
+                signer = _SigningWriter(fh, hmac.new(signing_key(), digestmod=hashlib.sha256))
+                pickle.dump(sections, signer, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.seek(len(MAGIC))
+                fh.write(signer.mac.digest())
             os.replace(tmp, folder / FILE)
         except OSError:
-            pass
+            _discard(tmp)
+
+
+class _SigningWriter:
+    """A file-like sink that feeds everything written to it into a MAC as well."""
+
+    def __init__(self, fh: Any, mac: hmac.HMAC) -> None:
+        self.fh, self.mac = fh, mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.fh.write(data)  # type: ignore[no-any-return]
 
 
 def _verified(blob: bytes) -> dict[str, Any] | None:
     """The stored sections if the file is ours and intact, else None (never unpickled)."""
     if len(blob) < len(MAGIC) + 32 or not blob.startswith(MAGIC):
         return None
-    mac, payload = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
+    view = memoryview(blob)  # no copy of a 100 MB payload
+    mac, payload = bytes(view[len(MAGIC):len(MAGIC) + 32]), view[len(MAGIC) + 32:]
     if not hmac.compare_digest(mac, hmac.new(signing_key(), payload, hashlib.sha256).digest()):
         return None
     try:

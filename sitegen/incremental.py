@@ -105,7 +105,7 @@ class _Plan:
 _PLAN: _Plan | None = None
 
 
-def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, str, tuple] | None]:
+def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, tuple] | None]:
     """Render one page into the temporary folder; runs in a worker or here."""
     assert _PLAN is not None
     plan, (kind, item) = _PLAN, job
@@ -115,7 +115,7 @@ def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, str, 
         plan.recorder.seen.clear()
         html = pages.body_html(plan.r, body, *plan.missing[body])
         plan.r.bodies[body] = html
-        converted = (body, html, tuple(sorted(plan.recorder.seen.items())))
+        converted = (html, tuple(sorted(plan.recorder.seen.items())))  # body: the job's
     rel, data = pages.render_job(plan.r, kind, item)
     return rel, reuse.fresh_write(plan.out, rel, data), converted
 
@@ -124,12 +124,13 @@ class SiteBuilder:
     """Builds one site again and again, re-rendering only what a change affects."""
 
     def __init__(self, config: Config, *, drafts: bool = False, output: Path | None = None,
-                 strict: bool = False, persistent: bool = True) -> None:
+                 strict: bool = False, persistent: bool = True, one_shot: bool = False) -> None:
         self.config = config
         self.drafts = drafts
         self.strict = strict
         self.output = output or config.output_dir
         self.persistent = persistent  # read and write .cache/ (else: memory only)
+        self.one_shot = one_shot  # a single build (the CLI): keep nothing for a next call
         self.cache: BuildCache | None = None
         self._templates: tuple[str, Templates] | None = None
         self._digests: dict[int, tuple[Any, str, str, str, str]] = {}
@@ -246,7 +247,7 @@ class SiteBuilder:
                     and key not in exact and not key.startswith(under)):
                 return prev[1]
             text = read_text(path, col, root)
-            if text is not None and ident is not None:
+            if text is not None and ident is not None and not self.one_shot:
                 texts[key] = (ident, text)
             return text
 
@@ -358,10 +359,9 @@ class SiteBuilder:
             return rest, whole
 
         rendered, data_records = parallel.run(_render, todo, meanwhile=data)
-        for _rel, _ident, converted in rendered:
+        for (_kind, item), (_rel, _ident, converted) in zip(todo, rendered, strict=True):
             if converted is not None:
-                body, html, links = converted
-                results[body] = (html, links)
+                results[item.body_md] = converted
         for (kind, item), (rel, ident, _) in zip(todo, rendered, strict=True):
             s = sig.of(kind, item, results)
             if s is not None:

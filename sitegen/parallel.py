@@ -10,6 +10,7 @@ so a template error in a worker reads exactly as it would in a one-process build
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -56,6 +57,8 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
     size = max(1, min(64, len(items) // (n * 6)))
     chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _TASK = (func, items)
+    gc.collect()
+    gc.freeze()  # workers' collections must not touch (and so copy) every inherited object
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
             pending = pool.map_async(_run_chunk, chunks, chunksize=1)
@@ -63,6 +66,7 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
             parts = pending.get()
     finally:
         _TASK = None
+        gc.unfreeze()
     results = []
     for part in parts:
         for status, value in part:
