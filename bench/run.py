@@ -51,10 +51,13 @@ def step(argv: list[str]) -> None:
         builder = SiteBuilder(load_config(root))
         builder.build()
         entries = sorted((root / "content" / "entries").glob("*.md"))
-        path = entries[len(entries) // 3]
-        path.write_text(path.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
-        start = time.perf_counter()
-        builder.build(changed=[path])
+        times = []
+        for path in (entries[len(entries) // 3], entries[len(entries) // 2]):
+            path.write_text(path.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+            start = time.perf_counter()
+            builder.build(changed=[path])
+            times.append(time.perf_counter() - start)
+        extra["first"] = times[0]
     elif kind == "search":
         from sitegen.search import index_site
 
@@ -141,8 +144,9 @@ def bench_size(n: int) -> list[str]:
         f"| {edited['wall'] / again:.3f}x | |",
         f"| {n:,} | one template edited (CLI build) | {again:.2f} | {templated['wall']:.2f} "
         f"| {templated['wall'] / again:.3f}x | |",
-        f"| {n:,} | one entry edited, as serve does it | {again:.2f} | {serve['seconds']:.3f} "
-        f"| {serve['seconds'] / again:.4f}x | < 1 s at 10k |",
+        f"| {n:,} | one entry edited, as serve does it (first edit; next edit) | {again:.2f} "
+        f"| {serve['first']:.3f}; {serve['seconds']:.3f} | {serve['seconds'] / again:.4f}x "
+        "| < 1 s at 10k |",
         f"| {n:,} | peak RSS, MB (main + largest worker) | {naive_cold['rss_mb']:.0f} "
         f"| {cold['rss_mb']:.0f} + {cold['worker_rss_mb']:.0f} "
         f"| {cold['rss_mb'] / naive_cold['rss_mb']:.2f}x | < 400 MB |",
@@ -170,8 +174,8 @@ def shipped_serve() -> str:
         serve = measure("serve-edit", root)
     except SystemExit as exc:
         return f"| shipped | one entry edited, as serve does it | | failed: {exc} | | |"
-    return (f"| shipped | one entry edited, as serve does it | | {serve['seconds'] * 1000:.0f} ms "
-            f"| | < 100 ms |")
+    return (f"| shipped | one entry edited, as serve does it (first edit; next edit) | "
+            f"| {serve['first'] * 1000:.0f} ms; {serve['seconds'] * 1000:.0f} ms | | < 100 ms |")
 
 
 def main(sizes: list[int]) -> None:

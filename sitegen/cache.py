@@ -1,9 +1,10 @@
 """The persistent build cache under ``.cache/``: what a build may reuse from the last one.
 
-Three sections, each valid only under its own key (a hash of what it depends on):
+Four sections, each valid only under its own key (a hash of what it depends on):
 
 - ``parsed``: content file text → the validated Entry/Page and its problems
-  (key: sitegen version + configuration);
+  (key: sitegen version + configuration), and ``digests``: what the dependency map
+  computed from each of those entries (same key);
 - ``markdown``: body text → sanitised HTML plus every entry link it resolved, so a hit is
   used only while each of those links still resolves the same way (key: sitegen version +
   settings that change the HTML);
@@ -36,6 +37,7 @@ from sitegen.errors import Problem, display_path
 MAGIC = b"SGCACHE1"
 FILE = "build.pickle"
 FORMAT = 1
+SECTIONS = ("parsed", "markdown", "pages", "digests")
 
 
 def digest(*parts: object) -> str:
@@ -110,11 +112,13 @@ class BuildCache:
     parsed: Section
     markdown: Section
     pages: Section
+    digests: Section  # signatures' digests of parsed entries (same key as ``parsed``)
     warnings: list[Problem] = field(default_factory=list)
 
     @classmethod
     def empty(cls, keys: dict[str, str]) -> BuildCache:
-        return cls(Section(keys["parsed"]), Section(keys["markdown"]), Section(keys["pages"]))
+        return cls(Section(keys["parsed"]), Section(keys["markdown"]), Section(keys["pages"]),
+                   Section(keys["digests"]))
 
     @classmethod
     def load(cls, config: Config, keys: dict[str, str]) -> BuildCache:
@@ -133,7 +137,7 @@ class BuildCache:
             cache.warn(config, path, "is corrupt or was not written by this sitegen; discarded")
             _discard(path)
             return cache
-        for name in ("parsed", "markdown", "pages"):
+        for name in SECTIONS:
             key, items = stored.get(name, (None, None))
             if key == keys[name] and isinstance(items, dict):
                 getattr(cache, name).items = items
@@ -149,8 +153,8 @@ class BuildCache:
         The pickle is streamed to the file through the MAC (no second copy in memory);
         the MAC is then written into the space left for it after the magic bytes.
         """
-        sections = {name: (s.key, s.items) for name, s in
-                    (("parsed", self.parsed), ("markdown", self.markdown), ("pages", self.pages))}
+        sections = {name: (getattr(self, name).key, getattr(self, name).items)
+                    for name in SECTIONS}
         folder = cache_dir(config)
         tmp = folder / f".{FILE}.{os.getpid()}"
         try:

@@ -126,7 +126,7 @@ def timeline_json(site: Site, config: Config) -> bytes:
     # Each entry is encoded on its own (and kept while the Entry object is unchanged: serve
     # rebuilds) and put in its placeholder's place, two levels deep: the same bytes as
     # encoding everything at once. Content never holds NUL, so the placeholders are unique.
-    fragments = _entry_fragments(site, config)
+    fragments = entry_fragments(site, config)
     return (_PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], text) + "\n").encode()
 
 
@@ -134,8 +134,8 @@ _PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
 _FRAGMENTS: dict[int, tuple[Entry, Config, str]] = {}
 
 
-def _entry_fragments(site: Site, config: Config) -> list[str]:
-    """Each entry's JSON record, indented for its place in timeline.json."""
+def entry_fragments(site: Site, config: Config) -> list[str]:
+    """Each entry's JSON record, indented for its place in timeline.json (memoised)."""
     out, kept = [], {}
     for e in site.entries:
         hit = _FRAGMENTS.get(id(e))

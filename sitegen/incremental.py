@@ -39,7 +39,7 @@ import markdown as markdown_pkg
 
 from sitegen import __version__, feeds, pages, parallel, reuse
 from sitegen.build import BuildResult, Progress, data_files, load
-from sitegen.cache import BuildCache, config_digest, digest, tree_digest
+from sitegen.cache import SECTIONS, BuildCache, config_digest, digest, tree_digest
 from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
 from sitegen.loader import Reader, _Collector, _memo_key, _parse_entry, read_text
@@ -135,12 +135,15 @@ class SiteBuilder:
         self._templates: tuple[str, Templates] | None = None
         self._digests: dict[int, tuple[Any, str, str, str, str]] = {}
         self._texts: dict[str, tuple[reuse.Identity, str]] = {}  # for _reader
+        self._entry_keys: dict[int, Any] = {}  # Entry object → its parse-memo key
+        self._stored_digests: dict[Any, tuple[str, str, str, str]] = {}
 
     def keys(self) -> dict[str, str]:
         """What each cache section depends on (see cache.py)."""
         cfg = config_digest(self.config)
         return {
             "parsed": digest("parsed", cfg),
+            "digests": digest("parsed", cfg),
             "markdown": digest("markdown", __version__, markdown_pkg.__version__,
                                sys.version_info[:2], self.config.allow_raw_html),
             "pages": digest("pages", cfg, self.drafts, tree_digest(self.config.templates_dir),
@@ -152,7 +155,7 @@ class SiteBuilder:
             return (BuildCache.load(self.config, keys) if self.persistent
                     else BuildCache.empty(keys))
         fresh = BuildCache.empty(keys)
-        for name in ("parsed", "markdown", "pages"):
+        for name in SECTIONS:
             section = getattr(self.cache, name)
             if section.key == keys[name]:
                 setattr(fresh, name, section)
@@ -172,10 +175,13 @@ class SiteBuilder:
         notes = list(cache.warnings)
         cache.warnings.clear()
         memo = _Tracking(cache.parsed.items)
+        self._stored_digests = cache.digests.items
         self._parse_new_files(memo)
         site, warnings = load(self.config, drafts=self.drafts, strict=self.strict, memo=memo,
                               reader=self._reader(changed))
         cache.parsed.items = {k: memo[k] for k in memo.used}
+        self._entry_keys = {id(v[0]): k for k, v in cache.parsed.items.items()
+                            if k[0] == "entry" and v[0] is not None}
         r = pages.Renderer.create(site, self.config)
         if self._templates is not None and self._templates[0] == keys["pages"]:
             r.templates = self._templates[1]  # compiled templates, kept while unchanged
@@ -318,7 +324,8 @@ class SiteBuilder:
         """
         assert _PLAN is not None
         sig = _Signatures(_PLAN.r, pages_key=keys["pages"], drafts=self.drafts,
-                          memo=self._digests)
+                          memo=self._digests, stored=self._stored_digests,
+                          keys_of=self._entry_keys)
         live = out.target
         new: dict[str, Any] = {}
         todo = []
@@ -356,6 +363,8 @@ class SiteBuilder:
             elif whole is None:
                 payload = feeds.timeline_json(site, self.config)
                 whole = [(JSON_FILE, reuse.fresh_write(out, JSON_FILE, payload))]
+            elif not self.one_shot:  # serve: encode entries now, not on the first edit
+                feeds.entry_fragments(site, self.config)
             return rest, whole
 
         rendered, data_records = parallel.run(_render, todo, meanwhile=data)
@@ -394,7 +403,9 @@ class _Signatures:
     """
 
     def __init__(self, r: pages.Renderer, *, pages_key: str, drafts: bool,
-                 memo: dict[int, tuple[Any, str, str, str, str]]) -> None:
+                 memo: dict[int, tuple[Any, str, str, str, str]],
+                 stored: dict[Any, tuple[str, str, str, str]], keys_of: dict[int, Any]) -> None:
+        """``memo``: by Entry object (this process); ``stored``: by parse key (.cache/)."""
         site = self.site = r.site
         self.r = r
         self.everywhere = digest(pages_key, drafts, r.years, repr(site.participants),
@@ -402,17 +413,27 @@ class _Signatures:
         self.full: dict[str, str] = {}
         self.card: dict[str, str] = {}
         self.bodiless: dict[str, str] = {}
-        fresh = {}
+        fresh, kept = {}, {}
         for e in site.entries:
             got = memo.get(id(e))
             if got is None or got[0] is not e or got[1] != self.everywhere:
-                card = json.dumps(r.projector.card(e), sort_keys=True, default=str)
-                got = (e, self.everywhere, digest(repr(e)), digest(card),
-                       digest(repr(replace(e, body_md=""))))
+                key = keys_of.get(id(e))
+                known = stored.get(key) if key is not None else None
+                if known is not None and known[0] == self.everywhere:
+                    got = (e, *known)
+                else:
+                    card = json.dumps(r.projector.card(e), sort_keys=True, default=str)
+                    got = (e, self.everywhere, digest(repr(e)), digest(card),
+                           digest(repr(replace(e, body_md=""))))
             fresh[id(e)] = got
+            key = keys_of.get(id(e))
+            if key is not None:
+                kept[key] = got[1:]
             self.full[e.id], self.card[e.id], self.bodiless[e.id] = got[2], got[3], got[4]
         memo.clear()
         memo.update(fresh)
+        stored.clear()
+        stored.update(kept)
         self.all_cards = digest(self.everywhere, *self.card.values())
         self.index = {e.id: i for i, e in enumerate(site.entries)}
 
