@@ -7,12 +7,15 @@ asked (`sitegen build` asks; `serve` and the library's `build()` default do not)
 
 Only entry and free pages are indexed (``INDEX_GLOB``); templates mark the indexed part of
 an entry page with ``data-pagefind-body`` and carry filters and a date sort (see
-templates/partials/pagefind-meta.html). Pagefind's output was byte-identical across repeated
-builds of the same input here (Pagefind 1.5); the determinism test checks it explicitly.
+templates/partials/pagefind-meta.html). Pagefind writes filters in a random (hash-map) order
+on every run; ``sitegen.pagefind_canon`` rewrites those files in a canonical order, so the
+whole index is byte-identical across builds of the same input, as the rest of the site is
+(tests/test_publish.py compares two builds byte for byte, ``pagefind/`` included).
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import OutputError, Problem
+from sitegen.pagefind_canon import SUPPORTED, canonicalise_index
 
 INDEX_DIR = "pagefind"
 INDEX_GLOB = "{entries,pages}/**/*.html"
@@ -41,9 +45,15 @@ def pagefind_command(site_dir: Path) -> list[str]:
 
 
 def index_site(site_dir: Path) -> IndexResult:
-    """Write the Pagefind index into ``site_dir``/pagefind; raises OutputError on failure."""
+    """Write the Pagefind index into ``site_dir``/pagefind, in canonical order (the same bytes
+    for the same pages); raises OutputError on failure."""
     start = time.perf_counter()
-    hint = ("install it with `pip install 'pagefind[bin]'` (or `make site`), "
+    folder = site_dir / INDEX_DIR
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    elif folder.is_dir():
+        shutil.rmtree(folder)  # Pagefind keeps existing files of the same name: start empty
+    hint = (f"install it with `pip install 'pagefind[bin]=={SUPPORTED}'` (or `make site`), "
             "or build without search: `sitegen build --no-search`")
     try:
         proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True,
@@ -61,5 +71,6 @@ def index_site(site_dir: Path) -> IndexResult:
         message = ("the pagefind package is not installed" if missing
                    else "pagefind failed: " + " ".join(output.splitlines()[-3:]))
         raise OutputError(problems=[Problem(INDEX_DIR, None, None, message, hint)])
-    files = sum(1 for p in (site_dir / INDEX_DIR).rglob("*") if p.is_file())
+    canonicalise_index(folder)
+    files = sum(1 for p in folder.rglob("*") if p.is_file())
     return IndexResult(time.perf_counter() - start, files)

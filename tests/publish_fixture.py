@@ -15,6 +15,8 @@ from pathlib import Path
 
 from conftest import ROOT, copy_fixture
 
+from sitegen.pagefind_canon import ENTRY_FILE, read_record
+
 TEMPLATES = ROOT / "templates"
 PUBLISHING_TEMPLATES = ("partials/social-meta.html", "partials/search-box.html",
                         "partials/pagefind-meta.html", "partials/open-data.html", "search.html",
@@ -78,79 +80,26 @@ def page_links(html: str) -> LinkParser:
     return parser
 
 
-def _cbor(data: bytes, i: int = 0) -> tuple[object, int]:
-    """Decode the CBOR subset Pagefind writes (unsigned ints, text, bytes, arrays, maps)."""
-    major, info = data[i] >> 5, data[i] & 31
-    i += 1
-    if info < 24:
-        n = info
-    else:
-        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
-        n, i = int.from_bytes(data[i:i + size], "big"), i + size
-    if major == 0:
-        return n, i
-    if major in (2, 3):
-        raw = data[i:i + n]
-        return (raw.decode() if major == 3 else raw), i + n
-    if major == 4:
-        items = []
-        for _ in range(n):
-            item, i = _cbor(data, i)
-            items.append(item)
-        return items, i
-    if major == 5:
-        pairs = {}
-        for _ in range(n):
-            key, i = _cbor(data, i)
-            pairs[repr(key)], i = _cbor(data, i)
-        return pairs, i
-    raise ValueError(f"CBOR major type {major} not expected in a Pagefind file")
-
-
-def pagefind_record(raw: bytes) -> object:
-    """The decoded content of a gzipped Pagefind index file ('pagefind_dcd' + CBOR)."""
-    import gzip
-
-    data = gzip.decompress(raw)
-    assert data.startswith(b"pagefind_dcd")
-    return _cbor(data, len(b"pagefind_dcd"))[0]
-
-
-def normalised_index(files: dict[str, bytes]) -> dict[str, object]:
-    """A Pagefind folder with its hash-map ordering taken out.
-
-    Pagefind 1.5 writes each filter's values in hash-map order, which changes from run to
-    run, and names the filter files (and so the .pf_meta file that lists them, and the
-    pagefind-entry.json that names that) after their bytes. Everything else it writes is
-    byte-identical. This maps each filter file to its name and sorted values, and the meta
-    file to its content with filter hashes replaced by filter names and that list sorted.
-    """
+def index_data(folder: Path) -> dict[str, object]:
+    """What a Pagefind folder holds, with every order and name that carries no meaning taken
+    out: each filter's values as a set, filters and sorts by name, the meta file's filter
+    hashes replaced by the filter's content, the entry file without the meta hash. Two
+    folders with equal data answer every search alike."""
+    entry = json.loads((folder / ENTRY_FILE).read_bytes())
     out: dict[str, object] = {}
-    names: dict[str, str] = {}
-    for rel, raw in files.items():
-        if rel.startswith("pagefind/filter/"):
-            record = pagefind_record(raw)
-            assert isinstance(record, list) and isinstance(record[1], list)
-            names[rel.rsplit("/", 1)[1].split(".")[0]] = str(record[0])
-            out[f"filter:{record[0]}"] = sorted(map(repr, record[1]))
-
-    def swap(value: object) -> object:
-        if isinstance(value, list):
-            items = [swap(v) for v in value]
-            if items and all(isinstance(v, list) and len(v) == 2 and v[1] in names.values()
-                             for v in items):
-                return sorted(items, key=repr)
-            return items
-        return names.get(value, value) if isinstance(value, str) else value
-
-    for rel, raw in files.items():
-        if rel.endswith(".pf_meta"):
-            out["meta"] = swap(pagefind_record(raw))
-        elif rel == "pagefind/pagefind-entry.json":
-            entry = json.loads(raw)
-            for lang in entry["languages"].values():
-                lang.pop("hash")
-            out[rel] = entry
-        elif not rel.startswith("pagefind/filter/"):
-            out[rel] = raw
+    for lang, info in sorted(entry["languages"].items()):
+        meta = read_record((folder / f"pagefind.{info.pop('hash')}.pf_meta").read_bytes())
+        assert isinstance(meta, list)
+        filters = {}
+        for name, hashed in meta[3]:
+            record = read_record((folder / "filter" / f"{hashed}.pf_filter").read_bytes())
+            assert isinstance(record, list) and record[0] == name
+            filters[name] = {value: sorted(pages) for value, pages in record[1]}
+        out[lang] = {"meta": [*meta[:3], filters, dict(meta[4]), *meta[5:]]}
+    out[ENTRY_FILE] = entry
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and not (rel.startswith("filter/") or rel.endswith(".pf_meta")
+                                   or rel == ENTRY_FILE):
+            out[rel] = path.read_bytes()
     return out
