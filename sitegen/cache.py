@@ -41,13 +41,12 @@ SECTIONS = ("parsed", "markdown", "pages", "digests")
 
 
 def digest(*parts: object) -> str:
-    """A short stable hash of strings/bytes/reprs (for keys and signatures)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+    """A short stable hash of strings, numbers and tuples of them (keys and signatures).
+
+    The repr of the tuple of parts is unambiguous (strings are quoted and escaped).
+    """
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
 
 
 def tree_digest(folder: Path) -> str:

@@ -136,6 +136,7 @@ class SiteBuilder:
         self._digests: dict[int, tuple[Any, str, str, str, str]] = {}
         self._texts: dict[str, tuple[reuse.Identity, str]] = {}  # for _reader
         self._entry_keys: dict[int, Any] = {}  # Entry object → its parse-memo key
+        self._body_digests: dict[str, str] = {}  # body text → its digest (serve rebuilds)
         self._stored_digests: dict[Any, tuple[str, str, str, str]] = {}
 
     def keys(self) -> dict[str, str]:
@@ -218,7 +219,8 @@ class SiteBuilder:
                 from sitegen.search import index_site
 
                 index_site(out.tmp)
-        cache.markdown.items = {digest(b): v for b, v in results.items()}
+        cache.markdown.items = {self._body_digests.get(b) or digest(b): v
+                                for b, v in results.items()}
         cache.pages.items = {"live": new_pages, "spare": records.get("live", {})}
         self.cache = cache
         if self.persistent and changed is None:
@@ -295,8 +297,12 @@ class SiteBuilder:
         results: dict[str, tuple[str, tuple]] = {}
         resolve = r.markdown._resolve.resolve  # type: ignore[attr-defined]
         items = cache.markdown.items
+        known = self._body_digests
+        self._body_digests = {}
         for body in self._bodies(r.site):
-            hit = items.get(digest(body))
+            key = known.get(body) or digest(body)
+            self._body_digests[body] = key
+            hit = items.get(key)
             if hit is not None and all(resolve(t) == u for t, u in hit[1]):
                 r.bodies[body] = hit[0]
                 results[body] = hit

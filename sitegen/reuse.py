@@ -115,9 +115,9 @@ def prune(out: AtomicOutput, expected: set[str]) -> None:
     """Remove every file of the build that is not in ``expected``, and emptied folders."""
     keep = expected | {MARKER}
     root = str(out.tmp)
+    cut = len(root) + 1
     for folder, dirs, files in os.walk(root, topdown=False):
-        rel_dir = os.path.relpath(folder, root)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        prefix = folder[cut:].replace(os.sep, "/") + "/" if len(folder) > len(root) else ""
         for name in files:
             if prefix + name not in keep:
                 os.unlink(os.path.join(folder, name))
