@@ -3,14 +3,17 @@
 Four sections, each valid only under its own key (a hash of what it depends on):
 
 - ``parsed``: content file text → the validated Entry/Page and its problems
-  (key: sitegen version + configuration), and ``digests``: what the dependency map
-  computed from each of those entries (same key);
+  (key: sitegen's code + configuration), and ``digests``: what the dependency map
+  computed from each of those entries (same inputs);
 - ``markdown``: body text → sanitised HTML plus every entry link it resolved, so a hit is
-  used only while each of those links still resolves the same way (key: sitegen version +
+  used only while each of those links still resolves the same way (key: sitegen's code +
   settings that change the HTML);
 - ``pages``: output path → the signature of its inputs and the identity (inode, mtime, size)
   of the file written, so an unchanged page is hard-linked from the previous output only if
-  that file is still exactly what we wrote (key: version + configuration + templates).
+  that file is still exactly what we wrote (key: code + configuration + templates).
+
+"sitegen's code" is its version and a hash of its source files (code_digest), so a
+checkout that changes commits never reads what other code wrote.
 
 The file is a pickle signed with HMAC-SHA256 under a key kept in the user's cache folder. A
 file that is truncated, corrupt, of another format, or signed with another key (copied from
@@ -20,6 +23,7 @@ when this user's sitegen wrote it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -49,20 +53,30 @@ def digest(*parts: object) -> str:
                            digest_size=16).hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
+def tree_digest(folder: Path, pattern: str = "*") -> str:
     """A hash of every file under ``folder`` (names and bytes): the templates' version."""
     h = hashlib.blake2b(digest_size=16)
     if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
+        for path in sorted(folder.rglob(pattern)):
             if path.is_file():
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0")
                 h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sitegen's version and a hash of its own source files.
+
+    A checkout that moves to other commits keeps its version number, but its model classes
+    or its HTML may have changed: a cache written by other code is never used.
+    """
+    return digest(__version__, tree_digest(Path(__file__).resolve().parent, "*.py"))
+
+
 def config_digest(config: Config) -> str:
-    """Everything in the configuration, sitegen's version and Python's (pickle format)."""
-    return digest(__version__, sys.version_info[:2], repr(config))
+    """Everything in the configuration, sitegen's code and Python's version (pickles)."""
+    return digest(code_digest(), sys.version_info[:2], repr(config))
 
 
 def cache_dir(config: Config) -> Path:
@@ -149,8 +163,9 @@ class BuildCache:
     def save(self, config: Config) -> None:
         """Write the cache atomically; a failure only costs the next build its speed.
 
-        The pickle is streamed to the file through the MAC (no second copy in memory);
-        the MAC is then written into the space left for it after the magic bytes.
+        The pickle is streamed to the file through the MAC (no second copy in memory), in
+        pickle's fast mode (no memo of every object written); the MAC is then written into
+        the space left for it after the magic bytes.
         """
         sections = {name: (getattr(self, name).key, getattr(self, name).items)
                     for name in SECTIONS}
@@ -161,7 +176,12 @@ class BuildCache:
             with open(tmp, "wb") as fh:
                 fh.write(MAGIC + bytes(32))
                 signer = _SigningWriter(fh, hmac.new(signing_key(), digestmod=hashlib.sha256))
-                pickle.dump(sections, signer, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(signer, protocol=pickle.HIGHEST_PROTOCOL)
+                # No memo: the sections hold no cycles, and the memo of a million objects
+                # would be the largest allocation of a 10,000-entry build. Shared objects
+                # are written once per reference instead.
+                pickler.fast = True
+                pickler.dump(sections)
                 fh.seek(len(MAGIC))
                 fh.write(signer.mac.digest())
             os.replace(tmp, folder / FILE)

@@ -129,3 +129,26 @@ def test_unreadable_cache_folder_does_not_fail_the_build(site: Path, tmp_path: P
     result = build(load_config(site))
     assert tree(site / "output") == reference(site, tmp_path)
     assert result.pages > 0
+
+
+def test_other_sitegen_code_means_a_cold_build(site: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout moved to other commits keeps its version but must not read old pickles."""
+    before = SiteBuilder(load_config(site)).keys()
+    (site / "content" / "entries" / "1994-partnership.md").open("a").write("\nMore.\n")
+    for module in (cache, incremental):
+        monkeypatch.setattr(module, "code_digest", lambda: "other code, same version")
+    parsed = []
+    real = fields.build_entry
+
+    def counting(*args: object, **kwargs: object) -> object:
+        parsed.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fields, "build_entry", counting)
+    after = SiteBuilder(load_config(site)).keys()
+    assert all(before[name] != after[name] for name in cache.SECTIONS)
+    build(load_config(site))
+    entries = len(list((site / "content" / "entries").glob("*.md")))
+    assert len(parsed) == entries  # nothing was taken from the old cache
+    assert tree(site / "output") == reference(site, tmp_path)
