@@ -48,6 +48,7 @@ class Projector:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {e.id: i for i, e in enumerate(self.site.entries)})
+        object.__setattr__(self, "_cards", {})
 
     def url(self, path: str) -> str:
         return self.config.url(path)
@@ -58,7 +59,18 @@ class Projector:
                 "url": self.url(participant_url(p.id))}
 
     def card(self, e: Entry) -> dict[str, Any]:
-        """What a timeline card shows of an entry."""
+        """What a timeline card shows of an entry (one shared dict per entry: do not modify).
+
+        A 10,000-entry site shows each entry on about seven pages (home, year, topics,
+        participants, neighbours), so the projection is made once per entry and build.
+        """
+        cards: dict[str, tuple[Entry, dict[str, Any]]] = self._cards  # type: ignore[attr-defined]
+        got = cards.get(e.id)
+        if got is None or got[0] is not e:
+            got = cards[e.id] = (e, self._card(e))
+        return got[1]
+
+    def _card(self, e: Entry) -> dict[str, Any]:
         return {
             "id": e.id,
             "url": self.url(entry_url(e.id)),
@@ -99,7 +111,7 @@ class Projector:
              "source": by_url.get(a.source) if a.source else None}
             for a in e.accounts
         ]
-        ctx = self.card(e)
+        ctx = dict(self.card(e))
         ctx.update(
             body_html=body_html,
             sources=sources,

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from markupsafe import Markup
+
 from sitegen.chart import legend as chart_legend
 from sitegen.chart import overview_svg
 from sitegen.config import Config
@@ -23,6 +25,7 @@ from sitegen.model import Entry, Page, Participant, Site, Topic
 from sitegen.render import Templates
 
 Rendered = tuple[str, bytes]
+CARD_TEMPLATE = "partials/card.html"
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Renderer:
     markdown: MarkdownRenderer
     projector: Projector
     bodies: dict[str, str] = field(default_factory=dict)  # body → HTML converted beforehand
+    cards: dict[str, tuple[Any, Markup]] = field(default_factory=dict)  # see card_html
 
     @cached_property
     def years(self) -> list[int]:
@@ -63,22 +67,41 @@ class Renderer:
             lambda i: config.url(entry_url(i)) if i in ids else None, config.allow_raw_html)
         return cls(site, config, Templates(config), md, Projector(site, config))
 
+    @cached_property
+    def site_context(self) -> dict[str, Any]:
+        """The ``site`` every page gets (one dict per build: templates must not modify it)."""
+        c = self.config
+        return {
+            "title": c.title, "description": c.description, "language": c.language,
+            "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
+            "base_url": c.base_url,
+            "years": self.years,
+            "pages": [{"id": p.id, "title": p.title, "url": c.url(page_url(p.id))}
+                      for p in self.site.pages],
+        }
+
     def common(self, title: str, description: str, path: str, kind: str) -> dict[str, Any]:
         """Context shared by every page."""
         c = self.config
         return {
-            "site": {
-                "title": c.title, "description": c.description, "language": c.language,
-                "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
-                "base_url": c.base_url,
-                "years": self.years,
-                "pages": [{"id": p.id, "title": p.title, "url": c.url(page_url(p.id))}
-                          for p in self.site.pages],
-            },
+            "site": self.site_context,
             "page": {"title": title, "description": description or c.description,
                      "path": path, "url": c.url(path), "kind": kind,
                      "canonical": c.absolute_url(path)},
+            "card_html": self.card_html,
         }
+
+    def card_html(self, card: dict[str, Any]) -> Markup:
+        """``partials/card.html`` for one projected card, rendered once per entry and build.
+
+        The same card appears on the home, year, topic and participant pages (about seven
+        times per entry), so its HTML is kept; its context is ``e`` and ``site`` only.
+        """
+        got = self.cards.get(card["id"])
+        if got is None or got[0] is not card:
+            html = self.templates.render(CARD_TEMPLATE, {"e": card, "site": self.site_context})
+            got = self.cards[card["id"]] = (card, Markup(html))
+        return got[1]
 
     def html(self, template: str, out_path: str, title: str, description: str, kind: str,
              **context: Any) -> Rendered:
