@@ -55,10 +55,13 @@ def render_site(site: Site, config: Config,
     yield from data_files(site, config)
 
 
-def data_files(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
-    """Every output file that is not an HTML page: feeds, data exports, host files."""
+def data_files(site: Site, config: Config,
+               fragments: feeds.Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every output file that is not an HTML page: feeds, data exports, host files.
+
+    ``fragments``: the memo of timeline.json's entry records (feeds.entry_fragments)."""
     yield "feed.xml", feeds.atom_feed(site, config)
-    yield "timeline.json", feeds.timeline_json(site, config)
+    yield "timeline.json", feeds.timeline_json(site, config, fragments)
     yield "sitemap.xml", feeds.sitemap(site, config)
     yield "robots.txt", feeds.robots_txt(config)
     yield from exports.export_files(site, config)

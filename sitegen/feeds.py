@@ -100,8 +100,11 @@ def entry_record(e: Entry, config: Config) -> dict[str, Any]:
     }
 
 
-def timeline_json(site: Site, config: Config) -> bytes:
-    """All the data of the site in one documented JSON file."""
+Fragments = dict[int, tuple[Entry, Config, bytes]]  # id(Entry) → its encoded record
+
+
+def timeline_json(site: Site, config: Config, memo: Fragments | None = None) -> bytes:
+    """All the data of the site in one documented JSON file (``memo``: entry_fragments)."""
     data = {
         "version": JSON_VERSION,
         "generator": f"sitegen {__version__}",
@@ -125,28 +128,39 @@ def timeline_json(site: Site, config: Config) -> bytes:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
     # Each entry is encoded on its own (and kept while the Entry object is unchanged: serve
     # rebuilds) and put in its placeholder's place, two levels deep: the same bytes as
-    # encoding everything at once. Content never holds NUL, so the placeholders are unique.
-    fragments = entry_fragments(site, config)
-    return (_PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], text) + "\n").encode()
+    # encoding everything at once. Content never holds NUL, so the placeholders are unique,
+    # and they come in order: the text between them alternates with the records.
+    fragments = entry_fragments(site, config, memo)
+    between = [part.encode() for part in _PLACEHOLDER.split(text)[::2]]
+    pieces = [between[0]]
+    for record, after in zip(fragments, between[1:], strict=True):
+        pieces += (record, after)
+    pieces.append(b"\n")
+    return b"".join(pieces)
 
 
 _PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
-_FRAGMENTS: dict[int, tuple[Entry, Config, str]] = {}
 
 
-def entry_fragments(site: Site, config: Config) -> list[str]:
-    """Each entry's JSON record, indented for its place in timeline.json (memoised)."""
+def entry_fragments(site: Site, config: Config, memo: Fragments | None = None) -> list[bytes]:
+    """Each entry's JSON record, indented for its place in timeline.json.
+
+    ``memo`` (kept by a caller that builds again, like serve) holds the records of the last
+    call; an Entry object that is still the same is not encoded again.
+    """
     out, kept = [], {}
     for e in site.entries:
-        hit = _FRAGMENTS.get(id(e))
+        hit = memo.get(id(e)) if memo is not None else None
         if hit is None or hit[0] is not e or hit[1] is not config:
             record = json.dumps(entry_record(e, config), ensure_ascii=False, sort_keys=True,
                                 indent=1)
-            hit = (e, config, record.replace("\n", "\n  "))
-        kept[id(e)] = hit
+            hit = (e, config, record.replace("\n", "\n  ").encode())
+        if memo is not None:
+            kept[id(e)] = hit
         out.append(hit[2])
-    _FRAGMENTS.clear()
-    _FRAGMENTS.update(kept)
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     return out
 
 

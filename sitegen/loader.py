@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -50,7 +51,12 @@ class LoadResult:
 @functools.lru_cache(maxsize=65536)
 def _shown(path: Path, root: Path) -> str:
     """display_path, memoised: a rebuild of 10,000 entries names every file again."""
-    return display_path(path, root)
+    return _shown_str(str(path), str(root))
+
+
+@functools.lru_cache(maxsize=65536)
+def _shown_str(path: str, root: str) -> str:
+    return display_path(Path(path), Path(root))
 
 
 class _Collector:
@@ -59,6 +65,14 @@ class _Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self._real_dirs: dict[Path, str] = {}
+
+    def real_dir(self, folder: Path) -> str:
+        """``folder`` with every link resolved, once per folder and load."""
+        real = self._real_dirs.get(folder)
+        if real is None:
+            real = self._real_dirs[folder] = os.path.realpath(folder)
+        return real
 
     def show(self, path: Path) -> str:
         return _shown(path, self.root)
@@ -89,12 +103,17 @@ def read_text(path: Path, col: _Collector, allowed_root: Path) -> str | None:
     """Read a content file as UTF-8 text, reporting anything that makes it unreadable."""
     shown = col.show(path)
     try:
-        real = path.resolve(strict=True)
-        if not real.is_relative_to(allowed_root.resolve()):
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            real = str(path.resolve(strict=True))
+            st = os.stat(real)
+        else:  # one lstat instead of resolving every folder of the path again
+            real = os.path.join(col.real_dir(path.parent), path.name)
+        root = col.real_dir(allowed_root)
+        if not real.startswith(root.rstrip(os.sep) + os.sep):
             col.error(shown, None, None, "is a link to a file outside the site",
                       "copy the file into the content folder instead of linking to it")
             return None
-        st = real.stat()
         if not stat.S_ISREG(st.st_mode):  # a pipe or device would block or never end
             col.error(shown, None, None, "is not a regular file",
                       "content files must be plain UTF-8 text files")
@@ -105,7 +124,8 @@ def read_text(path: Path, col: _Collector, allowed_root: Path) -> str | None:
                       f"is too large ({size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB)",
                       "split it or move large material out of content/")
             return None
-        data = real.read_bytes()
+        with open(real, "rb") as fh:
+            data = fh.read()
     except OSError as exc:
         col.error(shown, None, None, f"cannot be read ({exc.strerror or exc})")
         return None
@@ -209,14 +229,23 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     return LoadResult(site, col.warnings)
 
 
+def _is_dir(d: os.DirEntry) -> bool:  # type: ignore[type-arg]
+    try:
+        return d.is_dir()
+    except OSError:  # a link loop: reported as unreadable when read
+        return False
+
+
 def _md_files(folder: Path, col: _Collector) -> list[Path]:
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        name = path.name
-        if name.startswith((".", "#")) or name.endswith("~") or path.is_dir():
+    with os.scandir(folder) as listing:  # the entry types come with the listing: no stat
+        children = sorted((d.name, _is_dir(d)) for d in listing)
+    for name, is_dir in children:
+        if name.startswith((".", "#")) or name.endswith("~") or is_dir:
             continue  # hidden, editor temp files and sub-folders
+        path = folder / name
         if path.suffix != ".md":
             col.warn(col.show(path), None, None, "ignored: not a .md file",
                      "entries are Markdown files named like 2022-01-12-short-title.md")
