@@ -26,7 +26,6 @@ and incremental builds with cold ones, but only for the changes they make.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -37,9 +36,9 @@ from typing import Any
 
 import markdown as markdown_pkg
 
-from sitegen import __version__, feeds, pages, parallel, reuse
+from sitegen import feeds, pages, parallel, reuse
 from sitegen.build import BuildResult, Progress, data_files, load
-from sitegen.cache import SECTIONS, BuildCache, config_digest, digest, tree_digest
+from sitegen.cache import SECTIONS, BuildCache, code_digest, config_digest, digest, tree_digest
 from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
 from sitegen.loader import Reader, _Collector, _memo_key, _parse_entry, read_text
@@ -105,18 +104,25 @@ class _Plan:
 _PLAN: _Plan | None = None
 
 
+def _render_page(r: pages.Renderer, recorder: _Recorder, missing: dict[str, tuple[str, int]],
+                 kind: str, item: Any) -> tuple[str, bytes, tuple[str, tuple] | None]:
+    """One page as (path, bytes, its body's new HTML and entry links, if it converted one)."""
+    converted = None
+    body = getattr(item, "body_md", None) if kind in ("entry", "page") else None
+    if body is not None and body in missing and body not in r.bodies:
+        recorder.seen.clear()
+        html = pages.body_html(r, body, *missing[body])
+        r.bodies[body] = html
+        converted = (html, tuple(sorted(recorder.seen.items())))  # body: the job's
+    rel, data = pages.render_job(r, kind, item)
+    return rel, data, converted
+
+
 def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, tuple] | None]:
     """Render one page into the temporary folder; runs in a worker or here."""
     assert _PLAN is not None
-    plan, (kind, item) = _PLAN, job
-    converted = None
-    body = getattr(item, "body_md", None) if kind in ("entry", "page") else None
-    if body is not None and body in plan.missing and body not in plan.r.bodies:
-        plan.recorder.seen.clear()
-        html = pages.body_html(plan.r, body, *plan.missing[body])
-        plan.r.bodies[body] = html
-        converted = (html, tuple(sorted(plan.recorder.seen.items())))  # body: the job's
-    rel, data = pages.render_job(plan.r, kind, item)
+    plan = _PLAN
+    rel, data, converted = _render_page(plan.r, plan.recorder, plan.missing, *job)
     return rel, reuse.fresh_write(plan.out, rel, data), converted
 
 
@@ -126,6 +132,7 @@ class SiteBuilder:
     def __init__(self, config: Config, *, drafts: bool = False, output: Path | None = None,
                  strict: bool = False, persistent: bool = True, one_shot: bool = False) -> None:
         self.config = config
+        self._records_true = False  # the page records describe the folder (built by us)
         self.drafts = drafts
         self.strict = strict
         self.output = output or config.output_dir
@@ -133,19 +140,22 @@ class SiteBuilder:
         self.one_shot = one_shot  # a single build (the CLI): keep nothing for a next call
         self.cache: BuildCache | None = None
         self._templates: tuple[str, Templates] | None = None
-        self._digests: dict[int, tuple[Any, str, str, str, str]] = {}
+        self._digests: dict[int, tuple[Any, Digests]] = {}
         self._texts: dict[str, tuple[reuse.Identity, str]] = {}  # for _reader
+        self._prefetched: dict[str, tuple[reuse.Identity, str]] = {}  # read by the pre-parse
+        # timeline.json's encoded entries, kept for the next build (none for one-shot builds)
+        self._fragments: feeds.Fragments | None = None if one_shot else {}
         self._entry_keys: dict[int, Any] = {}  # Entry object → its parse-memo key
         self._body_digests: dict[str, str] = {}  # body text → its digest (serve rebuilds)
-        self._stored_digests: dict[Any, tuple[str, str, str, str]] = {}
+        self._stored_digests: dict[Any, Digests] = {}
 
     def keys(self) -> dict[str, str]:
         """What each cache section depends on (see cache.py)."""
         cfg = config_digest(self.config)
         return {
             "parsed": digest("parsed", cfg),
-            "digests": digest("parsed", cfg),
-            "markdown": digest("markdown", __version__, markdown_pkg.__version__,
+            "digests": digest("digests", 2, cfg),  # 2: registry-independent card digests
+            "markdown": digest("markdown", code_digest(), markdown_pkg.__version__,
                                sys.version_info[:2], self.config.allow_raw_html),
             "pages": digest("pages", cfg, self.drafts, tree_digest(self.config.templates_dir),
                             os.environ.get("SOURCE_DATE_EPOCH", "")),
@@ -178,8 +188,11 @@ class SiteBuilder:
         memo = _Tracking(cache.parsed.items)
         self._stored_digests = cache.digests.items
         self._parse_new_files(memo)
-        site, warnings = load(self.config, drafts=self.drafts, strict=self.strict, memo=memo,
-                              reader=self._reader(changed))
+        try:
+            site, warnings = load(self.config, drafts=self.drafts, strict=self.strict,
+                                  memo=memo, reader=self._reader(changed))
+        finally:
+            self._prefetched.clear()
         cache.parsed.items = {k: memo[k] for k in memo.used}
         self._entry_keys = {id(v[0]): k for k, v in cache.parsed.items.items()
                             if k[0] == "entry" and v[0] is not None}
@@ -197,6 +210,17 @@ class SiteBuilder:
         protected = [self.config.root, self.config.content_dir, self.config.templates_dir]
         big = len(jobs) >= LINK_MIN_PAGES
         records = cache.pages.items if big else {}
+        updated = None
+        if changed is not None and not search and records.get("live"):
+            updated = self._update_in_place(site, r, recorder, missing, jobs, records["live"],
+                                            results, keys)
+        if updated is not None:
+            cache.markdown.items = {self._body_digests.get(b) or digest(b): v
+                                    for b, v in results.items()}
+            cache.pages.items = {"live": updated, "spare": records.get("spare", {})}
+            self.cache = cache
+            return BuildResult(len(site.entries), len(jobs), time.perf_counter() - start,
+                               target, warnings + notes)
         with AtomicOutput(target, protected) as out:
             spare: dict[str, Any] = {}
             if big:
@@ -223,6 +247,7 @@ class SiteBuilder:
                                 for b, v in results.items()}
         cache.pages.items = {"live": new_pages, "spare": records.get("live", {})}
         self.cache = cache
+        self._records_true = True
         if self.persistent and changed is None:
             cache.save(self.config)
         if progress:
@@ -236,7 +261,7 @@ class SiteBuilder:
         Only with ``changed`` (serve): a file outside it whose inode, mtime and size are
         as when it was last read is not read again. Full builds always read everything.
         """
-        texts = self._texts
+        texts, prefetched = self._texts, self._prefetched
         if changed is None:
             exact: set[str] = set()
             under: tuple[str, ...] = ("",)  # everything counts as changed
@@ -250,6 +275,12 @@ class SiteBuilder:
                 ident = reuse.identity(path)
             except OSError:
                 ident = None
+            early = prefetched.pop(key, None)  # read moments ago, in this very build
+            if early is not None and ident is not None and early[0] == ident:
+                text: str | None = early[1]
+                if not self.one_shot:
+                    texts[key] = early
+                return text
             prev = texts.get(key)
             if (prev is not None and ident is not None and prev[0] == ident
                     and key not in exact and not key.startswith(under)):
@@ -262,28 +293,43 @@ class SiteBuilder:
         return read
 
     def _parse_new_files(self, memo: _Tracking) -> None:
-        """Parse entry files the memo does not know yet, across cores (a cold build)."""
+        """Read and parse entry files the memo does not know yet, across cores (a cold build).
+
+        The workers also hand back each text with the file's identity, so the loader that
+        runs next does not read the 10,000 files a second time (see _reader).
+        """
         folder = self.config.content_dir / "entries"
         if memo or not folder.is_dir():
             return  # a warm build: the few new files are parsed by the loader itself
-        col = _Collector(self.config.root)
-        todo = []
-        for path in sorted(folder.glob("*.md")):
-            if path.name.startswith((".", "#")) or not path.is_file():
-                continue
-            text = read_text(path, col, self.config.content_dir)
-            if text is None:
-                continue
-            shown = col.show(path)
-            key = _memo_key("entry", shown, path.stem, text)
-            if key not in memo:
-                todo.append((key, text, path.stem, shown))
-        if len(todo) < parallel.MIN_BATCH:
+        paths = [p for p in sorted(folder.glob("*.md"), key=lambda p: p.name)
+                 if not p.name.startswith((".", "#"))]
+        if len(paths) < parallel.MIN_BATCH:
             return  # the loader parses these itself
         config = self.config
-        parsed, _ = parallel.run(lambda t: _parse_entry(t[1], t[2], t[3], config, None), todo)
-        for (key, *_), result in zip(todo, parsed, strict=True):
-            dict.__setitem__(memo, key, result)
+
+        def read_and_parse(path: Path) -> tuple[Any, reuse.Identity, str, Any, Any] | None:
+            col = _Collector(config.root)  # problems are reported by the loader, not here
+            try:
+                ident = reuse.identity(path)
+            except OSError:
+                return None
+            text = read_text(path, col, config.content_dir)
+            if text is None:
+                return None
+            shown = col.show(path)
+            key = _memo_key("entry", shown, path.stem, text)
+            result = _parse_entry(text, path.stem, shown, config, None)
+            entry = result[0]
+            return key, ident, text, result, entry_digests(entry) if entry else None
+
+        parsed, _ = parallel.run(read_and_parse, paths)
+        for path, got in zip(paths, parsed, strict=True):
+            if got is not None:
+                key, ident, text, result, digests = got
+                dict.__setitem__(memo, key, result)
+                self._prefetched[os.path.abspath(path)] = (ident, text)
+                if digests is not None:
+                    self._stored_digests[key] = digests
 
     @staticmethod
     def _bodies(site: Any) -> dict[str, tuple[str, int]]:
@@ -362,15 +408,15 @@ class SiteBuilder:
             rest, whole = reuse_group(DATA, data_sig), reuse_group(JSON, json_sig)
             if rest is None:
                 written = [(rel, reuse.fresh_write(out, rel, payload))
-                           for rel, payload in data_files(site, self.config)
+                           for rel, payload in data_files(site, self.config, self._fragments)
                            if rel != JSON_FILE or whole is None]
                 rest = [x for x in written if x[0] != JSON_FILE]
                 whole = whole or [x for x in written if x[0] == JSON_FILE]
             elif whole is None:
-                payload = feeds.timeline_json(site, self.config)
+                payload = feeds.timeline_json(site, self.config, self._fragments)
                 whole = [(JSON_FILE, reuse.fresh_write(out, JSON_FILE, payload))]
             elif not self.one_shot:  # serve: encode entries now, not on the first edit
-                feeds.entry_fragments(site, self.config)
+                feeds.entry_fragments(site, self.config, self._fragments)
             return rest, whole
 
         rendered, data_records = parallel.run(_render, todo, meanwhile=data)
@@ -384,6 +430,15 @@ class SiteBuilder:
         new[DATA] = (data_sig, data_records[0])
         new[JSON] = (json_sig, data_records[1])
         return new
+
+    def _update_in_place(self, site: Any, r: pages.Renderer, recorder: _Recorder,
+                         missing: dict[str, tuple[str, int]], jobs: list[tuple[str, Any]],
+                         live: dict[str, Any], results: dict[str, tuple[str, tuple]],
+                         keys: dict[str, str]) -> dict[str, Any] | None:
+        """Update the output folder in place and return the new page records, or None for
+        the atomic build. Always None here: only the preview's own folder may be updated
+        in place (preview.PreviewBuilder)."""
+        return None
 
     @staticmethod
     def _reuse(out: AtomicOutput, rel: str, s: str | None, live: Any, spare: Any
@@ -399,6 +454,20 @@ class SiteBuilder:
         return None
 
 
+Digests = tuple[str, str, str]  # an entry whole, as its card shows it, without its body
+
+
+def entry_digests(e: Any) -> Digests:
+    """What the dependency map needs of one entry; pure, so the parse workers compute it.
+
+    The card digest covers the entry fields a card shows; what the card takes from the
+    registries and the configuration is in every page's signature already (``everywhere``).
+    """
+    card = (e.id, e.title, e.summary, e.date, e.end, e.circa, e.kind, e.level, e.location,
+            e.draft, e.participants, e.outcomes, e.topics)
+    return digest(repr(e)), digest(repr(card)), digest(repr(replace(e, body_md="")))
+
+
 class _Signatures:
     """The dependency map: a hash of everything each page's template context is made of.
 
@@ -409,8 +478,8 @@ class _Signatures:
     """
 
     def __init__(self, r: pages.Renderer, *, pages_key: str, drafts: bool,
-                 memo: dict[int, tuple[Any, str, str, str, str]],
-                 stored: dict[Any, tuple[str, str, str, str]], keys_of: dict[int, Any]) -> None:
+                 memo: dict[int, tuple[Any, Digests]], stored: dict[Any, Digests],
+                 keys_of: dict[int, Any]) -> None:
         """``memo``: by Entry object (this process); ``stored``: by parse key (.cache/)."""
         site = self.site = r.site
         self.r = r
@@ -422,20 +491,14 @@ class _Signatures:
         fresh, kept = {}, {}
         for e in site.entries:
             got = memo.get(id(e))
-            if got is None or got[0] is not e or got[1] != self.everywhere:
-                key = keys_of.get(id(e))
-                known = stored.get(key) if key is not None else None
-                if known is not None and known[0] == self.everywhere:
-                    got = (e, *known)
-                else:
-                    card = json.dumps(r.projector.card(e), sort_keys=True, default=str)
-                    got = (e, self.everywhere, digest(repr(e)), digest(card),
-                           digest(repr(replace(e, body_md=""))))
-            fresh[id(e)] = got
             key = keys_of.get(id(e))
+            if got is None or got[0] is not e:
+                known = stored.get(key) if key is not None else None
+                got = (e, known if known is not None else entry_digests(e))
+            fresh[id(e)] = got
             if key is not None:
-                kept[key] = got[1:]
-            self.full[e.id], self.card[e.id], self.bodiless[e.id] = got[2], got[3], got[4]
+                kept[key] = got[1]
+            self.full[e.id], self.card[e.id], self.bodiless[e.id] = got[1]
         memo.clear()
         memo.update(fresh)
         stored.clear()
@@ -451,11 +514,10 @@ class _Signatures:
             i, entries = self.index[item.id], self.site.entries
             prev = entries[i - 1].id if i > 0 else None
             after = entries[i + 1].id if i + 1 < len(entries) else None
+            card = self.card
             return digest(self.everywhere, "entry", self.full[item.id],
-                          f"<{prev}={self.card.get(prev or '')}",
-                          f">{after}={self.card.get(after or '')}",
-                          *(f"~{x}={self.card.get(x)}" for x in item.related),
-                          results[item.body_md][1])
+                          prev, card.get(prev or ""), after, card.get(after or ""),
+                          [(x, card.get(x)) for x in item.related], results[item.body_md][1])
         if kind == "page":
             if item.body_md not in results:
                 return None

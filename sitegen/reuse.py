@@ -77,6 +77,37 @@ def fresh_write(out: AtomicOutput, rel: str, data: bytes) -> Identity:
     return identity(dest)
 
 
+def replace_file(folder: Path, rel: str, data: bytes) -> Identity:
+    """Replace ``rel`` under a live ``folder`` atomically: readers see the old or the new file.
+
+    Written beside it and renamed over it, so a file hard-linked elsewhere is left intact.
+    """
+    dest = folder.joinpath(*safe_relative(rel).parts)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, dest)
+    except BaseException:
+        _clear(tmp)
+        raise
+    return identity(dest)
+
+
+def remove_file(folder: Path, rel: str) -> None:
+    """Remove ``rel`` from a live ``folder``, and its folder if that is left empty."""
+    dest = folder.joinpath(*safe_relative(rel).parts)
+    _clear(dest)
+    parent = dest.parent
+    while parent != folder:
+        try:
+            parent.rmdir()
+        except OSError:  # not empty (or gone): stop here
+            return
+        parent = parent.parent
+
+
 def spare_of(target: Path) -> Path:
     return target.parent / f".{target.name}.spare"
 

@@ -219,9 +219,14 @@ class AtomicOutput:
         shutil.rmtree(old, ignore_errors=True)
 
     def _error(self, exc: OSError, what: str) -> OutputError:
-        reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-                  errno.EACCES: "permission denied", errno.EDQUOT: "the disk quota is exceeded",
-                  }.get(exc.errno or 0, exc.strerror or str(exc))
-        return OutputError(problems=[Problem(
-            str(self.target), None, None, f"{what}: {reason}",
-            "the previous site was left as it was; free space or fix permissions and build again")])
+        return output_error(self.target, exc, what)
+
+
+def output_error(target: Path, exc: OSError, what: str) -> OutputError:
+    """The friendly error for a failed write or rename under ``target``."""
+    reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+              errno.EACCES: "permission denied", errno.EDQUOT: "the disk quota is exceeded",
+              }.get(exc.errno or 0, exc.strerror or str(exc))
+    return OutputError(problems=[Problem(
+        str(target), None, None, f"{what}: {reason}",
+        "the previous site was left as it was; free space or fix permissions and build again")])
