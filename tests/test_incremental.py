@@ -190,3 +190,20 @@ def test_the_spare_site_is_reused_and_cleaned(site: Path, tmp_path: Path) -> Non
     builder.build(changed=[site / ENTRIES / "1994-partnership.md"])
     assert tree(site / "output") == cold(site, tmp_path)
     assert (site / ".output.spare").is_dir()
+
+
+@pytest.mark.parametrize("change", [body_edit, title_edit, date_edit, add_entry],
+                         ids=["body", "title", "date", "add"])
+def test_preview_updates_its_folder_in_place_and_equals_a_cold_build(
+        site: Path, tmp_path: Path, change: Callable[[Path], None]) -> None:
+    """serve's builder replaces the changed files in its folder instead of swapping a tree."""
+    from sitegen.rebuild import preview_builder
+
+    out = tmp_path / "preview"
+    builder = preview_builder(load_config(site), out)
+    builder.build()
+    folder = inode(out)
+    change(site)
+    builder.build(changed=list((site / ENTRIES).glob("*.md")))
+    assert inode(out) == folder  # the same folder, updated: no atomic swap happened
+    assert tree(out) == cold(site, tmp_path, drafts=True)
