@@ -148,6 +148,7 @@ class SiteBuilder:
         self._entry_keys: dict[int, Any] = {}  # Entry object → its parse-memo key
         self._body_digests: dict[str, str] = {}  # body text → its digest (serve rebuilds)
         self._stored_digests: dict[Any, Digests] = {}
+        self._sig: _Signatures | None = None  # the last build's dependency map (not one-shot)
 
     def keys(self) -> dict[str, str]:
         """What each cache section depends on (see cache.py)."""
@@ -219,6 +220,7 @@ class SiteBuilder:
                                     for b, v in results.items()}
             cache.pages.items = {"live": updated, "spare": records.get("spare", {})}
             self.cache = cache
+            self._finished(site, r, recorder, keys, warnings, len(jobs))
             return BuildResult(len(site.entries), len(jobs), time.perf_counter() - start,
                                target, warnings + notes)
         with AtomicOutput(target, protected) as out:
@@ -250,10 +252,15 @@ class SiteBuilder:
         self._records_true = True
         if self.persistent and changed is None:
             cache.save(self.config)
+        self._finished(site, r, recorder, keys, warnings, len(jobs))
         if progress:
             progress(len(jobs), len(jobs))
         return BuildResult(len(site.entries), len(jobs), time.perf_counter() - start, target,
                            warnings + notes)
+
+    def _finished(self, site: Any, r: pages.Renderer, recorder: _Recorder,
+                  keys: dict[str, str], warnings: list[Any], n_pages: int) -> None:
+        """Called after each successful build with what it used; the preview keeps it."""
 
     def _reader(self, changed: Iterable[Path] | None) -> Reader:
         """read_text, reusing the last text of files serve says did not change.
@@ -378,6 +385,8 @@ class SiteBuilder:
         sig = _Signatures(_PLAN.r, pages_key=keys["pages"], drafts=self.drafts,
                           memo=self._digests, stored=self._stored_digests,
                           keys_of=self._entry_keys)
+        if not self.one_shot:
+            self._sig = sig
         live = out.target
         new: dict[str, Any] = {}
         todo = []

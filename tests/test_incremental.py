@@ -20,6 +20,7 @@ from sitegen import incremental, parallel
 from sitegen.build import build_uncached
 from sitegen.config import load_config
 from sitegen.incremental import SiteBuilder
+from sitegen.preview import PreviewBuilder
 
 ENTRIES = Path("content/entries")
 
@@ -206,4 +207,82 @@ def test_preview_updates_its_folder_in_place_and_equals_a_cold_build(
     change(site)
     builder.build(changed=list((site / ENTRIES).glob("*.md")))
     assert inode(out) == folder  # the same folder, updated: no atomic swap happened
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+
+
+def _preview(site: Path, tmp_path: Path) -> tuple[PreviewBuilder, Path]:
+    from sitegen.rebuild import preview_builder
+
+    out = tmp_path / "preview"
+    builder = preview_builder(load_config(site), out)
+    builder.build()
+    return builder, out
+
+
+def test_a_body_edit_takes_the_short_way_and_later_builds_still_equal_cold_ones(
+        site: Path, tmp_path: Path) -> None:
+    """serve's commonest edit reuses the last model; each state after it is a cold build's."""
+    builder, out = _preview(site, tmp_path)
+    entry = site / ENTRIES / "1994-partnership.md"
+    original = entry.read_text(encoding="utf-8")
+    body_edit(site)
+    builder.build(changed=[entry])
+    assert builder.body_edit_updates == 1
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+    entry.write_text(original, encoding="utf-8")  # back to the first text: its first page
+    builder.build(changed=[entry])
+    assert builder.body_edit_updates == 2
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+    title_edit(site)  # then an edit the short way does not take, on top of both
+    builder.build(changed=[site / ENTRIES / "2019-treaty-ends.md"])
+    assert builder.body_edit_updates == 2
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+    body_edit(site)
+    builder.build(changed=[entry])
+    assert builder.body_edit_updates == 3
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+
+
+@pytest.mark.parametrize("unreported", [registry_edit, title_edit, add_entry, remove_entry],
+                         ids=["registry", "other-entry", "added", "removed"])
+def test_the_short_way_is_not_taken_when_another_input_changed_unreported(
+        site: Path, tmp_path: Path, unreported: Callable[[Path], None]) -> None:
+    """A change the watcher missed (or reported late) is still seen: every input is checked."""
+    builder, out = _preview(site, tmp_path)
+    body_edit(site)
+    unreported(site)
+    builder.build(changed=[site / ENTRIES / "1994-partnership.md"])
+    assert builder.body_edit_updates == 0
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+
+
+def test_a_body_edit_linking_an_unknown_entry_is_reported_and_changes_nothing(
+        site: Path, tmp_path: Path) -> None:
+    from sitegen.errors import SitegenError
+
+    builder, out = _preview(site, tmp_path)
+    before = tree(out)
+    entry = site / ENTRIES / "1994-partnership.md"
+    entry.open("a").write("\nSee [this](entry:no-such-entry).\n")
+    with pytest.raises(SitegenError) as err:
+        builder.build(changed=[entry])
+    assert "1994-partnership.md" in err.value.format()
+    assert "entry:no-such-entry" in err.value.format()
+    assert tree(out) == before
+    edit(entry, "[this](entry:no-such-entry)", "[this](entry:2019-treaty-ends)")
+    builder.build(changed=[entry])  # after a failure: a whole build
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+    body_edit(site)  # and then the short way again
+    builder.build(changed=[entry])
+    assert builder.body_edit_updates == 1
+    assert tree(out) == cold(site, tmp_path, drafts=True)
+
+
+def test_an_editor_swap_file_does_not_stop_the_short_way(site: Path, tmp_path: Path) -> None:
+    builder, out = _preview(site, tmp_path)
+    (site / ENTRIES / ".1994-partnership.md.swp").write_bytes(b"vim")
+    (site / ENTRIES / "1994-partnership.md~").write_text("backup", encoding="utf-8")
+    body_edit(site)
+    builder.build(changed=[site / ENTRIES / "1994-partnership.md"])
+    assert builder.body_edit_updates == 1
     assert tree(out) == cold(site, tmp_path, drafts=True)
