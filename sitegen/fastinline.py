@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from typing import Any
 
 import markdown
@@ -45,6 +46,20 @@ def needs_of(name: str) -> tuple[str, ...] | None:
     return NEEDS.get(name)
 
 
+def presence_test(groups: list[tuple[str, ...]]) -> Callable[[str], list[bool]]:
+    """A function telling, for each group of literals, whether one of them is in a text.
+
+    It runs on every text of every document, so it is generated as straight-line code
+    (``[('[' in data), ('*' in data) or ('_' in data), ...]``): about four times faster
+    than ``any()`` per group. The literals are our own constants, written with repr().
+    """
+    terms = [" or ".join(f"({lit!r} in data)" for lit in group) or "True" for group in groups]
+    namespace: dict[str, Any] = {}
+    exec(compile(f"def present(data):\n    return [{', '.join(terms)}]\n",  # noqa: S102
+                 "<fastinline>", "exec"), namespace)
+    return namespace["present"]  # type: ignore[no-any-return]
+
+
 def _sorted_names(registry: Any) -> list[str]:
     """The registry's names in priority order (its private list is sorted lazily)."""
     registry._sort()
@@ -69,12 +84,13 @@ class FastInlineProcessor(InlineProcessor):
                     groups.append(need)
                 self.group_of.append(groups.index(need))
         self.groups = groups
+        self.present = presence_test(groups)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
         """Same loop as Python-Markdown's, skipping patterns that cannot match ``data``."""
         if isinstance(data, util.AtomicString):
             return data
-        ok = [any(n in data for n in g) for g in self.groups]
+        ok = self.present(data)
         patterns, group_of = self.inlinePatterns, self.group_of
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
@@ -104,7 +120,9 @@ class FastSmarty(Treeprocessor):
         names = _sorted_names(patterns)
         self.patterns = [patterns[name] for name in names]
         self.needs = [needs_of(name) or ("",) for name in names]
-        self.triggers = tuple({t for need in self.needs for t in need})
+        self.triggers = tuple(sorted({t for need in self.needs for t in need}))
+        self.present = presence_test(self.needs)
+        self.any_trigger = presence_test([self.triggers])
         self.stash: dict[str, str] = {}
 
     def run(self, root: etree.Element) -> None:
@@ -117,9 +135,9 @@ class FastSmarty(Treeprocessor):
 
     def educate(self, data: str) -> str:
         """One text through every pattern, as InlineProcessor.__handleInline would."""
-        if not any(t in data for t in self.triggers):
+        if not self.any_trigger(data)[0]:
             return data
-        ok = [any(n in data for n in need) for need in self.needs]
+        ok = self.present(data)
         stash = self.stash
         for index, pattern in enumerate(self.patterns):
             if not ok[index]:
