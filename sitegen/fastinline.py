@@ -23,6 +23,7 @@ from typing import Any
 import markdown
 from markdown import util
 from markdown.extensions.smarty import SubstituteTextPattern
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 _QUOTES = ("'", '"')
@@ -156,12 +157,41 @@ class FastSmarty(Treeprocessor):
 _PLACEHOLDER = re.compile(util.INLINE_PLACEHOLDER_RE.pattern.replace("([0-9]+)", "[0-9]+"))
 
 
+class FastToc(TocTreeprocessor):
+    """toc's pass without the table of contents nobody reads here.
+
+    Heading ids are assigned exactly as before. The table-of-contents element is built, and
+    put in the marker's place, only when some text of the document holds the marker (the
+    stock pass otherwise builds, prettifies and serialises it for ``md.toc`` alone, and
+    walks every element's text looking for the marker). sitegen never reads ``md.toc``.
+    """
+
+    marked = False
+
+    def run(self, doc: etree.Element) -> None:
+        marker = self.marker
+        self.marked = bool(marker) and any(marker in (el.text or "") for el in doc.iter())
+        super().run(doc)
+
+    def build_toc_div(self, toc_list: list) -> etree.Element:  # type: ignore[type-arg]
+        return super().build_toc_div(toc_list) if self.marked else etree.Element("div")
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        if self.marked:
+            super().replace_marker(root, elem)
+
+
 def speed_up(md: markdown.Markdown) -> None:
-    """Replace ``md``'s inline passes (and smarty's) with the fast versions, in place."""
+    """Replace ``md``'s inline passes (and smarty's, and toc's) with the fast versions."""
     registry = md.treeprocessors
     for item in list(registry._priority):  # type: ignore[attr-defined]
         processor = registry[item.name]
-        if type(processor) is not InlineProcessor:  # exactly the stock class, nothing derived
+        if type(processor) is TocTreeprocessor:  # the stock class exactly, nothing derived
+            toc = FastToc.__new__(FastToc)
+            toc.__dict__.update(processor.__dict__)
+            registry.register(toc, item.name, item.priority)
+            continue
+        if type(processor) is not InlineProcessor:
             continue
         patterns = processor.inlinePatterns
         if item.name == "smarty" and all(isinstance(p, SubstituteTextPattern)

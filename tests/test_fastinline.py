@@ -7,7 +7,7 @@ from pathlib import Path
 
 import markdown
 
-from sitegen.fastinline import FastInlineProcessor, FastSmarty
+from sitegen.fastinline import FastInlineProcessor, FastSmarty, FastToc
 from sitegen.markup import MarkdownRenderer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -15,7 +15,8 @@ PIECES = ["'", '"', "-", "--", "---", "...", "a", "b", " ", "\n", "`", "*", "_",
           "]", "(", ")", "!", "![i](j)", "<", "<b>", ">", "&", "&amp;", "&nbsp;", "\\", "  \n",
           "[^1]", "\n[^1]: n\n", "70s", "&mdash;", "1", "\u2014", "\n\n", "- ", "## ",
           "<http://a.b>", "<a@b.c>", "[r]", "\n[r]: http://x\n", "*x*", "__y__", "`c`", "``",
-          "[t](entry:a-b)", "'90s", "\"'", "'\"", "s'", "O'Neil", "1. ", "    code\n", "|a|b|\n"]
+          "[t](entry:a-b)", "'90s", "\"'", "'\"", "s'", "O'Neil", "1. ", "    code\n", "|a|b|\n",
+          "[TOC]", "\n\n[TOC]\n\n", "\n# ", "\n### H ", "\nT\n---\n"]
 
 
 class StockRenderer(MarkdownRenderer):
@@ -44,6 +45,7 @@ def test_fast_passes_are_installed() -> None:
     md = MarkdownRenderer(lambda i: None)._md
     assert isinstance(md.treeprocessors["inline"], FastInlineProcessor)
     assert isinstance(md.treeprocessors["smarty"], FastSmarty)
+    assert isinstance(md.treeprocessors["toc"], FastToc)
 
 
 def test_same_html_as_stock_markdown() -> None:
