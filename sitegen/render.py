@@ -21,9 +21,30 @@ def json_for_script(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with ``d.key`` on plain dicts looked up without an exception.
+
+    Jinja tries ``getattr(d, "key")`` first and the item only when that raises; every page
+    context here is made of dicts, so that was an AttributeError raised and caught for
+    nearly every ``{{ e.title }}`` (about 30 % of a facet page's time). The result is the
+    same: a dict's own attributes (``d.items``, ``d.get``…) still come first.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_environment(config: Config) -> jinja2.Environment:
     """A Jinja environment over the site's templates folder."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(config.templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -193,3 +193,19 @@ def test_new_writes_a_valid_skeleton_and_never_overwrites(basic_site):
     # the skeleton is a draft that passes validation once drafts are included
     check = run_cli("check", cwd=basic_site)
     assert check.returncode == 0, check.stderr
+
+
+def test_template_attribute_lookup_on_dicts_is_jinja_s() -> None:
+    """The faster ``d.key`` keeps Jinja's rules: dict methods first, missing keys undefined."""
+    import jinja2
+
+    from sitegen.render import _Environment
+
+    env = _Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    d = {"title": "<T>", "items": [1, 2]}
+    assert env.from_string("{{ d.title }}").render(d=d) == "&lt;T&gt;"
+    assert env.from_string("{{ d['items'] | length }} {{ d.items() | list | length }}"
+                           ).render(d=d) == "2 2"
+    assert env.from_string("{{ d.missing is defined }}").render(d=d) == "False"
+    with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
+        env.from_string("{{ d.missing }}").render(d=d)
