@@ -48,6 +48,7 @@ from sitegen.writer import _KEEP as KEEP
 from sitegen.writer import AtomicOutput
 
 LINK_MIN_PAGES = 100  # below this, rendering everything is as fast as checking and linking
+LISTINGS = ("home", "year", "topic", "participant")  # the pages made of entry cards
 DATA = "@data"  # the cache's record of the non-HTML files but timeline.json (one group)
 JSON, JSON_FILE = "@json", "timeline.json"  # the only data file that holds entry bodies
 
@@ -313,9 +314,10 @@ class SiteBuilder:
         if len(paths) < parallel.MIN_BATCH:
             return  # the loader parses these itself
         config = self.config
+        real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 
         def read_and_parse(path: Path) -> tuple[Any, reuse.Identity, str, Any, Any] | None:
-            col = _Collector(config.root)  # problems are reported by the loader, not here
+            col = _Collector(config.root, real_dirs)  # the loader reports problems, not this
             try:
                 ident = reuse.identity(path)
             except OSError:
@@ -428,7 +430,10 @@ class SiteBuilder:
                 feeds.entry_fragments(site, self.config, self._fragments)
             return rest, whole
 
-        rendered, data_records = parallel.run(_render, todo, meanwhile=data)
+        listings = [job for job in todo if job[0] in LISTINGS]  # they share the card HTML
+        todo = listings + [job for job in todo if job[0] not in LISTINGS]
+        rendered, data_records = parallel.run(_render, todo, meanwhile=data,
+                                              together=len(listings))
         for (_kind, item), (_rel, _ident, converted) in zip(todo, rendered, strict=True):
             if converted is not None:
                 results[item.body_md] = converted
@@ -474,7 +479,8 @@ def entry_digests(e: Any) -> Digests:
     """
     card = (e.id, e.title, e.summary, e.date, e.end, e.circa, e.kind, e.level, e.location,
             e.draft, e.participants, e.outcomes, e.topics)
-    return digest(repr(e)), digest(repr(card)), digest(repr(replace(e, body_md="")))
+    bodiless = repr(replace(e, body_md=""))
+    return digest(bodiless, e.body_md), digest(repr(card)), digest(bodiless)
 
 
 class _Signatures:

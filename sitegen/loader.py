@@ -62,10 +62,11 @@ def _shown_str(path: str, root: str) -> str:
 class _Collector:
     """Accumulates problems for one load."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, real_dirs: dict[Path, str] | None = None) -> None:
+        """``real_dirs``: a memo of resolved folders to share between collectors."""
         self.root = root
         self.problems: list[Problem] = []
-        self._real_dirs: dict[Path, str] = {}
+        self._real_dirs: dict[Path, str] = {} if real_dirs is None else real_dirs
 
     def real_dir(self, folder: Path) -> str:
         """``folder`` with every link resolved, once per folder and load."""

@@ -44,9 +44,11 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
 
 
 def run(func: Callable[[Any], Any], items: Sequence[Any],
-        meanwhile: Callable[[], Any] | None = None) -> tuple[list[Any], Any]:
+        meanwhile: Callable[[], Any] | None = None, together: int = 0) -> tuple[list[Any], Any]:
     """``[func(x) for x in items]`` across processes, plus ``meanwhile()`` run here.
 
+    The first ``together`` items go to one worker as one batch, first: work they share and
+    a worker memoises (the card HTML of every listing page) is then done once, not in each.
     Returns (results in order, what ``meanwhile`` returned).
     """
     global _TASK
@@ -55,7 +57,9 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
         results = [func(x) for x in items]
         return results, meanwhile() if meanwhile else None
     size = max(1, min(64, len(items) // (n * 6)))
-    chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    together = min(together, len(items))
+    chunks = [(0, together)] if together else []
+    chunks += [(i, min(i + size, len(items))) for i in range(together, len(items), size)]
     _TASK = (func, items)
     gc.collect()
     gc.freeze()  # workers' collections must not touch (and so copy) every inherited object
