@@ -90,13 +90,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{matches[0]}'?" if matches else None
 
 
-def display_path(path: Path, root: Path) -> str:
+def display_path(path: Path | str, root: Path | str) -> str:
     """A path as the user should read it: relative to the project when inside it."""
+    named, base = os.path.abspath(path), os.path.abspath(root)
+    if os.sep == "/" and named.startswith(base + "/") and base != "/":
+        return named[len(base) + 1:]  # what relative_to gives, without building Paths
     try:  # the path as named, not where a link points (and no link loop can raise)
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        return Path(named).relative_to(base).as_posix()
     except ValueError:
         pass
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):
-        return path.as_posix()
+        return Path(path).as_posix()

@@ -41,7 +41,15 @@ from sitegen.build import BuildResult, Progress, data_files, load
 from sitegen.cache import SECTIONS, BuildCache, code_digest, config_digest, digest, tree_digest
 from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
-from sitegen.loader import Reader, _Collector, _memo_key, _parse_entry, read_text
+from sitegen.loader import (
+    Reader,
+    _Collector,
+    _link_targets,
+    _memo_key,
+    _parse_entry,
+    read_text,
+    remember_links,
+)
 from sitegen.markup import MarkdownRenderer
 from sitegen.render import Templates
 from sitegen.writer import _KEEP as KEEP
@@ -316,7 +324,7 @@ class SiteBuilder:
         config = self.config
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 
-        def read_and_parse(path: Path) -> tuple[Any, reuse.Identity, str, Any, Any] | None:
+        def read_and_parse(path: Path) -> tuple[Any, reuse.Identity, str, Any, Any, Any] | None:
             col = _Collector(config.root, real_dirs)  # the loader reports problems, not this
             try:
                 ident = reuse.identity(path)
@@ -329,16 +337,19 @@ class SiteBuilder:
             key = _memo_key("entry", shown, path.stem, text)
             result = _parse_entry(text, path.stem, shown, config, None)
             entry = result[0]
-            return key, ident, text, result, entry_digests(entry) if entry else None
+            if entry is None:
+                return key, ident, text, result, None, None
+            return key, ident, text, result, entry_digests(entry), _link_targets(entry.body_md)
 
         parsed, _ = parallel.run(read_and_parse, paths)
         for path, got in zip(paths, parsed, strict=True):
             if got is not None:
-                key, ident, text, result, digests = got
+                key, ident, text, result, digests, links = got
                 dict.__setitem__(memo, key, result)
                 self._prefetched[os.path.abspath(path)] = (ident, text)
                 if digests is not None:
                     self._stored_digests[key] = digests
+                    remember_links(result[0].body_md, links)
 
     @staticmethod
     def _bodies(site: Any) -> dict[str, tuple[str, int]]:

@@ -56,7 +56,7 @@ def _shown(path: Path, root: Path) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _shown_str(path: str, root: str) -> str:
-    return display_path(Path(path), Path(root))
+    return display_path(path, root)
 
 
 class _Collector:
@@ -416,9 +416,30 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
                      "add an official text (kind: primary) where one exists")
 
 
-@functools.lru_cache(maxsize=65536)
+_LINKS: dict[str, tuple[tuple[str, int], ...]] = {}  # body → _link_targets(body)
+LINKS_MEMO_MAX = 65536
+
+
 def _link_targets(body: str) -> tuple[tuple[str, int], ...]:
-    """The entry-link targets of a body with their offsets (memoised: serve rebuilds)."""
+    """The entry-link targets of a body with their offsets (memoised: serve rebuilds;
+    a cold build's parse workers find them and hand them over, see remember_links)."""
+    got = _LINKS.get(body)
+    if got is None:
+        got = _find_link_targets(body)
+        remember_links(body, got)
+    return got
+
+
+def remember_links(body: str, targets: tuple[tuple[str, int], ...]) -> None:
+    """Record what _link_targets(body) is (found elsewhere, e.g. in a worker)."""
+    if len(_LINKS) >= LINKS_MEMO_MAX:
+        _LINKS.clear()
+    _LINKS[body] = targets
+
+
+def _find_link_targets(body: str) -> tuple[tuple[str, int], ...]:
+    if "entry:" not in body:  # every link form holds it
+        return ()
     return tuple((m.group(1) if m.group(1) is not None else m.group(2), m.start())
                  for m in ENTRY_LINK_RE.finditer(body))
 
