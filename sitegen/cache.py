@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import secrets
@@ -127,6 +128,18 @@ class BuildCache:
     pages: Section
     digests: Section  # signatures' digests of parsed entries (same key as ``parsed``)
     warnings: list[Problem] = field(default_factory=list)
+    _prepared: dict[str, tuple[str, int, int, bytes]] = field(default_factory=dict, repr=False)
+
+    def prepare(self, names: tuple[str, ...]) -> None:
+        """Pickle these sections now (they are final), so that ``save`` has less to do.
+
+        A cold build calls this while its workers render; a section changed afterwards is
+        pickled again by ``save`` (the identity and size of its items must still match).
+        """
+        for name in names:
+            items = getattr(self, name).items
+            self._prepared[name] = (getattr(self, name).key, id(items), len(items),
+                                    _dumps(items))
 
     @classmethod
     def empty(cls, keys: dict[str, str]) -> BuildCache:
@@ -152,7 +165,14 @@ class BuildCache:
             return cache
         for name in SECTIONS:
             key, items = stored.get(name, (None, None))
-            if key == keys[name] and isinstance(items, dict):
+            if key != keys[name]:
+                continue
+            if isinstance(items, Prepickled):
+                try:
+                    items = pickle.loads(items.data)  # noqa: S301 - inside the signed file
+                except Exception:  # noqa: BLE001 - signed but unreadable: start empty
+                    continue
+            if isinstance(items, dict):
                 getattr(cache, name).items = items
         return cache
 
@@ -167,8 +187,15 @@ class BuildCache:
         pickle's fast mode (no memo of every object written); the MAC is then written into
         the space left for it after the magic bytes.
         """
-        sections = {name: (getattr(self, name).key, getattr(self, name).items)
-                    for name in SECTIONS}
+        sections: dict[str, Any] = {}
+        for name in SECTIONS:
+            section = getattr(self, name)
+            ready = self._prepared.get(name)
+            if ready is not None and ready[:3] == (section.key, id(section.items),
+                                                   len(section.items)):
+                sections[name] = (section.key, Prepickled(ready[3]))
+            else:
+                sections[name] = (section.key, section.items)
         folder = cache_dir(config)
         tmp = folder / f".{FILE}.{os.getpid()}"
         try:
@@ -187,6 +214,23 @@ class BuildCache:
             os.replace(tmp, folder / FILE)
         except OSError:
             _discard(tmp)
+        finally:
+            self._prepared.clear()
+
+
+@dataclass(frozen=True)
+class Prepickled:
+    """A section's items, pickled ahead of the save (see BuildCache.prepare)."""
+
+    data: bytes
+
+
+def _dumps(items: dict[Any, Any]) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo, as in save
+    pickler.dump(items)
+    return buffer.getvalue()
 
 
 class _SigningWriter:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -243,8 +243,13 @@ class SiteBuilder:
             global _PLAN
             _PLAN = _Plan(r, recorder, out, missing)
             try:
+                later = []  # main-process work that can wait for the workers' company
+                if not cache.markdown.items:
+                    later.append(lambda: self._digest_bodies(site))
+                if self.persistent and changed is None:
+                    later.append(lambda: cache.prepare(("parsed", "digests")))
                 new_pages = self._assemble(out, site, jobs, records.get("live", {}), spare,
-                                           results, keys)
+                                           results, keys, later)
             finally:
                 _PLAN = None
             out.copy_tree(self.config.templates_dir / "static", "static")
@@ -357,12 +362,19 @@ class SiteBuilder:
         bodies.update((p.body_md, (p.path, p.body_line)) for p in site.pages)
         return bodies
 
+    def _digest_bodies(self, site: Any) -> None:
+        """The cache keys of every body (a cold build computes them while workers render)."""
+        known = self._body_digests
+        self._body_digests = {body: known.get(body) or digest(body) for body in self._bodies(site)}
+
     def _markdown_hits(self, r: pages.Renderer, cache: BuildCache
                        ) -> dict[str, tuple[str, tuple]]:
         """Cached HTML for bodies whose links still resolve the same way (into r.bodies)."""
         results: dict[str, tuple[str, tuple]] = {}
         resolve = r.markdown._resolve.resolve  # type: ignore[attr-defined]
         items = cache.markdown.items
+        if not items:
+            return results  # nothing to look up: the keys are made later (_digest_bodies)
         known = self._body_digests
         self._body_digests = {}
         for body in self._bodies(r.site):
@@ -387,9 +399,11 @@ class SiteBuilder:
 
     def _assemble(self, out: AtomicOutput, site: Any, jobs: list[tuple[str, Any]],
                   live_records: dict[str, Any], spare_records: dict[str, Any],
-                  results: dict[str, tuple[str, tuple]], keys: dict[str, str]
-                  ) -> dict[str, Any]:
+                  results: dict[str, tuple[str, tuple]], keys: dict[str, str],
+                  later: list[Callable[[], Any]]) -> dict[str, Any]:
         """Keep, link or render every page, and the data files; the new records.
+
+        ``later``: more work for this process while the workers render (after the data).
 
         A page is kept when the spare (now the temporary folder) already holds it with the
         same signature, linked when the live site does, and rendered otherwise.
@@ -439,6 +453,8 @@ class SiteBuilder:
                 whole = [(JSON_FILE, reuse.fresh_write(out, JSON_FILE, payload))]
             elif not self.one_shot:  # serve: encode entries now, not on the first edit
                 feeds.entry_fragments(site, self.config, self._fragments)
+            for task in later:
+                task()
             return rest, whole
 
         listings = [job for job in todo if job[0] in LISTINGS]  # they share the card HTML

@@ -51,6 +51,19 @@ def test_a_build_writes_a_signed_cache(site: Path) -> None:
     assert cache._verified(blob) is not None
 
 
+def test_sections_pickled_ahead_load_as_the_others(site: Path) -> None:
+    """A cold build pickles the parsed sections while its workers render; they load back."""
+    stored = cache._verified(cache_file(site).read_bytes())
+    assert stored is not None
+    assert isinstance(stored["parsed"][1], cache.Prepickled)
+    assert isinstance(stored["pages"][1], dict)
+    builder = SiteBuilder(load_config(site))
+    loaded = cache.BuildCache.load(builder.config, builder.keys())
+    assert loaded.warnings == []
+    assert loaded.parsed.items and loaded.digests.items
+    assert pickle.loads(stored["parsed"][1].data).keys() == loaded.parsed.items.keys()
+
+
 def test_warm_build_converts_no_markdown_and_parses_no_entry(site: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
