@@ -1,5 +1,8 @@
 """A faster drop-in for Python-Markdown's inline processors, with byte-identical output.
 
+(It also guards block processors' tests with the literal each needs, and lets toc skip the
+table of contents nobody reads; see FastToc and _block_needs.)
+
 Python-Markdown tries every inline pattern on every text node, one Python call per
 (pattern, text) pair, and the ``smarty`` extension runs a second full inline pass; together
 that is most of the conversion time. Every pattern we know needs a literal trigger to match
@@ -181,8 +184,44 @@ class FastToc(TocTreeprocessor):
             super().replace_marker(root, elem)
 
 
+def _block_needs() -> dict[type, tuple[str, ...]]:
+    """Block processors whose test cannot pass without one of these literals in the block.
+
+    Each is read off the processor's own code: its test (or, for those whose test always
+    passes, its run, which puts the block back and returns False) only matches a regular
+    expression or a split that holds the literal. Tables need a ``|`` to make two cells.
+    """
+    from markdown import blockprocessors as bp
+    from markdown.extensions.abbr import AbbrBlockprocessor
+    from markdown.extensions.def_list import DefListProcessor
+    from markdown.extensions.footnotes import FootnoteBlockProcessor
+    from markdown.extensions.tables import TableProcessor
+
+    return {TableProcessor: ("|",), DefListProcessor: (":",), FootnoteBlockProcessor: ("[^",),
+            AbbrBlockprocessor: ("*[",), bp.HashHeaderProcessor: ("#",),
+            bp.HRProcessor: ("-", "_", "*"), bp.BlockQuoteProcessor: (">",),
+            bp.ReferenceProcessor: ("]:",)}
+
+
+def _guard(test: Callable[[Any, str], bool], needs: tuple[str, ...]
+           ) -> Callable[[Any, str], bool]:
+    present = presence_test([needs])
+
+    def guarded(parent: Any, block: str) -> bool:
+        return present(block)[0] and test(parent, block)
+
+    return guarded
+
+
 def speed_up(md: markdown.Markdown) -> None:
-    """Replace ``md``'s inline passes (and smarty's, and toc's) with the fast versions."""
+    """Replace ``md``'s inline passes (and smarty's, and toc's) with the fast versions, and
+    let block processors skip blocks that lack the literal they need."""
+    needs = _block_needs()
+    for item in list(md.parser.blockprocessors._priority):  # type: ignore[attr-defined]
+        block_processor = md.parser.blockprocessors[item.name]
+        need = needs.get(type(block_processor))  # the stock classes exactly
+        if need is not None:
+            block_processor.test = _guard(block_processor.test, need)  # type: ignore[method-assign]
     registry = md.treeprocessors
     for item in list(registry._priority):  # type: ignore[attr-defined]
         processor = registry[item.name]
