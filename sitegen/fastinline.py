@@ -43,6 +43,25 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _quote_needs() -> dict[str, tuple[str, ...]]:
+    """smarty's quote patterns (by regular expression) → the quotes each one consumes.
+
+    Its registry names them only by number; without this every quote pattern would run on
+    any text holding an apostrophe. Each expression below consumes exactly these literals.
+    """
+    from markdown.extensions import smarty as sm
+
+    single, double = ("'",), ('"',)
+    return {sm.singleQuoteStartRe: single, sm.doubleQuoteStartRe: double,
+            sm.doubleQuoteSetsRe: ("\"'",), sm.singleQuoteSetsRe: ("'\"",),
+            sm.doubleQuoteSetsRe2: ("'\"",), sm.singleQuoteSetsRe2: ("\"'",),
+            sm.decadeAbbrRe: single, sm.openingSingleQuotesRegex: single,
+            sm.closingSingleQuotesRegex: single, sm.closingSingleQuotesRegex2: single,
+            sm.remainingSingleQuotesRegex: single, sm.openingDoubleQuotesRegex: double,
+            sm.closingDoubleQuotesRegex: double, sm.closingDoubleQuotesRegex2: double,
+            sm.remainingDoubleQuotesRegex: double}
+
+
 def needs_of(name: str) -> tuple[str, ...] | None:
     """The trigger literals of a pattern, or None when it must always run."""
     if name.startswith("smarty-quotes-"):
@@ -123,7 +142,9 @@ class FastSmarty(Treeprocessor):
         super().__init__(md)
         names = _sorted_names(patterns)
         self.patterns = [patterns[name] for name in names]
-        self.needs = [needs_of(name) or ("",) for name in names]
+        quotes = _quote_needs()
+        self.needs = [quotes.get(self.patterns[i].getCompiledRegExp().pattern)
+                      or needs_of(name) or ("",) for i, name in enumerate(names)]
         self.triggers = tuple(sorted({t for need in self.needs for t in need}))
         self.present = presence_test(self.needs)
         self.any_trigger = presence_test([self.triggers])
