@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import html
 import io
-import json
 import struct
 import zlib
 from pathlib import Path
@@ -23,7 +22,7 @@ from sitegen import __version__
 from sitegen.config import Config
 from sitegen.context import entry_url
 from sitegen.dates import PartialDate
-from sitegen.feeds import build_time
+from sitegen.feeds import build_time, indented_json
 from sitegen.model import Entry, Site
 
 # The CSV columns, in order. Append new columns at the end; never rename or reorder.
@@ -184,7 +183,7 @@ def timelinejs_json(site: Site, config: Config) -> bytes:
         "events": [event(e) for e in site.entries],
         "eras": eras,
     }
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+    return (indented_json(data) + "\n").encode()
 
 
 # --- the default social image ---------------------------------------------------------------

@@ -209,3 +209,34 @@ def test_template_attribute_lookup_on_dicts_is_jinja_s() -> None:
     assert env.from_string("{{ d.missing is defined }}").render(d=d) == "False"
     with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
         env.from_string("{{ d.missing }}").render(d=d)
+
+
+def test_indented_json_is_json_dumps() -> None:
+    """The data files' encoder writes exactly what json.dumps(…, indent=1) writes."""
+    import json
+    import random
+
+    from conftest import FIXTURES
+
+    from sitegen.build import load
+    from sitegen.feeds import entry_record, indented_json
+
+    config = load_config(FIXTURES / "basic")
+    site, _ = load(config, drafts=True)
+    values: list[object] = [entry_record(e, config) for e in site.entries]
+    rng = random.Random(20261202)
+    leaves = ["", "a\"b", "\\", "\x00\x1f", "é\u2028", "</script>", 0, -7, 10**30, True, False,
+              None, 1.5, float("inf"), [], {}, ()]
+
+    def tree(depth: int) -> object:
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice(leaves)
+        if rng.random() < 0.5:
+            return [tree(depth - 1) for _ in range(rng.randint(0, 4))]
+        return {rng.choice(["b", "a", "é", "\n", "10", "2"]): tree(depth - 1)
+                for _ in range(rng.randint(0, 4))}
+
+    values += [tree(5) for _ in range(2000)] + [{1: "int key"}, {"t": (1, [2])}]
+    for value in values:
+        assert indented_json(value) == json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                                  indent=1)
