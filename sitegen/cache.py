@@ -128,18 +128,27 @@ class BuildCache:
     pages: Section
     digests: Section  # signatures' digests of parsed entries (same key as ``parsed``)
     warnings: list[Problem] = field(default_factory=list)
-    _prepared: dict[str, tuple[str, int, int, bytes]] = field(default_factory=dict, repr=False)
+    _file: _CacheFile | None = field(default=None, repr=False)  # being written (prepare)
 
-    def prepare(self, names: tuple[str, ...]) -> None:
-        """Pickle these sections now (they are final), so that ``save`` has less to do.
+    def prepare(self, config: Config, names: tuple[str, ...]) -> None:
+        """Start the cache file with these sections, which are final now.
 
-        A cold build calls this while its workers render; a section changed afterwards is
-        pickled again by ``save`` (the identity and size of its items must still match).
+        A cold build calls this while its workers render, so that ``save`` has less left
+        to do; the sections go straight to the file (not held in memory). A section whose
+        items change afterwards (another object, or another size) is written again.
         """
-        for name in names:
-            items = getattr(self, name).items
-            self._prepared[name] = (getattr(self, name).key, id(items), len(items),
-                                    _dumps(items))
+        if self._file is None:
+            self._file = _CacheFile.open(config)
+        if self._file is not None:
+            for name in names:
+                section = getattr(self, name)
+                self._file.add(name, section.key, section.items)
+
+    def abandon(self) -> None:
+        """Drop a cache file begun by ``prepare`` (the build failed)."""
+        if self._file is not None:
+            self._file.discard()
+            self._file = None
 
     @classmethod
     def empty(cls, keys: dict[str, str]) -> BuildCache:
@@ -165,14 +174,7 @@ class BuildCache:
             return cache
         for name in SECTIONS:
             key, items = stored.get(name, (None, None))
-            if key != keys[name]:
-                continue
-            if isinstance(items, Prepickled):
-                try:
-                    items = pickle.loads(items.data)  # noqa: S301 - inside the signed file
-                except Exception:  # noqa: BLE001 - signed but unreadable: start empty
-                    continue
-            if isinstance(items, dict):
+            if key == keys[name] and isinstance(items, dict):
                 getattr(cache, name).items = items
         return cache
 
@@ -183,54 +185,77 @@ class BuildCache:
     def save(self, config: Config) -> None:
         """Write the cache atomically; a failure only costs the next build its speed.
 
-        The pickle is streamed to the file through the MAC (no second copy in memory), in
-        pickle's fast mode (no memo of every object written); the MAC is then written into
-        the space left for it after the magic bytes.
+        Each section is pickled as its own record (name, key, items), streamed to the file
+        through the MAC (no second copy in memory) in pickle's fast mode (no memo of every
+        object written); the MAC is then written into the space left for it after the
+        magic bytes.
         """
-        sections: dict[str, Any] = {}
+        file, self._file = self._file or _CacheFile.open(config), None
+        if file is None:
+            return
         for name in SECTIONS:
             section = getattr(self, name)
-            ready = self._prepared.get(name)
-            if ready is not None and ready[:3] == (section.key, id(section.items),
-                                                   len(section.items)):
-                sections[name] = (section.key, Prepickled(ready[3]))
-            else:
-                sections[name] = (section.key, section.items)
+            file.add(name, section.key, section.items)
+        file.commit()
+
+
+class _CacheFile:
+    """A cache file being written: its temporary path, the MAC so far, what it holds."""
+
+    def __init__(self, folder: Path, tmp: Path, fh: Any) -> None:
+        self.folder, self.tmp, self.fh = folder, tmp, fh
+        self.signer = _SigningWriter(fh, hmac.new(signing_key(), digestmod=hashlib.sha256))
+        self.written: dict[str, tuple[str, int, int]] = {}
+
+    @classmethod
+    def open(cls, config: Config) -> _CacheFile | None:
         folder = cache_dir(config)
         tmp = folder / f".{FILE}.{os.getpid()}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(MAGIC + bytes(32))
-                signer = _SigningWriter(fh, hmac.new(signing_key(), digestmod=hashlib.sha256))
-                pickler = pickle.Pickler(signer, protocol=pickle.HIGHEST_PROTOCOL)
-                # No memo: the sections hold no cycles, and the memo of a million objects
-                # would be the largest allocation of a 10,000-entry build. Shared objects
-                # are written once per reference instead.
-                pickler.fast = True
-                pickler.dump(sections)
-                fh.seek(len(MAGIC))
-                fh.write(signer.mac.digest())
-            os.replace(tmp, folder / FILE)
+            fh = open(tmp, "wb")  # noqa: SIM115 - closed by commit or discard
+            fh.write(MAGIC + bytes(32))
         except OSError:
             _discard(tmp)
-        finally:
-            self._prepared.clear()
+            return None
+        return cls(folder, tmp, fh)
 
+    def add(self, name: str, key: str, items: dict[Any, Any]) -> None:
+        """Append one section, unless it is already here exactly as it is now."""
+        if self.fh is None or self.written.get(name) == (key, id(items), len(items)):
+            return
+        try:
+            pickler = pickle.Pickler(self.signer, protocol=pickle.HIGHEST_PROTOCOL)
+            # No memo: the sections hold no cycles, and the memo of a million objects
+            # would be the largest allocation of a 10,000-entry build. Shared objects
+            # are written once per reference instead.
+            pickler.fast = True
+            pickler.dump((name, key, items))
+        except OSError:
+            self.discard()
+            return
+        self.written[name] = (key, id(items), len(items))
 
-@dataclass(frozen=True)
-class Prepickled:
-    """A section's items, pickled ahead of the save (see BuildCache.prepare)."""
+    def commit(self) -> None:
+        if self.fh is None:
+            return
+        try:
+            self.fh.seek(len(MAGIC))
+            self.fh.write(self.signer.mac.digest())
+            self.fh.close()
+            self.fh = None
+            os.replace(self.tmp, self.folder / FILE)
+        except OSError:
+            self.discard()
 
-    data: bytes
-
-
-def _dumps(items: dict[Any, Any]) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # no memo, as in save
-    pickler.dump(items)
-    return buffer.getvalue()
+    def discard(self) -> None:
+        if self.fh is not None:
+            try:
+                self.fh.close()
+            except OSError:
+                pass
+            self.fh = None
+        _discard(self.tmp)
 
 
 class _SigningWriter:
@@ -252,11 +277,19 @@ def _verified(blob: bytes) -> dict[str, Any] | None:
     mac, payload = bytes(view[len(MAGIC):len(MAGIC) + 32]), view[len(MAGIC) + 32:]
     if not hmac.compare_digest(mac, hmac.new(signing_key(), payload, hashlib.sha256).digest()):
         return None
+    data: dict[str, Any] = {}
+    stream = io.BytesIO(blob)  # shares the bytes object's buffer (no copy) while only read
+    stream.seek(len(MAGIC) + 32)
     try:
-        data = pickle.loads(payload)  # noqa: S301 - signed by this user's key, checked above
+        while stream.tell() < len(blob):
+            record = pickle.load(stream)  # noqa: S301 - signed by this user's key, checked
+            if not (isinstance(record, tuple) and len(record) == 3):
+                return None
+            name, key, items = record
+            data[name] = (key, items)  # a section written twice: the last one counts
     except Exception:  # signed but unreadable (another Python): treat as corrupt
         return None
-    return data if isinstance(data, dict) else None
+    return data
 
 
 def _discard(path: Path) -> None:

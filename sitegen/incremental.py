@@ -232,33 +232,37 @@ class SiteBuilder:
             self._finished(site, r, recorder, keys, warnings, len(jobs))
             return BuildResult(len(site.entries), len(jobs), time.perf_counter() - start,
                                target, warnings + notes)
-        with AtomicOutput(target, protected) as out:
-            spare: dict[str, Any] = {}
-            if big:
-                live_target = out.target
-                out.discard = lambda old: reuse.keep_as_spare(old, live_target)
-                reuse.sweep_trash(out.target)
-                if reuse.adopt_spare(out):
-                    spare = records.get("spare", {})
-            global _PLAN
-            _PLAN = _Plan(r, recorder, out, missing)
-            try:
-                later = []  # main-process work that can wait for the workers' company
-                if not cache.markdown.items:
-                    later.append(lambda: self._digest_bodies(site))
-                if self.persistent and changed is None:
-                    later.append(lambda: cache.prepare(("parsed", "digests")))
-                new_pages = self._assemble(out, site, jobs, records.get("live", {}), spare,
-                                           results, keys, later)
-            finally:
-                _PLAN = None
-            out.copy_tree(self.config.templates_dir / "static", "static")
-            if big:
-                reuse.prune(out, self._expected(new_pages, out))
-            if search:
-                from sitegen.search import index_site
+        try:
+            with AtomicOutput(target, protected) as out:
+                spare: dict[str, Any] = {}
+                if big:
+                    live_target = out.target
+                    out.discard = lambda old: reuse.keep_as_spare(old, live_target)
+                    reuse.sweep_trash(out.target)
+                    if reuse.adopt_spare(out):
+                        spare = records.get("spare", {})
+                global _PLAN
+                _PLAN = _Plan(r, recorder, out, missing)
+                try:
+                    later = []  # main-process work that can wait for the workers' company
+                    if not cache.markdown.items:
+                        later.append(lambda: self._digest_bodies(site))
+                    if self.persistent and changed is None:
+                        later.append(lambda: cache.prepare(self.config, ("parsed", "digests")))
+                    new_pages = self._assemble(out, site, jobs, records.get("live", {}), spare,
+                                               results, keys, later)
+                finally:
+                    _PLAN = None
+                out.copy_tree(self.config.templates_dir / "static", "static")
+                if big:
+                    reuse.prune(out, self._expected(new_pages, out))
+                if search:
+                    from sitegen.search import index_site
 
-                index_site(out.tmp)
+                    index_site(out.tmp)
+        except BaseException:
+            cache.abandon()  # a cache file begun while rendering (prepare)
+            raise
         cache.markdown.items = {self._body_digests.get(b) or digest(b): v
                                 for b, v in results.items()}
         cache.pages.items = {"live": new_pages, "spare": records.get("live", {})}

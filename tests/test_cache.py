@@ -51,17 +51,34 @@ def test_a_build_writes_a_signed_cache(site: Path) -> None:
     assert cache._verified(blob) is not None
 
 
-def test_sections_pickled_ahead_load_as_the_others(site: Path) -> None:
-    """A cold build pickles the parsed sections while its workers render; they load back."""
+def test_sections_written_ahead_load_as_the_others(site: Path) -> None:
+    """A cold build writes the parsed sections while its workers render; all load back."""
     stored = cache._verified(cache_file(site).read_bytes())
-    assert stored is not None
-    assert isinstance(stored["parsed"][1], cache.Prepickled)
-    assert isinstance(stored["pages"][1], dict)
+    assert stored is not None and sorted(stored) == sorted(cache.SECTIONS)
     builder = SiteBuilder(load_config(site))
     loaded = cache.BuildCache.load(builder.config, builder.keys())
     assert loaded.warnings == []
-    assert loaded.parsed.items and loaded.digests.items
-    assert pickle.loads(stored["parsed"][1].data).keys() == loaded.parsed.items.keys()
+    assert loaded.parsed.items and loaded.digests.items and loaded.markdown.items
+
+
+def test_a_cache_begun_by_a_failed_build_is_removed(site: Path, monkeypatch: pytest.MonkeyPatch
+                                                    ) -> None:
+    shutil.rmtree(site / ".cache")
+    monkeypatch.setattr(incremental.SiteBuilder, "_expected",
+                        lambda *a: (_ for _ in ()).throw(RuntimeError("late failure")))
+    with pytest.raises(RuntimeError):
+        build(load_config(site))
+    assert [p.name for p in (site / ".cache" / "sitegen").iterdir()] == []
+
+
+def test_a_section_changed_after_it_was_written_is_written_again(site: Path) -> None:
+    config = load_config(site)
+    keys = SiteBuilder(config).keys()
+    stored = cache.BuildCache.load(config, keys)
+    stored.prepare(config, ("parsed",))
+    stored.parsed.items = {"replaced": True}
+    stored.save(config)
+    assert cache.BuildCache.load(config, keys).parsed.items == {"replaced": True}
 
 
 def test_warm_build_converts_no_markdown_and_parses_no_entry(site: Path, tmp_path: Path,
