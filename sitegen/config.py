@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -47,9 +48,13 @@ class Config:
     max_year: int = 2100
     source_file: str | None = None
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
-        """The path part of the base URL, always starting and ending with '/'."""
+        """The path part of the base URL, always starting and ending with '/'.
+
+        Kept once computed (every link of every page asks for it); a changed base URL is a
+        new Config (``replace``), so the value never goes stale.
+        """
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
