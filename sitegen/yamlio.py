@@ -67,13 +67,18 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _unhashable(key: Any) -> bool:
-    """A key no mapping can hold (a list, a mapping, a set): YAML allows them, we do not."""
+def _check_key(key: Any, mapping: dict[Any, Any], key_node: yaml.Node) -> None:
+    """Refuse a key no mapping can hold (a list, a mapping, a set: YAML allows them, we do
+    not) and a key the mapping already has."""
     try:
         hash(key)
     except TypeError:
-        return True
-    return False
+        raise yaml.constructor.ConstructorError(
+            None, None, "a key must be a plain word, not a list or mapping",
+            key_node.start_mark) from None
+    if key in mapping:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the key '{key}' appears twice", key_node.start_mark)
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
@@ -83,13 +88,7 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if _unhashable(key):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word, not a list or mapping",
-                key_node.start_mark)
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key '{key}' appears twice", key_node.start_mark)
+        _check_key(key, result, key_node)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[str(key)] = key_node.start_mark.line + 1 + loader.line_offset
     return result
@@ -131,13 +130,7 @@ def _construct_plain(loader: Any, node: yaml.Node) -> Any:
             if key_node.tag == _VALUE:  # a bare "=" key: flatten_mapping makes it a string
                 key_node.tag = _STR
             key = _construct_plain(loader, key_node)
-            if _unhashable(key):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain word, not a list or mapping",
-                    key_node.start_mark)
-            if key in result:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' appears twice", key_node.start_mark)
+            _check_key(key, result, key_node)
             result[key] = _construct_plain(loader, value_node)
             key_lines[str(key)] = key_node.start_mark.line + 1 + offset
         return result
