@@ -5,8 +5,9 @@ the naive build (bench/naive.py) into an empty folder and again over its own out
 sitegen cold (no .cache/, no output), warm (nothing changed), one entry edited, one
 template edited; then one entry edited as `serve` does it (a SiteBuilder kept in memory),
 also on the shipped site. It prints a table of seconds, ratios to the naive build and peak
-memory, the largest HTML page, and the Pagefind indexing time on its own line. Every
-sitegen result is compared with a cold build of the same input (byte for byte).
+memory (each process's RSS, and the PSS of all build processes together: forked workers'
+shared pages count once), the largest HTML page, and the Pagefind indexing time on its own
+line. Every sitegen result is compared with a cold build of the same input (byte for byte).
 
 Usage: python bench/run.py [N ...]   (default: 1000 10000; output under bench/out/)
 """
@@ -77,16 +78,49 @@ def step(argv: list[str]) -> None:
                       "worker_rss_mb": child_kb / 1024, **extra}))
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
+    found = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                for child in fh.read().split():
+                    found += _tree(int(child))
+    except OSError:
+        pass
+    return found
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: private pages plus a fair share of shared ones (copy-on-write
+    pages of forked workers count once across all processes, not once per process)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def measure(kind: str, root: Path, *args: str) -> dict[str, float]:
-    """Wall time of a fresh process running ``step`` (start-up included), plus its figures."""
+    """Wall time of a fresh process running ``step`` (start-up included), plus its figures,
+    and the peak memory of it and all its workers together (PSS, sampled every 0.1 s)."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--step", kind, str(root), *args],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.Popen([sys.executable, __file__, "--step", kind, str(root), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, sum(_pss_mb(pid) for pid in _tree(proc.pid)))
+        time.sleep(0.1)
+    out, err = proc.communicate()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"{kind} failed:\n{proc.stderr[-3000:]}")
-    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{kind} failed:\n{err[-3000:]}")
+    figures = json.loads(out.strip().splitlines()[-1])
     figures["wall"] = wall
+    figures["pss_mb"] = peak
     wait_for_trash(root)
     return figures
 
@@ -158,7 +192,10 @@ def bench_size(n: int) -> list[str]:
         "| < 1 s at 10k |",
         f"| {n:,} | peak RSS, MB (main + largest worker) | {naive_cold['rss_mb']:.0f} "
         f"| {cold['rss_mb']:.0f} + {cold['worker_rss_mb']:.0f} "
-        f"| {cold['rss_mb'] / naive_cold['rss_mb']:.2f}x | < 400 MB |",
+        f"| {cold['rss_mb'] / naive_cold['rss_mb']:.2f}x | |",
+        f"| {n:,} | peak memory, MB (all build processes together, PSS) "
+        f"| {naive_cold['pss_mb']:.0f} | {cold['pss_mb']:.0f} "
+        f"| {cold['pss_mb'] / max(naive_cold['pss_mb'], 1):.2f}x | < 400 MB |",
         f"| {n:,} | largest HTML page | | {largest[0] / 1e6:.2f} MB ({largest[1]}) | "
         "| <= 1 MB |",
         f"| {n:,} | output identical to a cold build (warm, edits, serve) | | "
