@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sitegen import exports, feeds, pages
 from sitegen.config import Config
@@ -55,13 +56,16 @@ def render_site(site: Site, config: Config,
     yield from data_files(site, config)
 
 
-def data_files(site: Site, config: Config,
-               fragments: feeds.Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+def data_files(site: Site, config: Config, fragments: feeds.Fragments | None = None,
+               streamed: bool = False) -> Iterator[tuple[str, Any]]:
     """Every output file that is not an HTML page: feeds, data exports, host files.
 
-    ``fragments``: the memo of timeline.json's entry records (feeds.entry_fragments)."""
+    ``fragments``: the memo of timeline.json's entry records (feeds.entry_fragments).
+    ``streamed``: timeline.json (~60 MB at 10,000 entries) comes as an iterator of pieces
+    for AtomicOutput.write, not as bytes."""
     yield "feed.xml", feeds.atom_feed(site, config)
-    yield "timeline.json", feeds.timeline_json(site, config, fragments)
+    yield "timeline.json", (feeds.timeline_json_parts(site, config, fragments) if streamed
+                            else feeds.timeline_json(site, config, fragments))
     yield "sitemap.xml", feeds.sitemap(site, config)
     yield "robots.txt", feeds.robots_txt(config)
     yield from exports.export_files(site, config)

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring as _encode_str  # what json.dumps uses (C)
 from typing import Any
 
@@ -172,6 +172,13 @@ def _indented(v: Any, newline: str, put: Callable[[str], Any]) -> None:
 
 def timeline_json(site: Site, config: Config, memo: Fragments | None = None) -> bytes:
     """All the data of the site in one documented JSON file (``memo``: entry_fragments)."""
+    return b"".join(timeline_json_parts(site, config, memo))
+
+
+def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = None
+                        ) -> Iterator[bytes]:
+    """timeline.json in pieces, to be written as they come: at 10,000 entries the file is
+    ~60 MB, which a build need not hold (nor its pieces) all at once."""
     data = {
         "version": JSON_VERSION,
         "generator": f"sitegen {__version__}",
@@ -197,25 +204,32 @@ def timeline_json(site: Site, config: Config, memo: Fragments | None = None) -> 
     # rebuilds) and put in its placeholder's place, two levels deep: the same bytes as
     # encoding everything at once. Content never holds NUL, so the placeholders are unique,
     # and they come in order: the text between them alternates with the records.
-    fragments = entry_fragments(site, config, memo)
-    between = [part.encode() for part in _PLACEHOLDER.split(text)[::2]]
-    pieces = [between[0]]
-    for record, after in zip(fragments, between[1:], strict=True):
-        pieces += (record, after)
-    pieces.append(b"\n")
-    return b"".join(pieces)
+    between = _PLACEHOLDER.split(text)[::2]
+    yield between[0].encode()
+    for record, after in zip(iter_entry_fragments(site, config, memo), between[1:],
+                             strict=True):
+        yield record
+        yield after.encode()
+    yield b"\n"
 
 
 _PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
 
 
 def entry_fragments(site: Site, config: Config, memo: Fragments | None = None) -> list[bytes]:
-    """Each entry's JSON record, indented for its place in timeline.json.
+    """Each entry's JSON record, indented for its place in timeline.json."""
+    return list(iter_entry_fragments(site, config, memo))
+
+
+def iter_entry_fragments(site: Site, config: Config, memo: Fragments | None = None
+                         ) -> Iterator[bytes]:
+    """Each entry's JSON record, indented for its place in timeline.json, one at a time.
 
     ``memo`` (kept by a caller that builds again, like serve) holds the records of the last
-    call; an Entry object that is still the same is not encoded again.
+    call; an Entry object that is still the same is not encoded again. It is brought up to
+    date once every record has been taken.
     """
-    out, kept = [], {}
+    kept = {}
     for e in site.entries:
         hit = memo.get(id(e)) if memo is not None else None
         if hit is None or hit[0] is not e or hit[1] is not config:
@@ -223,11 +237,10 @@ def entry_fragments(site: Site, config: Config, memo: Fragments | None = None) -
             hit = (e, config, record.replace("\n", "\n  ").encode())
         if memo is not None:
             kept[id(e)] = hit
-        out.append(hit[2])
+        yield hit[2]
     if memo is not None:
         memo.clear()
         memo.update(kept)
-    return out
 
 
 def sitemap(site: Site, config: Config) -> bytes:

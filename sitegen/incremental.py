@@ -448,12 +448,13 @@ class SiteBuilder:
             rest, whole = reuse_group(DATA, data_sig), reuse_group(JSON, json_sig)
             if rest is None:
                 written = [(rel, reuse.fresh_write(out, rel, payload))
-                           for rel, payload in data_files(site, self.config, self._fragments)
+                           for rel, payload in data_files(site, self.config, self._fragments,
+                                                          streamed=True)
                            if rel != JSON_FILE or whole is None]
                 rest = [x for x in written if x[0] != JSON_FILE]
                 whole = whole or [x for x in written if x[0] == JSON_FILE]
             elif whole is None:
-                payload = feeds.timeline_json(site, self.config, self._fragments)
+                payload = feeds.timeline_json_parts(site, self.config, self._fragments)
                 whole = [(JSON_FILE, reuse.fresh_write(out, JSON_FILE, payload))]
             elif not self.one_shot:  # serve: encode entries now, not on the first edit
                 feeds.entry_fragments(site, self.config, self._fragments)

@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.writer import MARKER, AtomicOutput, safe_relative
@@ -68,7 +69,7 @@ def link(out: AtomicOutput, src: Path, rel: str) -> bool:
     return True
 
 
-def fresh_write(out: AtomicOutput, rel: str, data: bytes) -> Identity:
+def fresh_write(out: AtomicOutput, rel: str, data: bytes | Iterable[bytes]) -> Identity:
     """Write ``rel`` as a new file (never through an existing, maybe shared, one)."""
     dest = _dest(out, rel)
     if os.path.lexists(dest):

@@ -12,7 +12,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -171,13 +171,17 @@ class AtomicOutput:
             raise
         return self
 
-    def write(self, rel: str, data: bytes) -> None:
-        """Write one file, by its path relative to the output folder."""
+    def write(self, rel: str, data: bytes | Iterable[bytes]) -> None:
+        """Write one file, by its path relative to the output folder (``data``: its bytes,
+        or an iterable of pieces written as they come)."""
         path = self.tmp.joinpath(*safe_relative(rel).parts)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "wb") as fh:
-                fh.write(data)
+                if isinstance(data, bytes | bytearray | memoryview):
+                    fh.write(data)
+                else:
+                    fh.writelines(data)
         except OSError as exc:
             raise self._error(exc, f"cannot write {rel}") from None
         self.files += 1
