@@ -90,6 +90,10 @@ class Projector:
             "topics": [self.topic_ref(t) for t in e.topics],
         }
 
+    def forget_cards(self) -> None:
+        """Drop the card memo (a worker does between batches, to keep its memory flat)."""
+        self._cards.clear()  # type: ignore[attr-defined]
+
     def topic_ref(self, tid: str) -> dict[str, Any]:
         t = self.site.topics[tid]
         return {"id": t.id, "label": t.label, "url": self.url(topic_url(t.id))}

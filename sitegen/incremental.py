@@ -30,7 +30,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,7 @@ class _Plan:
     recorder: _Recorder
     out: AtomicOutput
     missing: dict[str, tuple[str, int]]  # body text → (path, line) for its error messages
+    converted: list[str] = field(default_factory=list)  # bodies this batch converted
 
 
 _PLAN: _Plan | None = None
@@ -132,7 +133,21 @@ def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, tuple
     assert _PLAN is not None
     plan = _PLAN
     rel, data, converted = _render_page(plan.r, plan.recorder, plan.missing, *job)
+    if converted is not None:
+        plan.converted.append(job[1].body_md)
     return rel, reuse.fresh_write(plan.out, rel, data), converted
+
+
+def _forget() -> None:
+    """After a worker's batch: drop its memos (the HTML it converted went back with the
+    results), so that the memory of each worker stays flat however large the site is."""
+    assert _PLAN is not None
+    r = _PLAN.r
+    for body in _PLAN.converted:
+        r.bodies.pop(body, None)
+    _PLAN.converted.clear()
+    r.cards.clear()
+    r.projector.forget_cards()
 
 
 class SiteBuilder:
@@ -465,7 +480,7 @@ class SiteBuilder:
         listings = [job for job in todo if job[0] in LISTINGS]  # they share the card HTML
         todo = listings + [job for job in todo if job[0] not in LISTINGS]
         rendered, data_records = parallel.run(_render, todo, meanwhile=data,
-                                              together=len(listings))
+                                              together=len(listings), after_batch=_forget)
         for (_kind, item), (_rel, _ident, converted) in zip(todo, rendered, strict=True):
             if converted is not None:
                 results[item.body_md] = converted

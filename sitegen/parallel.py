@@ -1,9 +1,13 @@
-"""Work across cores: a fork-based process pool whose workers inherit the loaded site.
+"""Work across cores: forked workers that inherit the loaded site, with this process as one.
 
 Forking after the site is loaded means nothing big is pickled on the way in: a worker gets
-the model, templates and caches as copy-on-write memory and receives only job indices. It
-sends back small results (paths, file identities, converted HTML). Small batches run in
-this process: a pool costs ~50 ms to start and would only slow a preview rebuild down.
+the model, templates and caches as copy-on-write memory and takes only batch numbers. This
+process works too (after ``meanwhile``): on two cores that is one worker, not two, so each
+inherited page is copied at most once when a process touches it (Python's reference counts
+write to every object it reads). Batches are handed out through a pipe, so a slow batch
+never holds others up. A worker spools its results to a temporary file that is read once
+it has exited: they are never in memory twice, and never at the same time as the worker.
+Small batches run in this process: forking would only slow a preview rebuild down.
 Exceptions that carry problems (SitegenError) are sent back as data and raised again here,
 so a template error in a worker reads exactly as it would in a one-process build.
 """
@@ -11,15 +15,19 @@ so a template error in a worker reads exactly as it would in a one-process build
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import pickle
+import signal
+import struct
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import IO, Any
 
 from sitegen.errors import SitegenError
 
 MIN_BATCH = 200  # fewer jobs than this run in-process
-_TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+_NUMBER = struct.Struct("=I")  # a batch number in the pipe (4 bytes: reads are atomic)
 
 
 def workers() -> int:
@@ -34,46 +42,127 @@ def workers() -> int:
     return max(1, min(cores, 8))
 
 
-def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
-    assert _TASK is not None
-    func, items = _TASK
+class WorkerFailed(RuntimeError):
+    """A worker process died or raised something that is not a SitegenError (a bug)."""
+
+
+def _batch(func: Callable[[Any], Any], items: Sequence[Any], bounds: tuple[int, int]
+           ) -> list[tuple[str, Any]]:
     try:
         return [("ok", func(items[i])) for i in range(*bounds)]
     except SitegenError as exc:
         return [("error", (type(exc), exc.problems))]
 
 
-def run(func: Callable[[Any], Any], items: Sequence[Any],
-        meanwhile: Callable[[], Any] | None = None, together: int = 0) -> tuple[list[Any], Any]:
-    """``[func(x) for x in items]`` across processes, plus ``meanwhile()`` run here.
+def _take(fd: int) -> int | None:
+    """The next batch number from the pipe, or None when all are taken."""
+    got = os.read(fd, _NUMBER.size)
+    return _NUMBER.unpack(got)[0] if got else None
 
-    The first ``together`` items go to one worker as one batch, first: work they share and
-    a worker memoises (the card HTML of every listing page) is then done once, not in each.
+
+def _work(func: Callable[[Any], Any], items: Sequence[Any], chunks: list[tuple[int, int]],
+          fd: int, spool: IO[bytes], after_batch: Callable[[], Any] | None) -> None:
+    """A worker's life: take batches until none are left, spool each batch's results."""
+    while (n := _take(fd)) is not None:
+        pickle.dump((n, _batch(func, items, chunks[n])), spool,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        if after_batch is not None:
+            after_batch()
+    spool.flush()
+
+
+def _fork_worker(func: Callable[[Any], Any], items: Sequence[Any],
+                 chunks: list[tuple[int, int]], fd: int, spool: IO[bytes],
+                 after_batch: Callable[[], Any] | None) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0  # the child: never returns into the caller's code, never runs its exit handlers
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        _work(func, items, chunks, fd, spool, after_batch)
+    except BaseException:  # noqa: BLE001 - reported to the parent through the spool
+        code = 1
+        try:
+            pickle.dump((-1, traceback.format_exc()), spool)
+            spool.flush()
+        except BaseException:  # noqa: BLE001
+            pass
+    finally:
+        os._exit(code)
+
+
+def _read_spool(spool: IO[bytes], parts: dict[int, list[tuple[str, Any]]]) -> str | None:
+    """Load a finished worker's results into ``parts``; its crash report, if any."""
+    spool.seek(0)
+    while True:
+        try:
+            n, value = pickle.load(spool)  # noqa: S301 - written by our own child process
+        except EOFError:
+            return None
+        if n < 0:
+            return str(value)
+        parts[n] = value
+
+
+def run(func: Callable[[Any], Any], items: Sequence[Any],
+        meanwhile: Callable[[], Any] | None = None, together: int = 0,
+        after_batch: Callable[[], Any] | None = None) -> tuple[list[Any], Any]:
+    """``[func(x) for x in items]`` across processes, plus ``meanwhile()`` run here first.
+
+    The first ``together`` items are one batch, taken first: work they share and a worker
+    memoises (the card HTML of every listing page) is then done once, not in each.
+    ``after_batch`` runs in a worker (not here) after each of its batches: it drops what
+    the worker memoised for that batch, so a worker's memory stays flat as sites grow.
     Returns (results in order, what ``meanwhile`` returned).
     """
-    global _TASK
     n = workers()
-    if n < 2 or len(items) < MIN_BATCH or "fork" not in multiprocessing.get_all_start_methods():
+    if n < 2 or len(items) < MIN_BATCH or not hasattr(os, "fork"):
         results = [func(x) for x in items]
         return results, meanwhile() if meanwhile else None
-    size = max(1, min(64, len(items) // (n * 6)))
+    size = max(1, min(64, len(items) // (n * 6)), -(-len(items) // 10_000))
     together = min(together, len(items))
     chunks = [(0, together)] if together else []
     chunks += [(i, min(i + size, len(items))) for i in range(together, len(items), size)]
-    _TASK = (func, items)
+    parts: dict[int, list[tuple[str, Any]]] = {}
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(len(chunks))))
+    os.close(write_fd)  # readers see the end once every number is taken
+    spools = [tempfile.TemporaryFile() for _ in range(n - 1)]  # noqa: SIM115 - closed below
+    pids: list[int] = []
     gc.collect()
-    gc.freeze()  # workers' collections must not touch (and so copy) every inherited object
+    gc.freeze()  # no process's collections touch (and so copy) every inherited object
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            pending = pool.map_async(_run_chunk, chunks, chunksize=1)
-            side = meanwhile() if meanwhile else None
-            parts = pending.get()
+        for spool in spools:
+            pids.append(_fork_worker(func, items, chunks, read_fd, spool, after_batch))
+        side = meanwhile() if meanwhile else None
+        while (i := _take(read_fd)) is not None:
+            parts[i] = _batch(func, items, chunks[i])
+        failures = []
+        for pid, spool in zip(pids, spools, strict=True):
+            _, status = os.waitpid(pid, 0)
+            crash = _read_spool(spool, parts)
+            if crash or status:
+                failures.append(crash or f"a worker process ended with status {status}")
+        pids.clear()
+        if failures:
+            raise WorkerFailed("a worker process failed:\n" + failures[0])
+        if len(parts) != len(chunks):
+            raise WorkerFailed("a worker process left its work unfinished")
     finally:
-        _TASK = None
+        for pid in pids:  # interrupted here: the workers must not outlive the build
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        os.close(read_fd)
+        for spool in spools:
+            spool.close()
         gc.unfreeze()
     results = []
-    for part in parts:
-        for status, value in part:
+    for i in range(len(chunks)):
+        for status, value in parts[i]:
             if status == "error":
                 cls, problems = value
                 raise cls(problems=problems)

@@ -1,0 +1,88 @@
+"""The fork-based worker pool: results in order, errors as in one process, no leftovers."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from sitegen import parallel
+from sitegen.errors import ContentError, Problem
+
+
+N = 600
+
+
+@pytest.fixture(autouse=True)
+def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_BATCH", 2)
+
+
+def whose(x: int) -> tuple[int, int]:
+    time.sleep(0.001)  # long enough that the worker takes a share of the batches
+    return x * x, os.getpid()
+
+
+def test_results_come_in_order_from_more_than_one_process() -> None:
+    results, side = parallel.run(whose, range(N), meanwhile=lambda: "side")
+    assert [r[0] for r in results] == [x * x for x in range(N)]
+    assert side == "side"
+    assert len({r[1] for r in results}) == 2  # this process and one worker
+    assert os.getpid() in {r[1] for r in results}
+
+
+def test_a_content_error_in_a_worker_is_raised_here_as_it_was() -> None:
+    def fail_on(x: int) -> int:
+        if x == N - 100:
+            raise ContentError(problems=[Problem("content/x.md", 3, "date", "bad date",
+                                                 "write YYYY-MM-DD")])
+        return x
+
+    with pytest.raises(ContentError) as got:
+        parallel.run(fail_on, range(N))
+    assert got.value.problems[0].path == "content/x.md"
+    assert got.value.problems[0].line == 3
+
+
+def test_a_bug_in_a_worker_fails_the_run_with_its_traceback() -> None:
+    main = os.getpid()
+
+    def crash_in_worker(x: int) -> int:
+        if os.getpid() != main:
+            raise ValueError("worker bug")
+        time.sleep(0.001)
+        return x
+
+    with pytest.raises(parallel.WorkerFailed, match="worker bug"):
+        parallel.run(crash_in_worker, range(N))
+
+
+def test_after_batch_runs_in_workers_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    main = os.getpid()
+    log = tmp_path / "after"
+
+    def after() -> None:
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+
+    results, _ = parallel.run(whose, range(N), after_batch=after)
+    pids = {int(line) for line in log.read_text().split()}
+    assert pids and main not in pids
+    assert pids <= {r[1] for r in results}
+
+
+def test_no_worker_is_left_behind() -> None:
+    parallel.run(whose, range(N))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_small_batches_and_one_process_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_BATCH", 200)
+    results, _ = parallel.run(whose, range(199))
+    assert {r[1] for r in results} == {os.getpid()}
+    monkeypatch.setenv("SITEGEN_JOBS", "1")
+    results, _ = parallel.run(whose, range(N))
+    assert {r[1] for r in results} == {os.getpid()}
