@@ -6,6 +6,7 @@ where libyaml is available.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
@@ -109,6 +110,10 @@ _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.o
 _VALUE = "tag:yaml.org,2002:value"
 
 
+_SHORT = 48
+_intern = sys.intern
+
+
 def _construct_plain(loader: Any, node: yaml.Node) -> Any:
     """What construct_document gives, for a document without anchors, aliases or merges.
 
@@ -119,7 +124,10 @@ def _construct_plain(loader: Any, node: yaml.Node) -> Any:
     """
     tag = node.tag
     if tag == _STR and type(node) is yaml.ScalarNode:
-        return node.value
+        value = node.value
+        # Keys, ids, kinds, roles, publishers repeat in every file: one shared string each
+        # (10,000 entries hold ~15 MB of copies otherwise, which every worker would copy).
+        return _intern(value) if len(value) <= _SHORT else value
     offset = loader.line_offset
     if tag == _MAP and type(node) is yaml.MappingNode:
         result = LineDict()
