@@ -139,8 +139,9 @@ def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, tuple
 
 
 def _forget() -> None:
-    """After a worker's batch: drop its memos (the HTML it converted went back with the
-    results), so that the memory of each worker stays flat however large the site is."""
+    """After a batch of a parallel render: drop its memos (the HTML it converted is in
+    the batch's results), so that each process's memory stays flat however large the
+    site is."""
     assert _PLAN is not None
     r = _PLAN.r
     for body in _PLAN.converted:

@@ -6,7 +6,8 @@ process works too (after ``meanwhile``): on two cores that is one worker, not tw
 inherited page is copied at most once when a process touches it (Python's reference counts
 write to every object it reads). Batches are handed out through a pipe, so a slow batch
 never holds others up. A worker spools its results to a temporary file that is read once
-it has exited: they are never in memory twice, and never at the same time as the worker.
+it has exited: they are never in memory twice, and never at the same time as the worker
+(this process spools its own results too, for the same reason).
 Small batches run in this process: forking would only slow a preview rebuild down.
 Exceptions that carry problems (SitegenError) are sent back as data and raised again here,
 so a template error in a worker reads exactly as it would in a one-process build.
@@ -14,6 +15,7 @@ so a template error in a worker reads exactly as it would in a one-process build
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 import pickle
@@ -92,6 +94,15 @@ def _fork_worker(func: Callable[[Any], Any], items: Sequence[Any],
         os._exit(code)
 
 
+def _trim_heap() -> None:
+    """Give the C heap's free pages back to the system before forking (glibc): a freed
+    page a worker inherits and this process then reuses would otherwise be copied."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def _read_spool(spool: IO[bytes], parts: dict[int, list[tuple[str, Any]]]) -> str | None:
     """Load a finished worker's results into ``parts``; its crash report, if any."""
     spool.seek(0)
@@ -112,8 +123,9 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
 
     The first ``together`` items are one batch, taken first: work they share and a worker
     memoises (the card HTML of every listing page) is then done once, not in each.
-    ``after_batch`` runs in a worker (not here) after each of its batches: it drops what
-    the worker memoised for that batch, so a worker's memory stays flat as sites grow.
+    ``after_batch`` runs after each batch, in the process that did it (not when everything
+    runs here, unbatched): it drops what was memoised for that batch, so that memory stays
+    flat as sites grow.
     Returns (results in order, what ``meanwhile`` returned).
     """
     n = workers()
@@ -128,16 +140,20 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
     read_fd, write_fd = os.pipe()
     os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(len(chunks))))
     os.close(write_fd)  # readers see the end once every number is taken
-    spools = [tempfile.TemporaryFile() for _ in range(n - 1)]  # noqa: SIM115 - closed below
+    own, *spools = [tempfile.TemporaryFile() for _ in range(n)]  # noqa: SIM115 - closed below
     pids: list[int] = []
     gc.collect()
     gc.freeze()  # no process's collections touch (and so copy) every inherited object
+    _trim_heap()
     try:
         for spool in spools:
             pids.append(_fork_worker(func, items, chunks, read_fd, spool, after_batch))
         side = meanwhile() if meanwhile else None
         while (i := _take(read_fd)) is not None:
-            parts[i] = _batch(func, items, chunks[i])
+            pickle.dump((i, _batch(func, items, chunks[i])), own,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            if after_batch is not None:
+                after_batch()
         failures = []
         for pid, spool in zip(pids, spools, strict=True):
             _, status = os.waitpid(pid, 0)
@@ -145,6 +161,7 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
             if crash or status:
                 failures.append(crash or f"a worker process ended with status {status}")
         pids.clear()
+        _read_spool(own, parts)
         if failures:
             raise WorkerFailed("a worker process failed:\n" + failures[0])
         if len(parts) != len(chunks):
@@ -157,7 +174,7 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
             except OSError:
                 pass
         os.close(read_fd)
-        for spool in spools:
+        for spool in (own, *spools):
             spool.close()
         gc.unfreeze()
     results = []

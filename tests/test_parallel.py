@@ -59,18 +59,23 @@ def test_a_bug_in_a_worker_fails_the_run_with_its_traceback() -> None:
         parallel.run(crash_in_worker, range(N))
 
 
-def test_after_batch_runs_in_workers_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    main = os.getpid()
+def test_after_batch_runs_after_each_batch_where_it_ran(tmp_path) -> None:  # type: ignore[no-untyped-def]
     log = tmp_path / "after"
+    done: list[int] = []
+
+    def note(x: int) -> tuple[int, int]:
+        done.append(x)  # in each process's own copy of the list
+        return whose(x)
 
     def after() -> None:
         with open(log, "a") as fh:
-            fh.write(f"{os.getpid()}\n")
+            fh.write(f"{os.getpid()} {len(done)}\n")
 
-    results, _ = parallel.run(whose, range(N), after_batch=after)
-    pids = {int(line) for line in log.read_text().split()}
-    assert pids and main not in pids
-    assert pids <= {r[1] for r in results}
+    results, _ = parallel.run(note, range(N), after_batch=after)
+    lines = [tuple(map(int, line.split())) for line in log.read_text().splitlines()]
+    assert {pid for pid, _ in lines} == {r[1] for r in results}  # both processes
+    assert sum(1 for _ in lines) == -(-N // min(64, N // 12))  # once per batch
+    assert max(n for _, n in lines) <= N
 
 
 def test_no_worker_is_left_behind() -> None:
