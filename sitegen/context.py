@@ -49,14 +49,21 @@ class Projector:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {e.id: i for i, e in enumerate(self.site.entries)})
         object.__setattr__(self, "_cards", {})
+        object.__setattr__(self, "_refs", {})
 
     def url(self, path: str) -> str:
         return self.config.url(path)
 
     def participant_ref(self, pid: str, role: str | None = None) -> dict[str, Any]:
-        p = self.site.participants[pid]
-        return {"id": p.id, "name": p.name, "kind": p.kind, "role": role,
-                "url": self.url(participant_url(p.id))}
+        """A participant as cards and lists link it (one shared dict per participant and
+        role: do not modify; 10,000 cards hold ~40,000 of these references)."""
+        refs: dict[tuple[str, str, str | None], dict[str, Any]] = self._refs  # type: ignore[attr-defined]
+        got = refs.get(("p", pid, role))
+        if got is None:
+            p = self.site.participants[pid]
+            got = refs[("p", pid, role)] = {"id": p.id, "name": p.name, "kind": p.kind,
+                                           "role": role, "url": self.url(participant_url(p.id))}
+        return got
 
     def card(self, e: Entry) -> dict[str, Any]:
         """What a timeline card shows of an entry (one shared dict per entry: do not modify).
@@ -95,8 +102,14 @@ class Projector:
         self._cards.clear()  # type: ignore[attr-defined]
 
     def topic_ref(self, tid: str) -> dict[str, Any]:
-        t = self.site.topics[tid]
-        return {"id": t.id, "label": t.label, "url": self.url(topic_url(t.id))}
+        """A topic as cards and lists link it (one shared dict per topic: do not modify)."""
+        refs: dict[tuple[str, str, str | None], dict[str, Any]] = self._refs  # type: ignore[attr-defined]
+        got = refs.get(("t", tid, None))
+        if got is None:
+            t = self.site.topics[tid]
+            got = refs[("t", tid, None)] = {"id": t.id, "label": t.label,
+                                            "url": self.url(topic_url(t.id))}
+        return got
 
     def entry(self, e: Entry, body_html: str) -> dict[str, Any]:
         """Everything an entry page shows."""

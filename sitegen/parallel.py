@@ -121,8 +121,10 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
         after_batch: Callable[[], Any] | None = None) -> tuple[list[Any], Any]:
     """``[func(x) for x in items]`` across processes, plus ``meanwhile()`` run here first.
 
-    The first ``together`` items are one batch, taken first: work they share and a worker
-    memoises (the card HTML of every listing page) is then done once, not in each.
+    The first ``together`` items are one batch, done here after ``meanwhile``: work they
+    share and memoise (the card HTML of every listing page) is then done once, and while
+    the workers start on the rest (their memory stays flat; this process's memoised work
+    and what ``meanwhile`` holds come one after the other, not at once).
     ``after_batch`` runs after each batch, in the process that did it (not when everything
     runs here, unbatched): it drops what was memoised for that batch, so that memory stays
     flat as sites grow.
@@ -138,7 +140,8 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
     chunks += [(i, min(i + size, len(items))) for i in range(together, len(items), size)]
     parts: dict[int, list[tuple[str, Any]]] = {}
     read_fd, write_fd = os.pipe()
-    os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(len(chunks))))
+    first = 1 if together else 0  # the shared batch is this process's, after meanwhile
+    os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(first, len(chunks))))
     os.close(write_fd)  # readers see the end once every number is taken
     own, *spools = [tempfile.TemporaryFile() for _ in range(n)]  # noqa: SIM115 - closed below
     pids: list[int] = []
@@ -149,11 +152,13 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
         for spool in spools:
             pids.append(_fork_worker(func, items, chunks, read_fd, spool, after_batch))
         side = meanwhile() if meanwhile else None
-        while (i := _take(read_fd)) is not None:
+        i: int | None = 0 if together else _take(read_fd)
+        while i is not None:
             pickle.dump((i, _batch(func, items, chunks[i])), own,
                         protocol=pickle.HIGHEST_PROTOCOL)
             if after_batch is not None:
                 after_batch()
+            i = _take(read_fd)
         failures = []
         for pid, spool in zip(pids, spools, strict=True):
             _, status = os.waitpid(pid, 0)
