@@ -251,12 +251,14 @@ class SiteBuilder:
         try:
             with AtomicOutput(target, protected) as out:
                 spare: dict[str, Any] = {}
+                adopted = False
                 if big:
                     live_target = out.target
                     out.discard = lambda old: reuse.keep_as_spare(old, live_target)
                     reuse.sweep_trash(out.target)
                     if reuse.adopt_spare(out):
                         spare = records.get("spare", {})
+                        adopted = True
                 global _PLAN
                 _PLAN = _Plan(r, recorder, out, missing)
                 try:
@@ -270,7 +272,7 @@ class SiteBuilder:
                 finally:
                     _PLAN = None
                 out.copy_tree(self.config.templates_dir / "static", "static")
-                if big:
+                if adopted:  # else the folder holds only what this build wrote
                     reuse.prune(out, self._expected(new_pages, out))
                 if search:
                     from sitegen.search import index_site

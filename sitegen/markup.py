@@ -104,14 +104,20 @@ class MarkdownRenderer:
         return sanitise(html)
 
 
+_POLICY: dict = {
+    "tags": _TAGS,
+    "attributes": _ATTRS,
+    "clean_content_tags": {"script", "style"},
+    "url_schemes": {"http", "https", "mailto"},
+    "link_rel": None,
+    "filter_style_properties": {"text-align"},
+}
+# nh3 >= 0.2.18 can build the policy once instead of on every call (~10% of its time)
+_CLEAN = nh3.Cleaner(**_POLICY).clean if hasattr(nh3, "Cleaner") else None
+
+
 def sanitise(html: str) -> str:
     """Remove scripts, event handlers and javascript: URLs, keeping Markdown's own markup."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRS,
-        clean_content_tags={"script", "style"},
-        url_schemes={"http", "https", "mailto"},
-        link_rel=None,
-        filter_style_properties={"text-align"},
-    )
+    if _CLEAN is not None:
+        return _CLEAN(html)
+    return nh3.clean(html, **_POLICY)

@@ -184,8 +184,8 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
         gc.unfreeze()
     results = []
     for i in range(len(chunks)):
-        for status, value in parts[i]:
-            if status == "error":
+        for outcome, value in parts[i]:
+            if outcome == "error":
                 cls, problems = value
                 raise cls(problems=problems)
             results.append(value)

@@ -71,11 +71,8 @@ def link(out: AtomicOutput, src: Path, rel: str) -> bool:
 
 def fresh_write(out: AtomicOutput, rel: str, data: bytes | Iterable[bytes]) -> Identity:
     """Write ``rel`` as a new file (never through an existing, maybe shared, one)."""
-    dest = _dest(out, rel)
-    if os.path.lexists(dest):
-        _clear(dest)
-    out.write(rel, data)
-    return identity(dest)
+    st = out.write_new(rel, data)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def replace_file(folder: Path, rel: str, data: bytes) -> Identity:
@@ -157,8 +154,11 @@ def prune(out: AtomicOutput, expected: set[str]) -> None:
             path = os.path.join(folder, name)
             if os.path.islink(path):
                 os.unlink(path)
-            elif not os.listdir(path):
-                os.rmdir(path)
+            else:
+                try:
+                    os.rmdir(path)  # only an empty folder goes
+                except OSError:
+                    pass
 
 
 def _remove_detached(path: Path) -> None:

@@ -26,12 +26,16 @@ LOCK_WAIT = 120.0  # seconds a build waits for another build of the same folder
 
 def safe_relative(rel: str) -> PurePosixPath:
     """Check that a page path stays inside the output folder."""
-    p = PurePosixPath(rel)
-    if (not rel or "\\" in rel or "\x00" in rel or p.is_absolute()
+    check_relative(rel)
+    return PurePosixPath(rel)
+
+
+def check_relative(rel: str) -> None:
+    """Refuse a path that is empty, absolute, or has a backslash, NUL, "." or ".." part."""
+    if (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/")
             or any(part in ("..", ".", "") for part in rel.split("/"))):
         raise OutputError(problems=[Problem(rel or "(empty)", None, None,
                                             "refusing to write outside the output folder")])
-    return p
 
 
 def check_output_target(target: Path, protected: list[Path]) -> None:
@@ -85,6 +89,19 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _remove_now(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _clear(path: str) -> None:
+    """Remove a file, link or folder (not what a link points to)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
 
 
 class AtomicOutput:
@@ -185,6 +202,36 @@ class AtomicOutput:
         except OSError as exc:
             raise self._error(exc, f"cannot write {rel}") from None
         self.files += 1
+
+    def write_new(self, rel: str, data: bytes | Iterable[bytes]) -> os.stat_result:
+        """Write one file as a new file (whatever was at its path is removed first, never
+        written through: it may be hard-linked to the live site); its status after writing.
+
+        The page writer of big builds: plain system calls, no pathlib, no existence check
+        before the write (a 10,000-entry build writes 10,000 pages).
+        """
+        check_relative(rel)
+        path = os.path.join(self.tmp, rel)
+        try:
+            try:
+                fd = os.open(path, _NEW_FILE, 0o666)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                fd = os.open(path, _NEW_FILE, 0o666)
+            except FileExistsError:
+                _clear(path)
+                fd = os.open(path, _NEW_FILE, 0o666)
+            with open(fd, "wb", closefd=True) as fh:
+                if isinstance(data, bytes | bytearray | memoryview):
+                    fh.write(data)
+                else:
+                    fh.writelines(data)
+                fh.flush()
+                status = os.fstat(fd)
+        except OSError as exc:
+            raise self._error(exc, f"cannot write {rel}") from None
+        self.files += 1
+        return status
 
     def copy_tree(self, src: Path, dest_rel: str) -> None:
         """Copy a folder of static files (links that leave it are skipped)."""

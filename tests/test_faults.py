@@ -35,13 +35,16 @@ KILLER = textwrap.dedent("""
         os.kill(os.getpid(), signal.SIGKILL)
 
     if plan == "write":  # before the n-th file is written into the temporary folder
-        real_write, count = writer.AtomicOutput.write, [0]
-        def write(self, rel, data):
-            count[0] += 1
-            if count[0] == int(arg):
-                die()
-            real_write(self, rel, data)
-        writer.AtomicOutput.write = write
+        count = [0]
+        def counted(real):
+            def write(self, rel, data):
+                count[0] += 1
+                if count[0] == int(arg):
+                    die()
+                return real(self, rel, data)
+            return write
+        writer.AtomicOutput.write = counted(writer.AtomicOutput.write)
+        writer.AtomicOutput.write_new = counted(writer.AtomicOutput.write_new)
     elif plan == "after-exchange":  # swapped in, the old site not yet deleted
         real_rmtree = shutil.rmtree
         def rmtree(path, *a, **k):

@@ -10,7 +10,6 @@ import pytest
 from sitegen import parallel
 from sitegen.errors import ContentError, Problem
 
-
 N = 600
 
 
