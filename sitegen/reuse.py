@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from sitegen.writer import MARKER, AtomicOutput, safe_relative
+from sitegen.writer import MARKER, AtomicOutput, clear, safe_relative
 
 Identity = tuple[int, int, int]  # inode, mtime in ns, size of a file we wrote
 
@@ -43,20 +43,11 @@ def _dest(out: AtomicOutput, rel: str) -> Path:
     return out.tmp.joinpath(*safe_relative(rel).parts)
 
 
-def _clear(dest: Path) -> None:
-    try:
-        dest.unlink()
-    except FileNotFoundError:
-        pass
-    except IsADirectoryError:
-        shutil.rmtree(dest)
-
-
 def link(out: AtomicOutput, src: Path, rel: str) -> bool:
     """Hard-link the live file ``src`` into the build as ``rel``; False if impossible."""
     dest = _dest(out, rel)
     try:
-        _clear(dest)
+        clear(dest)
         os.link(src, dest)
     except FileNotFoundError:
         try:
@@ -88,7 +79,7 @@ def replace_file(folder: Path, rel: str, data: bytes) -> Identity:
             fh.write(data)
         os.replace(tmp, dest)
     except BaseException:
-        _clear(tmp)
+        clear(tmp)
         raise
     return identity(dest)
 
@@ -96,7 +87,7 @@ def replace_file(folder: Path, rel: str, data: bytes) -> Identity:
 def remove_file(folder: Path, rel: str) -> None:
     """Remove ``rel`` from a live ``folder``, and its folder if that is left empty."""
     dest = folder.joinpath(*safe_relative(rel).parts)
-    _clear(dest)
+    clear(dest)
     parent = dest.parent
     while parent != folder:
         try:

@@ -94,8 +94,8 @@ def _remove_now(path: Path) -> None:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def _clear(path: str) -> None:
-    """Remove a file, link or folder (not what a link points to)."""
+def clear(path: str | Path) -> None:
+    """Remove a file, link or folder (not what a link points to), if there is one."""
     try:
         os.unlink(path)
     except FileNotFoundError:
@@ -191,24 +191,14 @@ class AtomicOutput:
     def write(self, rel: str, data: bytes | Iterable[bytes]) -> None:
         """Write one file, by its path relative to the output folder (``data``: its bytes,
         or an iterable of pieces written as they come)."""
-        path = self.tmp.joinpath(*safe_relative(rel).parts)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as fh:
-                if isinstance(data, bytes | bytearray | memoryview):
-                    fh.write(data)
-                else:
-                    fh.writelines(data)
-        except OSError as exc:
-            raise self._error(exc, f"cannot write {rel}") from None
-        self.files += 1
+        self.write_new(rel, data)
 
     def write_new(self, rel: str, data: bytes | Iterable[bytes]) -> os.stat_result:
         """Write one file as a new file (whatever was at its path is removed first, never
         written through: it may be hard-linked to the live site); its status after writing.
 
-        The page writer of big builds: plain system calls, no pathlib, no existence check
-        before the write (a 10,000-entry build writes 10,000 pages).
+        Plain system calls, no pathlib, no existence check before the write: a
+        10,000-entry build writes 10,000 pages.
         """
         check_relative(rel)
         path = os.path.join(self.tmp, rel)
@@ -219,7 +209,7 @@ class AtomicOutput:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 fd = os.open(path, _NEW_FILE, 0o666)
             except FileExistsError:
-                _clear(path)
+                clear(path)
                 fd = os.open(path, _NEW_FILE, 0o666)
             with open(fd, "wb", closefd=True) as fh:
                 if isinstance(data, bytes | bytearray | memoryview):

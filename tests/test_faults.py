@@ -43,8 +43,7 @@ KILLER = textwrap.dedent("""
                     die()
                 return real(self, rel, data)
             return write
-        writer.AtomicOutput.write = counted(writer.AtomicOutput.write)
-        writer.AtomicOutput.write_new = counted(writer.AtomicOutput.write_new)
+        writer.AtomicOutput.write_new = counted(writer.AtomicOutput.write_new)  # every write
     elif plan == "after-exchange":  # swapped in, the old site not yet deleted
         real_rmtree = shutil.rmtree
         def rmtree(path, *a, **k):
