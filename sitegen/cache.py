@@ -30,6 +30,7 @@ import io
 import os
 import pickle
 import secrets
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,7 @@ class BuildCache:
     digests: Section  # signatures' digests of parsed entries (same key as ``parsed``)
     warnings: list[Problem] = field(default_factory=list)
     _file: _CacheFile | None = field(default=None, repr=False)  # being written (prepare)
+    _base: _Base | None = field(default=None, repr=False)  # the file this cache came from
 
     def prepare(self, config: Config, names: tuple[str, ...]) -> None:
         """Start the cache file with these sections, which are final now.
@@ -137,6 +139,10 @@ class BuildCache:
         to do; the sections go straight to the file (not held in memory). A section whose
         items change afterwards (another object, or another size) is written again.
         """
+        if self._base is not None:
+            if all(self._unchanged(name) for name in names):
+                return  # already in the file: save appends what else changed
+            self._base = None  # much changes: the whole file is written anew
         if self._file is None:
             self._file = _CacheFile.open(config)
         if self._file is not None:
@@ -167,16 +173,33 @@ class BuildCache:
         except OSError as exc:
             cache.warn(config, path, f"cannot be read ({exc.strerror or exc}); building without it")
             return cache
-        stored = _verified(blob)
-        if stored is None:
+        read = _read(blob)
+        if read is None:
             cache.warn(config, path, "is corrupt or was not written by this sitegen; discarded")
             _discard(path)
             return cache
+        stored, mac, sizes = read
+        seen: dict[str, tuple[str, dict[Any, Any]]] = {}
         for name in SECTIONS:
             key, items = stored.get(name, (None, None))
             if key == keys[name] and isinstance(items, dict):
                 getattr(cache, name).items = items
+                seen[name] = (key, _snapshot(items))
+        try:
+            ident = _identity(path)
+        except OSError:
+            return cache
+        cache._base = _Base(path, ident, mac, len(blob), sizes, seen)
         return cache
+
+    def _unchanged(self, name: str) -> bool:
+        """Whether a section holds just what was loaded (the very same objects)."""
+        base = self._base
+        if base is None or name not in base.seen:
+            return False
+        key, items = base.seen[name]
+        section = getattr(self, name)
+        return section.key == key and _same(section.items, items, 2)
 
     def warn(self, config: Config, path: Path, message: str) -> None:
         self.warnings.append(Problem(display_path(path, config.root), None, None,
@@ -190,6 +213,10 @@ class BuildCache:
         object written); the MAC is then written into the space left for it after the
         magic bytes.
         """
+        if self._file is None and self._base is not None:
+            changed = [name for name in SECTIONS if not self._unchanged(name)]
+            if self._base.append(changed, [getattr(self, name) for name in changed]):
+                return
         file, self._file = self._file or _CacheFile.open(config), None
         if file is None:
             return
@@ -197,6 +224,81 @@ class BuildCache:
             section = getattr(self, name)
             file.add(name, section.key, section.items)
         file.commit()
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _snapshot(items: dict[Any, Any]) -> dict[Any, Any]:
+    """A copy of a section as loaded, two levels deep (the pages section nests dicts)."""
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in items.items()}
+
+
+def _same(now: dict[Any, Any], then: dict[Any, Any], depth: int) -> bool:
+    """Whether ``now`` holds the very objects ``then`` held (dicts compared ``depth`` deep)."""
+    if len(now) != len(then):
+        return False
+    for k, v in now.items():
+        old = then.get(k, _same)
+        if v is not old and not (depth > 1 and isinstance(v, dict) and isinstance(old, dict)
+                                 and _same(v, old, depth - 1)):
+            return False
+    return True
+
+
+@dataclass
+class _Base:
+    """The cache file a build loaded: a save appends what changed instead of rewriting it.
+
+    A warm build changes only the pages section (a few MB) of a cache of 100 MB or more:
+    the file is copied (the kernel copies it, no unpickling), the changed sections are
+    appended as new records (the last record of a section counts) and the MAC, resumed
+    from the one computed when the file was verified, is written into the copy, which then
+    replaces the file. When superseded records would make up half of the file, the whole
+    file is written anew instead.
+    """
+
+    path: Path
+    ident: tuple[int, int, int]
+    mac: hmac.HMAC  # over the payload as loaded
+    size: int
+    sizes: dict[str, int]  # bytes of each section's last record
+    seen: dict[str, tuple[str, dict[Any, Any]]]  # section → key and items as loaded
+
+    def append(self, names: list[str], sections: list[Section]) -> bool:
+        """Write ``sections`` (named ``names``) onto a copy of the file; False: not done."""
+        if not names and self._current():
+            return True  # nothing changed: the file is right as it is
+        live = sum(self.sizes.values())
+        superseded = self.size - len(MAGIC) - 32 - live + sum(self.sizes.get(n, 0) for n in names)
+        if superseded * 2 > self.size or not self._current():
+            return False
+        tmp = self.path.with_name(f".{FILE}.{os.getpid()}")
+        try:
+            shutil.copyfile(self.path, tmp)
+            with open(tmp, "r+b") as fh:
+                fh.seek(0, os.SEEK_END)
+                signer = _SigningWriter(fh, self.mac.copy())
+                for name, section in zip(names, sections, strict=True):
+                    pickler = pickle.Pickler(signer, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickler.fast = True  # see _CacheFile.add
+                    pickler.dump((name, section.key, section.items))
+                fh.seek(len(MAGIC))
+                fh.write(signer.mac.digest())
+            os.replace(tmp, self.path)
+        except OSError:
+            _discard(tmp)
+            return False
+        return True
+
+    def _current(self) -> bool:
+        """Whether the file is still the one loaded (no other build replaced it)."""
+        try:
+            return _identity(self.path) == self.ident
+        except OSError:
+            return False
 
 
 class _CacheFile:
@@ -271,25 +373,35 @@ class _SigningWriter:
 
 def _verified(blob: bytes) -> dict[str, Any] | None:
     """The stored sections if the file is ours and intact, else None (never unpickled)."""
+    read = _read(blob)
+    return None if read is None else read[0]
+
+
+def _read(blob: bytes) -> tuple[dict[str, Any], hmac.HMAC, dict[str, int]] | None:
+    """The stored sections, the MAC of the payload and each section's size in bytes."""
     if len(blob) < len(MAGIC) + 32 or not blob.startswith(MAGIC):
         return None
     view = memoryview(blob)  # no copy of a 100 MB payload
     mac, payload = bytes(view[len(MAGIC):len(MAGIC) + 32]), view[len(MAGIC) + 32:]
-    if not hmac.compare_digest(mac, hmac.new(signing_key(), payload, hashlib.sha256).digest()):
+    computed = hmac.new(signing_key(), payload, hashlib.sha256)
+    if not hmac.compare_digest(mac, computed.digest()):
         return None
     data: dict[str, Any] = {}
+    sizes: dict[str, int] = {}
     stream = io.BytesIO(blob)  # shares the bytes object's buffer (no copy) while only read
     stream.seek(len(MAGIC) + 32)
     try:
         while stream.tell() < len(blob):
+            begin = stream.tell()
             record = pickle.load(stream)  # noqa: S301 - signed by this user's key, checked
             if not (isinstance(record, tuple) and len(record) == 3):
                 return None
             name, key, items = record
             data[name] = (key, items)  # a section written twice: the last one counts
+            sizes[name] = stream.tell() - begin
     except Exception:  # signed but unreadable (another Python): treat as corrupt
         return None
-    return data
+    return data, computed, sizes
 
 
 def _discard(path: Path) -> None:

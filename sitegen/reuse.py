@@ -47,8 +47,11 @@ def link(out: AtomicOutput, src: Path, rel: str) -> bool:
     """Hard-link the live file ``src`` into the build as ``rel``; False if impossible."""
     dest = _dest(out, rel)
     try:
-        clear(dest)
-        os.link(src, dest)
+        try:
+            os.link(src, dest)  # into a new folder there is nothing to clear first
+        except FileExistsError:
+            clear(dest)
+            os.link(src, dest)
     except FileNotFoundError:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -96,6 +96,79 @@ def test_warm_build_converts_no_markdown_and_parses_no_entry(site: Path, tmp_pat
     assert tree(site / "output") == reference(site, tmp_path)
 
 
+def payload(blob: bytes) -> bytes:
+    return blob[len(cache.MAGIC) + 32:]
+
+
+def test_a_warm_build_appends_what_changed_instead_of_rewriting(site: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    before = cache_file(site).read_bytes()
+    dumped: list[str] = []
+    real = cache._CacheFile.add
+
+    def add(self: cache._CacheFile, name: str, key: str, items: dict) -> None:  # type: ignore[type-arg]
+        dumped.append(name)
+        real(self, name, key, items)
+
+    monkeypatch.setattr(cache._CacheFile, "add", add)
+    build(load_config(site))  # nothing changed: the pages records may have moved (spare)
+    after = cache_file(site).read_bytes()
+    assert dumped == []  # the file was not written anew
+    assert payload(after)[:len(payload(before))] == payload(before)
+    appended = cache._read(after)
+    assert appended is not None and sorted(appended[0]) == sorted(cache.SECTIONS)
+    assert set(appended[2]) == set(cache.SECTIONS)
+    build(load_config(site))  # and the appended file serves the next build
+    monkeypatch.undo()
+    assert tree(site / "output") == reference(site, tmp_path)
+
+
+def test_an_unchanged_cache_is_not_written_at_all(site: Path) -> None:
+    config = load_config(site)
+    keys = SiteBuilder(config).keys()
+    path = cache_file(site)
+    ident = cache._identity(path)
+    cache.BuildCache.load(config, keys).save(config)
+    assert cache._identity(path) == ident
+    changed = cache.BuildCache.load(config, keys)
+    changed.pages.items = {"live": {}, "spare": {}}
+    changed.save(config)
+    assert cache._identity(path) != ident
+    assert cache.BuildCache.load(config, keys).pages.items == {"live": {}, "spare": {}}
+
+
+def test_appended_records_never_make_up_half_of_the_file(site: Path) -> None:
+    config = load_config(site)
+    keys = SiteBuilder(config).keys()
+    sizes = []
+    for n in range(12):
+        stored = cache.BuildCache.load(config, keys)
+        stored.pages.items = {"live": {f"page-{n}-{i}": ("s" * 40, (i, n, 0)) for i in range(50)},
+                              "spare": {}}
+        stored.save(config)
+        sizes.append(cache_file(site).stat().st_size)
+        read = cache._read(cache_file(site).read_bytes())
+        assert read is not None and read[0]["pages"][1] == stored.pages.items
+        superseded = sizes[-1] - len(cache.MAGIC) - 32 - sum(read[2].values())
+        assert superseded * 2 <= sizes[-1]
+    assert max(sizes) < 2 * min(sizes)
+
+
+def test_a_cache_replaced_by_another_build_is_not_appended_to(site: Path) -> None:
+    config = load_config(site)
+    keys = SiteBuilder(config).keys()
+    mine = cache.BuildCache.load(config, keys)
+    other = cache.BuildCache.load(config, keys)
+    other.markdown.items = {"other": ("<p>x</p>", ())}
+    other.save(config)  # another build saved meanwhile
+    mine.pages.items = {"live": {}, "spare": {}}
+    mine.save(config)  # must not graft its records onto the other build's file
+    stored = cache.BuildCache.load(config, keys)
+    assert stored.pages.items == {"live": {}, "spare": {}}
+    assert "other" not in stored.markdown.items and stored.parsed.items
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "empty"])
 def test_corrupt_cache_is_discarded_with_a_warning(site: Path, tmp_path: Path,
                                                    damage: str) -> None:
