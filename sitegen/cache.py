@@ -39,6 +39,7 @@ from typing import Any
 from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem, display_path
+from sitegen.reuse import identity as _identity
 
 MAGIC = b"SGCACHE1"
 FILE = "build.pickle"
@@ -226,11 +227,6 @@ class BuildCache:
         file.commit()
 
 
-def _identity(path: Path) -> tuple[int, int, int]:
-    st = os.stat(path)
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def _snapshot(items: dict[Any, Any]) -> dict[Any, Any]:
     """A copy of a section as loaded, two levels deep (the pages section nests dicts)."""
     return {k: dict(v) if isinstance(v, dict) else v for k, v in items.items()}
@@ -282,9 +278,7 @@ class _Base:
                 fh.seek(0, os.SEEK_END)
                 signer = _SigningWriter(fh, self.mac.copy())
                 for name, section in zip(names, sections, strict=True):
-                    pickler = pickle.Pickler(signer, protocol=pickle.HIGHEST_PROTOCOL)
-                    pickler.fast = True  # see _CacheFile.add
-                    pickler.dump((name, section.key, section.items))
+                    _dump(signer, name, section.key, section.items)
                 fh.seek(len(MAGIC))
                 fh.write(signer.mac.digest())
             os.replace(tmp, self.path)
@@ -327,12 +321,7 @@ class _CacheFile:
         if self.fh is None or self.written.get(name) == (key, id(items), len(items)):
             return
         try:
-            pickler = pickle.Pickler(self.signer, protocol=pickle.HIGHEST_PROTOCOL)
-            # No memo: the sections hold no cycles, and the memo of a million objects
-            # would be the largest allocation of a 10,000-entry build. Shared objects
-            # are written once per reference instead.
-            pickler.fast = True
-            pickler.dump((name, key, items))
+            _dump(self.signer, name, key, items)
         except OSError:
             self.discard()
             return
@@ -358,6 +347,18 @@ class _CacheFile:
                 pass
             self.fh = None
         _discard(self.tmp)
+
+
+def _dump(sink: Any, name: str, key: str, items: dict[Any, Any]) -> None:
+    """Pickle one section record (name, key, items) into ``sink``.
+
+    No memo: the sections hold no cycles, and the memo of a million objects would be the
+    largest allocation of a 10,000-entry build. Shared objects are written once per
+    reference instead.
+    """
+    pickler = pickle.Pickler(sink, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((name, key, items))
 
 
 class _SigningWriter:
