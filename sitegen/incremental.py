@@ -109,6 +109,7 @@ class _Plan:
     out: AtomicOutput
     missing: dict[str, tuple[str, int]]  # body text → (path, line) for its error messages
     converted: list[str] = field(default_factory=list)  # bodies this batch converted
+    fresh: dict[str, tuple[str, tuple]] = field(default_factory=dict)  # see _convert_bodies
 
 
 _PLAN: _Plan | None = None
@@ -128,14 +129,53 @@ def _render_page(r: pages.Renderer, recorder: _Recorder, missing: dict[str, tupl
     return rel, data, converted
 
 
-def _render(job: tuple[str, Any]) -> tuple[str, reuse.Identity, tuple[str, tuple] | None]:
-    """Render one page into the temporary folder; runs in a worker or here."""
+WRITE_EVERY = 16  # pages rendered before they are written (a listing page is ~0.3 MB)
+
+
+def _render(jobs: list[tuple[str, Any]]
+            ) -> list[tuple[str, reuse.Identity, tuple[str, tuple] | None]]:
+    """Render a batch of pages into the temporary folder; runs in a worker or here.
+
+    One kind of work at a time for the whole batch (parallel.run's ``batched``): the
+    bodies' Markdown, then their sanitising, then pages and their files a few at a time.
+    """
     assert _PLAN is not None
     plan = _PLAN
-    rel, data, converted = _render_page(plan.r, plan.recorder, plan.missing, *job)
-    if converted is not None:
-        plan.converted.append(job[1].body_md)
-    return rel, reuse.fresh_write(plan.out, rel, data), converted
+    _convert_bodies(plan, jobs)
+    done = []
+    for i in range(0, len(jobs), WRITE_EVERY):
+        group = []
+        for kind, item in jobs[i:i + WRITE_EVERY]:
+            rel, data, converted = _render_page(plan.r, plan.recorder, plan.missing, kind, item)
+            if converted is None and kind in ("entry", "page"):
+                converted = plan.fresh.pop(item.body_md, None)
+            if converted is not None:
+                plan.converted.append(item.body_md)
+            group.append((rel, data, converted))
+        done += [(rel, reuse.fresh_write(plan.out, rel, data), converted)
+                 for rel, data, converted in group]
+    return done
+
+
+def _convert_bodies(plan: _Plan, jobs: list[tuple[str, Any]]) -> None:
+    """Convert the bodies these jobs need into ``plan.r.bodies``, with the entry links each
+    one resolved into ``plan.fresh`` (the first job showing a body reports them)."""
+    r, recorder = plan.r, plan.recorder
+    todo: dict[str, tuple[str, int]] = {}
+    for kind, item in jobs:
+        if kind in ("entry", "page"):
+            body = item.body_md
+            if body in plan.missing and body not in r.bodies:
+                todo[body] = plan.missing[body]
+    unfinished = []
+    for body, (path, line) in todo.items():
+        recorder.seen.clear()
+        html = pages.unfinished_body_html(r, body, path, line)
+        unfinished.append((body, html, tuple(sorted(recorder.seen.items()))))
+    for body, html, links in unfinished:
+        finished = r.markdown.finish(html)
+        r.bodies[body] = finished
+        plan.fresh[body] = (finished, links)
 
 
 def _forget() -> None:
@@ -147,6 +187,7 @@ def _forget() -> None:
     for body in _PLAN.converted:
         r.bodies.pop(body, None)
     _PLAN.converted.clear()
+    _PLAN.fresh.clear()
     r.cards.clear()
     r.projector.forget_cards()
 
@@ -483,7 +524,8 @@ class SiteBuilder:
         listings = [job for job in todo if job[0] in LISTINGS]  # they share the card HTML
         todo = listings + [job for job in todo if job[0] not in LISTINGS]
         rendered, data_records = parallel.run(_render, todo, meanwhile=data,
-                                              together=len(listings), after_batch=_forget)
+                                              together=len(listings), after_batch=_forget,
+                                              batched=True)
         for (_kind, item), (_rel, _ident, converted) in zip(todo, rendered, strict=True):
             if converted is not None:
                 results[item.body_md] = converted

@@ -93,15 +93,20 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> str:
         """Convert one document; raw HTML is sanitised unless the site allows it."""
+        return self.finish(self.convert(text))
+
+    def convert(self, text: str) -> str:
+        """Markdown's HTML for one document, not yet sanitised (``finish`` does that)."""
         self._md.reset()
         try:
-            html = self._md.convert(text)
+            return self._md.convert(text)  # type: ignore[no-any-return]
         except RecursionError:  # hundreds of nested lists; it leaves the converter broken
             self._md = self._converter()
             raise MarkupError("the Markdown is nested too deeply to convert") from None
-        if self.allow_raw_html:
-            return html
-        return sanitise(html)
+
+    def finish(self, html: str) -> str:
+        """``convert``'s HTML as pages get it: sanitised unless the site allows raw HTML."""
+        return html if self.allow_raw_html else sanitise(html)
 
 
 _POLICY: dict = {

@@ -157,8 +157,13 @@ def body_html(r: Renderer, text: str, path: str, line: int) -> str:
     """A body as HTML; Markdown that cannot convert becomes a located content error."""
     if text in r.bodies:
         return r.bodies[text]
+    return r.markdown.finish(unfinished_body_html(r, text, path, line))
+
+
+def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
+    """``body_html`` before sanitising (MarkdownRenderer.finish), never from r.bodies."""
     try:
-        return r.markdown.render(text)
+        return r.markdown.convert(text)
     except MarkupError as exc:
         raise ContentError(problems=[Problem(path, line, "body", str(exc),
                                              "flatten the nested lists or quotes")]) from None

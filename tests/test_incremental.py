@@ -286,3 +286,22 @@ def test_an_editor_swap_file_does_not_stop_the_short_way(site: Path, tmp_path: P
     builder.build(changed=[site / ENTRIES / "1994-partnership.md"])
     assert builder.body_edit_updates == 1
     assert tree(out) == cold(site, tmp_path, drafts=True)
+
+
+def test_a_body_too_deep_to_convert_is_located_and_the_output_kept(site: Path,
+                                                                      tmp_path: Path) -> None:
+    from sitegen.errors import ContentError
+
+    SiteBuilder(load_config(site)).build()  # bodies are converted a batch at a time
+    out = load_config(site).output_dir
+    before = tree(out)
+    entry = site / ENTRIES / "1994-partnership.md"
+    lines = entry.read_text(encoding="utf-8").splitlines()
+    entry.open("a").write("\n" + "".join("    " * i + "- a\n" for i in range(600)))
+    with pytest.raises(ContentError) as err:
+        SiteBuilder(load_config(site)).build()
+    (problem,) = err.value.problems
+    assert problem.path.endswith("1994-partnership.md")
+    assert problem.line > lines.index("---", 1) + 1  # the body's first line, not the YAML's
+    assert "nested too deeply" in err.value.format()
+    assert tree(out) == before

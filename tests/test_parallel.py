@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 
 import pytest
 
@@ -91,3 +92,30 @@ def test_small_batches_and_one_process_run_here(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SITEGEN_JOBS", "1")
     results, _ = parallel.run(whose, range(N))
     assert {r[1] for r in results} == {os.getpid()}
+
+
+def test_batched_func_gets_whole_batches_and_results_stay_in_order() -> None:
+    def squares(xs: Sequence[int]) -> list[tuple[int, int, int]]:
+        time.sleep(0.01)
+        return [(x * x, len(xs), os.getpid()) for x in xs]
+
+    results, _ = parallel.run(squares, range(N), batched=True, together=10)
+    assert [r[0] for r in results] == [x * x for x in range(N)]
+    assert results[0][1] == 10  # the shared first batch, whole
+    size = min(64, N // 12)
+    assert {r[1] for r in results[10:]} == {size, (N - 10) % size}  # the rest: even batches
+    assert len({r[2] for r in results}) == 2
+    here, _ = parallel.run(squares, range(20), batched=True)  # MIN_BATCH is 2: forked
+    assert [r[0] for r in here] == [x * x for x in range(20)]
+
+
+def test_an_error_in_a_batched_func_is_raised_here_as_it_was() -> None:
+    def fail_in(xs: Sequence[int]) -> list[int]:
+        if N - 100 in xs:
+            raise ContentError(problems=[Problem("content/y.md", 7, "body", "too deep",
+                                                 "flatten it")])
+        return list(xs)
+
+    with pytest.raises(ContentError) as got:
+        parallel.run(fail_in, range(N), batched=True)
+    assert (got.value.problems[0].path, got.value.problems[0].line) == ("content/y.md", 7)
