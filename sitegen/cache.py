@@ -39,6 +39,7 @@ from typing import Any
 from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem, display_path
+from sitegen.parallel import no_gc
 from sitegen.reuse import identity as _identity
 
 MAGIC = b"SGCACHE1"
@@ -392,14 +393,15 @@ def _read(blob: bytes) -> tuple[dict[str, Any], hmac.HMAC, dict[str, int]] | Non
     stream = io.BytesIO(blob)  # shares the bytes object's buffer (no copy) while only read
     stream.seek(len(MAGIC) + 32)
     try:
-        while stream.tell() < len(blob):
-            begin = stream.tell()
-            record = pickle.load(stream)  # noqa: S301 - signed by this user's key, checked
-            if not (isinstance(record, tuple) and len(record) == 3):
-                return None
-            name, key, items = record
-            data[name] = (key, items)  # a section written twice: the last one counts
-            sizes[name] = stream.tell() - begin
+        with no_gc():  # ~100 MB of records that stay
+            while stream.tell() < len(blob):
+                begin = stream.tell()
+                record = pickle.load(stream)  # noqa: S301 - signed by this user's key
+                if not (isinstance(record, tuple) and len(record) == 3):
+                    return None
+                name, key, items = record
+                data[name] = (key, items)  # a section written twice: the last one counts
+                sizes[name] = stream.tell() - begin
     except Exception:  # signed but unreadable (another Python): treat as corrupt
         return None
     return data, computed, sizes

@@ -254,12 +254,15 @@ class SiteBuilder:
         cache.warnings.clear()
         memo = _Tracking(cache.parsed.items)
         self._stored_digests = cache.digests.items
-        self._parse_new_files(memo)
-        try:
-            site, warnings = load(self.config, drafts=self.drafts, strict=self.strict,
-                                  memo=memo, reader=self._reader(changed))
-        finally:
-            self._prefetched.clear()
+        # parsing and loading build the site: nothing to collect; in a one-shot build it
+        # lives until the process ends, so it is never scanned again (frozen)
+        with parallel.no_gc(freeze=self.one_shot):
+            self._parse_new_files(memo)
+            try:
+                site, warnings = load(self.config, drafts=self.drafts, strict=self.strict,
+                                      memo=memo, reader=self._reader(changed))
+            finally:
+                self._prefetched.clear()
         cache.parsed.items = {k: memo[k] for k in memo.used}
         self._entry_keys = {id(v[0]): k for k, v in cache.parsed.items.items()
                             if k[0] == "entry" and v[0] is not None}
