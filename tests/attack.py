@@ -1,0 +1,145 @@
+"""Helpers for the trust tests: a throw-away checkout, the real command line, and proof of
+what a build changed.
+
+Every attack test follows one shape. ``Checkout`` makes a project (a copy of a fixture site)
+inside a sandbox that also holds the user's home (with its cache folder), a temporary folder
+and an ``outside`` folder standing for the rest of the machine. ``run`` starts the installed
+``sitegen`` command as a real process in the checkout, the way a maintainer would. ``snapshot``
+records every path of the sandbox, so a test can assert that nothing changed outside the places
+a build may write: the output folder, ``.cache/``, the user's cache key and the temporary
+folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conftest import FIXTURES
+
+SITEGEN = Path(sys.executable).parent / "sitegen"
+
+Snapshot = dict[str, tuple[str, str]]
+
+
+@dataclass
+class Result:
+    """A finished command: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+@dataclass
+class Checkout:
+    """A project checkout in a sandbox of its own (see the module's docstring)."""
+
+    sandbox: Path
+    fixture: str = "basic"
+    root: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = self.sandbox / "checkout"
+        shutil.copytree(FIXTURES / self.fixture, self.root, symlinks=True,
+                        ignore=shutil.ignore_patterns(".cache", "output"))
+        for name in ("home", "tmp", "outside"):
+            (self.sandbox / name).mkdir(exist_ok=True)
+        (self.sandbox / "outside" / "precious.txt").write_text("do not touch\n")
+
+    @property
+    def home(self) -> Path:
+        return self.sandbox / "home"
+
+    @property
+    def outside(self) -> Path:
+        return self.sandbox / "outside"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment of a maintainer's shell: home, cache and temp in the sandbox."""
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("SITEGEN_", "XDG_", "PYTHON"))}
+        env.update(HOME=str(self.home), TMPDIR=str(self.sandbox / "tmp"),
+                   SOURCE_DATE_EPOCH="1700000000")
+        env.update(extra)
+        return env
+
+    def run(self, *args: str, timeout: float = 300, **env: str) -> Result:
+        """``sitegen ARGS`` run as its own process from inside the checkout."""
+        proc = subprocess.run([str(SITEGEN), *args], cwd=self.root, env=self.env(**env),
+                              capture_output=True, text=True, timeout=timeout, check=False,
+                              stdin=subprocess.DEVNULL)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    def link(self, rel: str, target: str | Path) -> Path:
+        """Put a symbolic link at ``rel`` (inside the checkout) pointing at ``target``."""
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            shutil.rmtree(path)
+        os.symlink(target, path)
+        return path
+
+    def snapshot(self) -> Snapshot:
+        return snapshot(self.sandbox)
+
+    def changed_outside_allowed(self, before: Snapshot, after: Snapshot,
+                                also: Iterable[str] = ()) -> list[str]:
+        """Paths (relative to the sandbox) that changed, other than where a build may write."""
+        allowed = ("checkout/output", "checkout/.output.", "checkout/.cache", "tmp",
+                   "home/.cache/sitegen", *also)
+        folders = {"home/.cache"}  # created as the parent of the key's folder
+        return [p for p in changed(before, after) if p not in folders
+                and not any(p == a or p.startswith(a.rstrip("/") + "/") or
+                           (a.endswith(".") and p.startswith(a)) for a in allowed)]
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Every path under ``root`` (links not followed) with its kind and content digest."""
+    result: Snapshot = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            path = Path(dirpath, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                result[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                result[rel] = ("dir", "")
+            elif path.is_file():
+                result[rel] = ("file", hashlib.sha256(path.read_bytes()).hexdigest())
+            else:
+                result[rel] = ("other", "")
+    return result
+
+
+def changed(before: Snapshot, after: Snapshot) -> list[str]:
+    """Paths added, removed or altered between two snapshots, sorted."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every regular file under ``root`` and its bytes (to show old output is untouched)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
