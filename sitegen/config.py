@@ -25,6 +25,54 @@ DEFAULT_PERIOD_KINDS = ("era", "suspension")
 
 
 @dataclass(frozen=True)
+class SourceRules:
+    """The site's sourcing policy (``[sources]``): which domains are each party's own, which
+    are never acceptable, and how close to the event a primary source should be."""
+
+    official_domains: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (party, domains)
+    denied_domains: tuple[str, ...] = ()
+    primary_window_days: int = 7
+
+    def official_party(self, host: str) -> str | None:
+        """The party whose official domain ``host`` is (or is under), if any."""
+        for party, domains in self.official_domains:
+            if any(domain_matches(host, d) for d in domains):
+                return party
+        return None
+
+    def denied(self, host: str) -> str | None:
+        """The denied domain ``host`` is (or is under), if any."""
+        return next((d for d in self.denied_domains if domain_matches(host, d)), None)
+
+
+@dataclass(frozen=True)
+class CoverageGap:
+    """A year (or span of years) the record knowingly leaves without entries, and why."""
+
+    start: int
+    end: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The span of years the record claims to cover (``[coverage]``) and its declared gaps."""
+
+    start: int
+    end: int
+    gaps: tuple[CoverageGap, ...] = ()
+
+    def declared_gap(self, year: int) -> CoverageGap | None:
+        return next((g for g in self.gaps if g.start <= year <= g.end), None)
+
+
+def domain_matches(host: str, domain: str) -> bool:
+    """True when ``host`` is ``domain`` or one of its subdomains (case-insensitive)."""
+    host, domain = host.lower().rstrip("."), domain.lower()
+    return host == domain or host.endswith("." + domain)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a build needs to know besides the content itself."""
 
@@ -47,6 +95,8 @@ class Config:
     search: bool = True
     max_year: int = 2100
     source_file: str | None = None
+    sources: SourceRules = field(default_factory=lambda: SourceRules())
+    coverage: Coverage | None = None
 
     @functools.cached_property
     def base_path(self) -> str:
@@ -76,7 +126,7 @@ _LIST_KEYS = ("kinds", "levels", "outcome_types", "period_kinds")
 _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
-    "search",
+    "search", "sources", "coverage",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -135,6 +185,94 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
                                             "check quotes, brackets and '=' signs")]) from None
 
 
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
+Bad = Any  # the reporting callback of _validate: bad(key, message, hint=None)
+
+
+def _domains(value: Any, key: str, bad: Bad) -> tuple[str, ...] | None:
+    if not (isinstance(value, list) and all(isinstance(v, str) and _DOMAIN.fullmatch(v)
+                                            for v in value)):
+        bad(key, "must be a list of lowercase domain names like \"example.org\"",
+            "write the domain only: no https://, no path")
+        return None
+    return tuple(value)
+
+
+def _source_rules(value: Any, bad: Bad) -> SourceRules | None:
+    """``[sources]``: official_domains (party → domains), denied_domains, primary_window_days."""
+    if not isinstance(value, dict):
+        bad("sources", "must be a table", "write it as [tool.sitegen.sources] or [sources]")
+        return None
+    known = ("official_domains", "denied_domains", "primary_window_days")
+    ok = True
+    official: list[tuple[str, tuple[str, ...]]] = []
+    denied: tuple[str, ...] = ()
+    window = 7
+    for key, item in sorted(value.items()):
+        name = f"sources.{key}"
+        if key not in known:
+            bad(name, "unknown setting", did_you_mean(key, known) or "known: " + ", ".join(known))
+            ok = False
+        elif key == "official_domains":
+            if not isinstance(item, dict):
+                bad(name, "must be a table of party ids and their domains",
+                    'e.g. official_domains = { nato = ["nato.int"] }')
+                ok = False
+                continue
+            for party, domains in sorted(item.items()):
+                got = _domains(domains, f"{name}.{party}", bad)
+                if got is None or not _ID.fullmatch(party):
+                    ok = False
+                    if got is not None:
+                        bad(f"{name}.{party}", "must be a participant id")
+                else:
+                    official.append((party, got))
+        elif key == "denied_domains":
+            got = _domains(item, name, bad)
+            ok &= got is not None
+            denied = got or ()
+        elif key == "primary_window_days":
+            if not isinstance(item, int) or isinstance(item, bool) or item < 0:
+                bad(name, "must be a whole number of days, 0 or more")
+                ok = False
+            else:
+                window = item
+    return SourceRules(tuple(official), denied, window) if ok else None
+
+
+def _coverage(value: Any, bad: Bad) -> Coverage | None:
+    """``[coverage]``: start and end years, and ``gaps``: [{years = "1998" or "2005-2006",
+    note = "why"}]."""
+    if not isinstance(value, dict):
+        bad("coverage", "must be a table", "write it as [tool.sitegen.coverage] or [coverage]")
+        return None
+    start, end = value.get("start"), value.get("end")
+    if not all(isinstance(y, int) and not isinstance(y, bool) for y in (start, end)) \
+            or start > end:  # type: ignore[operator]
+        bad("coverage", "needs whole-number years start and end, start first",
+            "e.g. coverage = { start = 1991, end = 2025 }")
+        return None
+    unknown = sorted(set(value) - {"start", "end", "gaps"})
+    if unknown:
+        bad(f"coverage.{unknown[0]}", "unknown setting", "known: start, end, gaps")
+        return None
+    gaps = []
+    for i, gap in enumerate(value.get("gaps", [])):
+        years = gap.get("years") if isinstance(gap, dict) else None
+        m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", str(years)) if years is not None else None
+        note = gap.get("note") if isinstance(gap, dict) else None
+        if m is None or not isinstance(note, str) or not note.strip() \
+                or (m.group(2) and int(m.group(2)) < int(m.group(1))) \
+                or CONTROL_RE.search(note) or set(gap) - {"years", "note"}:
+            bad(f"coverage.gaps[{i + 1}]", "must be { years = \"1998\" or \"2005-2006\", "
+                "note = \"why there is no entry\" }")
+            return None
+        first = int(m.group(1))
+        gaps.append(CoverageGap(first, int(m.group(2) or first), " ".join(note.split())))
+    return Coverage(start, end, tuple(gaps))  # type: ignore[arg-type]
+
+
 def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -183,6 +321,14 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                 bad(key, "must be true or false")
             else:
                 values[key] = value
+        elif key == "sources":
+            rules = _source_rules(value, bad)
+            if rules is not None:
+                values[key] = rules
+        elif key == "coverage":
+            coverage = _coverage(value, bad)
+            if coverage is not None:
+                values[key] = coverage
         elif key == "max_year":
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 9999:
                 bad(key, "must be a year between 1 and 9999")

@@ -119,13 +119,14 @@ class Projector:
         related = [self.card(self.site.entry(r)) for r in e.related if r in index]
         sources = [
             {"title": s.title, "publisher": s.publisher, "url": s.url, "date": date_ctx(s.date),
-             "kind": s.kind, "doc_id": s.doc_id}
+             "kind": s.kind, "doc_id": s.doc_id, "copy_of": s.copy_of, "archived": s.archived,
+             "accessed": date_ctx(s.accessed)}
             for s in e.sources
         ]
         by_url = {s["url"]: s for s in sources}
         accounts = [
             {"party": self.participant_ref(a.party), "text": a.text,
-             "source": by_url.get(a.source) if a.source else None}
+             "source": by_url.get(a.source) if a.source else None, "none_found": a.none_found}
             for a in e.accounts
         ]
         ctx = dict(self.card(e))
@@ -137,6 +138,9 @@ class Projector:
             previous=self.card(entries[i - 1]) if i > 0 else None,
             next=self.card(entries[i + 1]) if i + 1 < len(entries) else None,
             updated=date_ctx(e.updated),
+            corrections=[{"date": date_ctx(c.date), "text": c.text} for c in e.corrections],
+            concerns=[self.participant_ref(c) for c in e.concerns],
+            forum=self.participant_ref(e.forum) if e.forum else None,
             extra=e.extra,
             canonical=self.config.absolute_url(entry_url(e.id)),
             citation=self.citation(e),
@@ -187,7 +191,7 @@ class Projector:
         """The participants who share the most entries with ``pid``."""
         counts: Counter[str] = Counter()
         for e in entries:
-            ids = {p.id for p in e.participants}
+            ids = {p.id for p in e.participants}  # present only: concerns are not meetings
             if pid in ids:
                 counts.update(ids - {pid})
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]

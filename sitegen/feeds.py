@@ -93,12 +93,18 @@ def entry_record(e: Entry, config: Config) -> dict[str, Any]:
         "end": _d(e.end), "circa": e.circa, "order": e.order, "kind": e.kind, "level": e.level,
         "location": e.location,
         "participants": [{"id": p.id, "role": p.role} for p in e.participants],
+        "concerns": list(e.concerns), "forum": e.forum,
         "outcomes": [{"type": o.type, "text": o.text} for o in e.outcomes],
-        "accounts": [{"party": a.party, "text": a.text, "source": a.source} for a in e.accounts],
+        "accounts": [{"party": a.party, "text": a.text, "source": a.source,
+                      "none_found": a.none_found} for a in e.accounts],
         "topics": list(e.topics), "related": list(e.related),
         "sources": [{"title": s.title, "publisher": s.publisher, "url": s.url,
-                     "date": _d(s.date), "kind": s.kind, "doc_id": s.doc_id} for s in e.sources],
-        "draft": e.draft, "updated": _d(e.updated), "extra": e.extra, "body_markdown": e.body_md,
+                     "date": _d(s.date), "kind": s.kind, "doc_id": s.doc_id,
+                     "copy_of": s.copy_of, "archived": s.archived, "accessed": _d(s.accessed)}
+                    for s in e.sources],
+        "draft": e.draft, "updated": _d(e.updated),
+        "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
+        "extra": e.extra, "body_markdown": e.body_md,
     }
 
 

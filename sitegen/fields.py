@@ -10,6 +10,7 @@ from sitegen.dates import PartialDate
 from sitegen.errors import did_you_mean
 from sitegen.model import (
     Account,
+    Correction,
     Entry,
     EntryParticipant,
     Outcome,
@@ -27,10 +28,11 @@ if TYPE_CHECKING:
 
 ENTRY_KEYS = (
     "id", "title", "summary", "date", "end", "circa", "order", "kind", "level", "location",
-    "participants", "outcomes", "accounts", "topics", "related", "sources", "draft", "updated",
-    "extra",
+    "participants", "concerns", "forum", "outcomes", "accounts", "topics", "related", "sources",
+    "draft", "updated", "corrections", "extra",
 )
-SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id")
+SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of", "archived",
+               "accessed")
 PARTICIPANT_KINDS = ("person", "organisation", "state")
 SOURCE_KINDS = ("primary", "secondary")
 
@@ -221,19 +223,20 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
     if "sources" not in meta or not meta.get("sources"):
         f.error("sources", "at least one source is required",
                 "add '- title: …, publisher: …, url: …, kind: primary'", line=meta.line)
-    accounts = []
-    urls = {s.url for s in sources}
-    for item, _ in f.mapping_list("accounts", "{party, text, source}"):
-        sub = Fields(item, shown, col, config, "accounts.")
-        sub.unknown_keys(("party", "text", "source"))
-        party, atext = sub.text("party", required=True), sub.text("text", required=True)
-        asrc = sub.text("source")
-        if asrc and asrc not in urls:
-            sub.error("source", "must be the url of one of this entry's sources",
-                      "list the document under 'sources' too")
+    accounts = _accounts(f, {s.url for s in sources})
+    corrections = []
+    for item, _ in f.mapping_list("corrections", "{date, text}"):
+        sub = Fields(item, shown, col, config, "corrections.")
+        sub.unknown_keys(("date", "text"))
+        cdate, ctext = sub.date("date", required=True), sub.text("text", required=True)
         f.ok &= sub.ok
-        if party and atext:
-            accounts.append(Account(party, atext, asrc))
+        if cdate and ctext:
+            corrections.append(Correction(cdate, ctext))
+    if corrections and updated is None:
+        f.error("corrections", "a corrected entry needs the date of its correction in 'updated'",
+                "add 'updated: YYYY-MM-DD' (the date of the latest correction)")
+    concerns = f.id_list("concerns")
+    forum = f.text("forum", single_line=True)
     topics = f.id_list("topics")
     related = f.id_list("related")
     extra = meta.get("extra") or {}
@@ -250,10 +253,39 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
     return Entry(
         id=entry_id, path=shown, title=title, summary=summary, date=date, end=end, circa=circa,
         order=order, kind=kind, level=level, location=location,
-        participants=participants, outcomes=tuple(outcomes), accounts=tuple(accounts),
+        participants=participants, concerns=concerns, forum=forum,
+        outcomes=tuple(outcomes), accounts=tuple(accounts),
+        corrections=tuple(sorted(corrections, key=lambda c: c.date.sort_key)),
         topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,
         extra=_plain(extra), body_md=body, body_line=body_line, field_lines=dict(meta.key_lines),
     )
+
+
+def _accounts(f: Fields, urls: set[str]) -> list[Account]:
+    """``accounts``: each a party's readout {party, text, source}, or {party, none_found}
+    saying where a readout was looked for and not found."""
+    accounts = []
+    for item, _ in f.mapping_list("accounts", "{party, text, source}"):
+        sub = Fields(item, f.shown, f.col, f.config, "accounts.")
+        sub.unknown_keys(("party", "text", "source", "none_found"))
+        party = sub.text("party", required=True)
+        none_found = sub.text("none_found", single_line=True)
+        if none_found is not None:
+            if "text" in item or "source" in item:
+                sub.error("none_found", "an account either gives a readout (text, source) or "
+                          "records that none was found, not both",
+                          "remove text and source, or remove none_found")
+            atext: str | None = ""
+            asrc = None
+        else:
+            atext, asrc = sub.text("text", required=True), sub.text("source")
+        if asrc and asrc not in urls:
+            sub.error("source", "must be the url of one of this entry's sources",
+                      "list the document under 'sources' too")
+        f.ok &= sub.ok
+        if party and (atext or none_found):
+            accounts.append(Account(party, atext or "", asrc, none_found))
+    return accounts
 
 
 def _not_json(value: Any, where: str = "extra") -> str | None:
@@ -316,9 +348,15 @@ def _source(f: Fields) -> Source | None:
     date = f.date("date")
     kind = f.choice("kind", SOURCE_KINDS, required=True)
     doc_id = f.text("doc_id", single_line=True)
+    copy_of = f.text("copy_of", single_line=True)
+    archived = f.text("archived")
+    if archived and not archived.startswith(("http://", "https://")):
+        f.error("archived", f"'{archived}' is not a web address",
+                "give the archived copy's full address, starting with https://")
+    accessed = f.date("accessed")
     if not f.ok or not (title and publisher and url and kind):
         return None
-    return Source(title, publisher, url, date, kind, doc_id)
+    return Source(title, publisher, url, date, kind, doc_id, copy_of, archived, accessed)
 
 
 def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,

@@ -573,7 +573,7 @@ def entry_digests(e: Any) -> Digests:
     registries and the configuration is in every page's signature already (``everywhere``).
     """
     card = (e.id, e.title, e.summary, e.date, e.end, e.circa, e.kind, e.level, e.location,
-            e.draft, e.participants, e.outcomes, e.topics)
+            e.draft, e.participants, e.concerns, e.forum, e.outcomes, e.topics)
     bodiless = repr(replace(e, body_md=""))
     return digest(bodiless, e.body_md), digest(repr(card)), digest(bodiless)
 

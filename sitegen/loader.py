@@ -213,7 +213,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     p_map: dict[str, Participant] = {p.id: p for p in participants}
     t_map: dict[str, Topic] = {t.id: t for t in topics}
     known = {e.id for e in entries} | {i[3] for i in invalid}
-    _cross_check(entries, p_map, t_map, col, known)
+    _cross_check(entries, p_map, t_map, col, known, config)
     for shown, body, body_line, _ in invalid:
         _check_body_links(shown, body, body_line, known, col)
     if col.errors:
@@ -383,9 +383,14 @@ def _load_registry(path: Path, col: _Collector, config: Config, what: str) -> li
 
 
 def _cross_check(entries: list[Entry], participants: dict[str, Participant],
-                 topics: dict[str, Topic], col: _Collector, ids: set[str]) -> None:
+                 topics: dict[str, Topic], col: _Collector, ids: set[str],
+                 config: Config) -> None:
     """References between files; ``ids`` includes entries that failed (they exist)."""
+    from sitegen.sourcing import check_parties, check_sources
+
     for e in entries:
+        check_parties(e, participants, col)
+        check_sources(e, config.sources, col)
         lines = e.field_lines
         for p in e.participants:
             if p.id not in participants:

@@ -55,12 +55,17 @@ class Period:
 
 @dataclass(frozen=True)
 class Source:
+    """A document an entry rests on, as it was read."""
+
     title: str
-    publisher: str
+    publisher: str  # who publishes the page that was read (for a copy: its host)
     url: str
     date: PartialDate | None
-    kind: str  # primary | secondary
+    kind: str  # one of the site's source kinds (default: primary | secondary)
     doc_id: str | None = None
+    copy_of: str | None = None  # whose official text this page copies, when it is a copy
+    archived: str | None = None  # an archived copy's address
+    accessed: PartialDate | None = None  # when the page was read
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,21 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Account:
-    """One party's readout of an event."""
+    """One party's readout of an event, or the record that none was found (``none_found``
+    says where it was looked for; ``text`` is then empty)."""
 
     party: str
     text: str
     source: str | None = None
+    none_found: str | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An erratum: a fact of the entry that changed on ``date``, in a sentence."""
+
+    date: PartialDate
+    text: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +115,9 @@ class Entry:
     order: int = 0
     level: str | None = None
     location: str | None = None
-    participants: tuple[EntryParticipant, ...] = ()
+    participants: tuple[EntryParticipant, ...] = ()  # those present
+    concerns: tuple[str, ...] = ()  # participant ids addressed or concerned, not present
+    forum: str | None = None  # the body that met, from the site's ``forums``
     outcomes: tuple[Outcome, ...] = ()
     accounts: tuple[Account, ...] = ()
     topics: tuple[str, ...] = ()
@@ -108,6 +125,7 @@ class Entry:
     sources: tuple[Source, ...] = ()
     draft: bool = False
     updated: PartialDate | None = None
+    corrections: tuple[Correction, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     body_line: int = 1  # the file line on which the Markdown body starts
     field_lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False,

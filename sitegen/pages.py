@@ -54,6 +54,9 @@ class Renderer:
         for e in self.site.entries:
             keys: set[tuple[str, Any]] = {("participant", x.id) for x in e.participants}
             keys |= {("participant", a.party) for a in e.accounts}
+            keys |= {("participant", c) for c in e.concerns}
+            if e.forum:
+                keys.add(("participant", e.forum))
             keys |= {("topic", t) for t in e.topics}
             keys.add(("year", e.year))
             for key in keys:
@@ -177,11 +180,16 @@ def render_entry(r: Renderer, entry: Entry) -> Rendered:
 
 def render_participant(r: Renderer, participant: Participant) -> Rendered:
     p = r.projector
-    entries = r.listed.get(("participant", participant.id), [])
-    return r.html("participant.html", participant_url(participant.id) + "index.html",
+    listed = r.listed.get(("participant", participant.id), [])
+    pid = participant.id
+    # present, a party to an account, or the forum; "concerned" alone is listed apart
+    concerned = [e for e in listed if pid in e.concerns]
+    entries = [e for e in listed if pid not in e.concerns]
+    return r.html("participant.html", participant_url(pid) + "index.html",
                   participant.name, participant.description, "participant",
                   participant=p.participant(participant), groups=p.year_groups(entries),
-                  total=len(entries), met=p.met_most_often(participant.id, entries))
+                  total=len(entries), met=p.met_most_often(pid, entries),
+                  concerned=[p.card(e) for e in concerned])
 
 
 def render_topic(r: Renderer, topic: Topic) -> Rendered:

@@ -54,6 +54,7 @@ def test_every_reference_resolves(site):
     for e in site.entries:
         assert {p.id for p in e.participants} <= set(site.participants), e.id
         assert {a.party for a in e.accounts} <= set(site.participants), e.id
+        assert set(e.concerns) <= set(site.participants), e.id
         assert set(e.topics) <= set(site.topics), e.id
         assert set(e.related) <= ids, e.id
 
@@ -70,6 +71,8 @@ def test_registries_are_rich_enough(site):
 def test_every_registry_item_is_used(site):
     used_p = {p.id for e in site.entries for p in e.participants}
     used_p |= {a.party for e in site.entries for a in e.accounts}
+    used_p |= {c for e in site.entries for c in e.concerns}
+    used_p |= {e.forum for e in site.entries if e.forum}
     assert set(site.participants) - used_p == set()
     used_t = {t for e in site.entries for t in e.topics}
     assert set(site.topics) - used_t == set()

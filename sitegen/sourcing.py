@@ -1,0 +1,87 @@
+"""The site's sourcing policy applied to each entry: denied domains, official domains and
+declared copies, primary sources close to the event, present versus concerned parties.
+
+Generic: the policy comes from the site's ``[sources]`` settings (config.SourceRules); a site
+that sets none gets only the checks that need no setting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from sitegen.config import SourceRules
+from sitegen.dates import PartialDate
+from sitegen.model import Entry, Participant
+
+if TYPE_CHECKING:
+    from sitegen.loader import _Collector
+
+
+def host_of(url: str) -> str:
+    """The lowercase host name of a URL ('' when it has none)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def check_sources(e: Entry, rules: SourceRules, col: _Collector) -> None:
+    """Record problems with an entry's sources under the site's policy."""
+    line = e.field_lines.get("sources")
+    for i, s in enumerate(e.sources, 1):
+        host = host_of(s.url)
+        denied = rules.denied(host)
+        if denied:
+            col.error(e.path, line, f"sources[{i}].url",
+                      f"{host} is on the site's list of domains never acceptable as a source "
+                      f"({denied})", "cite the official original or a reputable report instead")
+        official = rules.official_party(host)
+        if (s.kind == "primary" and rules.official_domains and official is None
+                and not s.copy_of):
+            col.warn(e.path, line, f"sources[{i}]",
+                     f"a primary source on {host}, which is not an official domain of any party",
+                     "cite the official original, or say whose text this copy is with "
+                     "'copy_of: PUBLISHER' (and keep 'publisher' as the host)")
+        if s.copy_of and official is not None:
+            col.warn(e.path, line, f"sources[{i}].copy_of",
+                     f"{host} is an official domain of '{official}': the page is an original, "
+                     "not a copy", "remove copy_of")
+    dated = [s.date for s in e.sources if s.kind == "primary" and s.date is not None]
+    if dated and not any(near(e, d, rules.primary_window_days) for d in dated):
+        col.warn(e.path, line, "sources",
+                 f"every dated primary source is more than {rules.primary_window_days} days "
+                 "from the event", "add a primary source from the event itself where one exists")
+
+
+def near(e: Entry, d: PartialDate, days: int) -> bool:
+    """Whether a source dated ``d`` lies within ``days`` of the event (for an event dated to
+    the month or year: within that month or year)."""
+    first, last = e.date.first_day(), (e.end or e.date).last_day()
+    if e.date.precision != "day":
+        days = 0
+    return (first - d.last_day()).days <= days and (d.first_day() - last).days <= days
+
+
+def check_parties(e: Entry, participants: dict[str, Participant], col: _Collector) -> None:
+    """``concerns`` and ``forum`` name known participants; nobody is both present and absent."""
+    from sitegen.errors import did_you_mean
+
+    lines = e.field_lines
+    present = {p.id for p in e.participants}
+    for pid in e.concerns:
+        if pid not in participants:
+            col.error(e.path, lines.get("concerns"), "concerns", f"unknown participant '{pid}'",
+                      did_you_mean(pid, participants) or
+                      "add it to content/participants.yaml first")
+        elif pid in present:
+            col.error(e.path, lines.get("concerns"), "concerns",
+                      f"'{pid}' is listed as present (participants) and as concerned but absent",
+                      "keep it in one of the two lists")
+    if e.forum is not None:
+        body = participants.get(e.forum)
+        if body is None:
+            col.error(e.path, lines.get("forum"), "forum", f"unknown forum '{e.forum}'",
+                      did_you_mean(e.forum, participants) or
+                      "the forum is the id of a body in content/participants.yaml")
+        elif body.kind == "person":
+            col.error(e.path, lines.get("forum"), "forum",
+                      f"'{e.forum}' is a person, not a body that meets",
+                      "give the id of the council or organisation that met")
