@@ -154,6 +154,34 @@ class Projector:
         return (f"“{e.title}” ({e.date.human()}). In {self.config.title}. {who}. "
                 f"{self.config.absolute_url(entry_url(e.id))}.{reviewed}")
 
+    def sourcing(self) -> dict[str, Any]:
+        """The site's sourcing policy, for a page that states it."""
+        rules = self.config.sources
+        parties = self.site.participants
+        return {
+            "primary_window_days": rules.primary_window_days,
+            "official": [{"party": self.participant_ref(party) if party in parties else
+                          {"name": party, "url": None}, "domains": list(domains)}
+                         for party, domains in rules.official_domains],
+            "denied": sorted(rules.denied_domains),
+        }
+
+    def coverage(self) -> dict[str, Any] | None:
+        """The years the record covers, its declared gaps, and any undeclared empty year."""
+        cov = self.config.coverage
+        if cov is None:
+            return None
+        years = {e.year for e in self.site.entries}
+        return {
+            "start": cov.start, "end": cov.end, "entries": len(self.site.entries),
+            "gaps": [{"years": str(g.start) if g.start == g.end else f"{g.start}–{g.end}",
+                      "note": g.note,
+                      "empty": all(y not in years for y in range(g.start, g.end + 1))}
+                     for g in cov.gaps],
+            "undeclared": [y for y in range(cov.start, cov.end + 1)
+                           if y not in years and cov.declared_gap(y) is None],
+        }
+
     def period(self, p: Period) -> dict[str, Any]:
         return {"id": p.id, "label": p.label, "kind": p.kind, "start": date_ctx(p.start),
                 "end": date_ctx(p.end), "description": p.description, "sources": list(p.sources)}

@@ -33,6 +33,7 @@ ENTRY_KEYS = (
 )
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of", "archived",
                "accessed")
+PAGE_SHOWS = ("sourcing", "coverage")  # what a free page may ask to show: see page.html
 PARTICIPANT_KINDS = ("person", "organisation", "state")
 SOURCE_KINDS = ("primary", "secondary")
 
@@ -366,14 +367,19 @@ def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
     from sitegen.loader import ID_RE, slug_hint
 
     f = Fields(meta, shown, col, _C(root=col.root))
-    f.unknown_keys(("title", "description"))
+    f.unknown_keys(("title", "description", "show"))
+    show = f.id_list("show")
+    for item in show:
+        if item not in PAGE_SHOWS:
+            f.error("show", f"'{item}' is not something a page can show",
+                    (did_you_mean(item, PAGE_SHOWS) or "") + " allowed: " + ", ".join(PAGE_SHOWS))
     if not ID_RE.match(stem):
         f.error("id", f"'{stem}' is not URL-safe (file name)", slug_hint(stem), line=1)
     title = f.text("title", required=True, single_line=True)
     description = f.text("description", single_line=True) or ""
     if not f.ok or title is None:
         return None
-    return Page(stem, shown, title, description, body, body_line)
+    return Page(stem, shown, title, description, body, body_line, show)
 
 
 def _registry_id(f: Fields) -> str | None:

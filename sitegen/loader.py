@@ -31,6 +31,7 @@ from sitegen.model import (
     Source,
     Topic,
 )
+from sitegen.sourcing import check_coverage, check_parties, check_sources
 from sitegen.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -214,6 +215,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     t_map: dict[str, Topic] = {t.id: t for t in topics}
     known = {e.id for e in entries} | {i[3] for i in invalid}
     _cross_check(entries, p_map, t_map, col, known, config)
+    check_coverage([e for e in entries if not e.draft], config, col)
     for shown, body, body_line, _ in invalid:
         _check_body_links(shown, body, body_line, known, col)
     if col.errors:
@@ -386,8 +388,6 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
                  topics: dict[str, Topic], col: _Collector, ids: set[str],
                  config: Config) -> None:
     """References between files; ``ids`` includes entries that failed (they exist)."""
-    from sitegen.sourcing import check_parties, check_sources
-
     for e in entries:
         check_parties(e, participants, col)
         check_sources(e, config.sources, col)

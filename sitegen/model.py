@@ -150,6 +150,7 @@ class Page:
     description: str
     body_md: str
     body_line: int = 1
+    show: tuple[str, ...] = ()  # site data the page shows after its text (fields.PAGE_SHOWS)
 
 
 @dataclass(frozen=True)

@@ -215,10 +215,14 @@ def render_year(r: Renderer, year: int) -> Rendered:
 
 
 def render_page(r: Renderer, page: Page) -> Rendered:
+    content: dict[str, Any] = {
+        "id": page.id, "title": page.title,
+        "body_html": body_html(r, page.body_md, page.path, page.body_line),
+        "sourcing": r.projector.sourcing() if "sourcing" in page.show else None,
+        "coverage": r.projector.coverage() if "coverage" in page.show else None,
+    }
     return r.html("page.html", page_url(page.id) + "index.html", page.title, page.description,
-                  "page", content={"id": page.id, "title": page.title,
-                                   "body_html": body_html(r, page.body_md, page.path,
-                                                          page.body_line)})
+                  "page", content=content)
 
 
 def render_404(r: Renderer) -> Rendered:

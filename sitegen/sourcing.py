@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sitegen.config import SourceRules
+from sitegen.config import Config, SourceRules
 from sitegen.dates import PartialDate
 from sitegen.model import Entry, Participant
 
@@ -85,3 +85,24 @@ def check_parties(e: Entry, participants: dict[str, Participant], col: _Collecto
             col.error(e.path, lines.get("forum"), "forum",
                       f"'{e.forum}' is a person, not a body that meets",
                       "give the id of the council or organisation that met")
+
+
+def check_coverage(entries: list[Entry], config: Config, col: _Collector) -> None:
+    """Warn of each year inside the declared coverage that has no entry and is no declared
+    gap, and of a declared gap that has entries after all."""
+    cov = config.coverage
+    if cov is None:
+        return
+    years = {e.year for e in entries}
+    where = config.source_file or "configuration"
+    empty = [y for y in range(cov.start, cov.end + 1)
+             if y not in years and cov.declared_gap(y) is None]
+    if empty:
+        col.warn(where, None, "coverage",
+                 f"no entry for {', '.join(map(str, empty))}, and no declared gap",
+                 'add entries, or declare each gap: gaps = [{years = "1998", note = "why"}]')
+    for g in cov.gaps:
+        if any(g.start <= y <= g.end for y in years):
+            col.warn(where, None, "coverage.gaps",
+                     f"{g.start}–{g.end} is declared a gap but has entries",
+                     "remove the gap or narrow its years")

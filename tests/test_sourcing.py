@@ -159,3 +159,25 @@ def test_a_bad_policy_setting_names_the_setting(tmp_path: Path) -> None:
                                          + '[sources]\ndenied_domains = ["https://x.org/"]\n')
     r = c.run("check")
     assert r.code == 1 and "sources.denied_domains" in r.err and "hint:" in r.err
+
+
+def test_coverage_gaps_are_declared_in_settings_and_stated_on_the_page(tmp_path: Path) -> None:
+    c = site(tmp_path)
+    c.write("content/pages/about.md", "---\ntitle: About\nshow: [coverage, sourcing]\n---\nText.\n")
+    toml = c.root / "sitegen.toml"
+    base = toml.read_text()
+    toml.write_text(base + "[coverage]\nstart = 2019\nend = 2022\n")
+    r = c.run("check")
+    assert r.code == 0 and "coverage: no entry for 2020" in r.err and "hint:" in r.err
+    assert c.run("check", "--strict").code == 1
+    toml.write_text(base + '[coverage]\nstart = 2019\nend = 2022\ngaps = ['
+                    '{years = "2020", note = "Nothing found in the sources read."}]\n')
+    r = c.run("build", "--no-search")
+    assert r.code == 0 and "coverage" not in r.err, r.text
+    about = (c.output / "pages/about/index.html").read_text()
+    assert "<strong>2020</strong>: Nothing found in the sources read." in about
+    assert "farm.example" in about.split('id="h-sourcing"', 1)[1]  # the denied list is public
+    assert "mid.example, kremlin.example" in about
+    c.write("content/pages/about.md", "---\ntitle: About\nshow: [coverag]\n---\nText.\n")
+    r = c.run("check")
+    assert r.code == 1 and "show: 'coverag'" in r.err and "coverage" in r.err
