@@ -14,7 +14,6 @@ import html
 import io
 import struct
 import zlib
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,7 +33,6 @@ CSV_COLUMNS = (
 LIST_SEP = "; "
 SOCIAL_IMAGE = "og-image.png"
 SOCIAL_SIZE = (1200, 630)
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 
 
 def _iso(d: PartialDate | None) -> str:
@@ -227,7 +225,9 @@ def social_image(site: Site) -> bytes:
 
 def timeline_schema() -> bytes | None:
     """The published JSON Schema of timeline.json (from the project's schema/ folder)."""
-    path = SCHEMA_DIR / "timeline.schema.json"
+    from sitegen.packaged import schemas
+
+    path = schemas() / "timeline.schema.json"
     return path.read_bytes() if path.is_file() else None
 
 

@@ -28,6 +28,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
+    # the distribution was called "sitegen" before 0.2.0 (a name taken on the package index)
+    "$VENV/bin/python" -m pip uninstall -q -y sitegen 2>/dev/null || true
     if [ -n "$EXTRAS" ]; then
         "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
     else
