@@ -29,7 +29,8 @@ class SourceRules:
     """The site's sourcing policy (``[sources]``): which domains are each party's own, which
     are never acceptable, and how close to the event a primary source should be."""
 
-    official_domains: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (party, domains)
+    # (participant id or a label such as "Other governments", its domains), in file order
+    official_domains: tuple[tuple[str, tuple[str, ...]], ...] = ()
     denied_domains: tuple[str, ...] = ()
     primary_window_days: int = 7
 
@@ -220,12 +221,12 @@ def _source_rules(value: Any, bad: Bad) -> SourceRules | None:
                     'e.g. official_domains = { nato = ["nato.int"] }')
                 ok = False
                 continue
-            for party, domains in sorted(item.items()):
+            for party, domains in item.items():  # in the file's order, shown so
                 got = _domains(domains, f"{name}.{party}", bad)
-                if got is None or not _ID.fullmatch(party):
+                if got is None or not party.strip() or CONTROL_RE.search(party):
                     ok = False
                     if got is not None:
-                        bad(f"{name}.{party}", "must be a participant id")
+                        bad(f"{name}.{party}", "must be a participant id or a short label")
                 else:
                     official.append((party, got))
         elif key == "denied_domains":

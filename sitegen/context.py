@@ -138,6 +138,7 @@ class Projector:
             previous=self.card(entries[i - 1]) if i > 0 else None,
             next=self.card(entries[i + 1]) if i + 1 < len(entries) else None,
             updated=date_ctx(e.updated),
+            primary_not_found=e.primary_not_found,
             corrections=[{"date": date_ctx(c.date), "text": c.text} for c in e.corrections],
             concerns=[self.participant_ref(c) for c in e.concerns],
             forum=self.participant_ref(e.forum) if e.forum else None,

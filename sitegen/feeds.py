@@ -102,6 +102,7 @@ def entry_record(e: Entry, config: Config) -> dict[str, Any]:
                      "date": _d(s.date), "kind": s.kind, "doc_id": s.doc_id,
                      "copy_of": s.copy_of, "archived": s.archived, "accessed": _d(s.accessed)}
                     for s in e.sources],
+        "primary_not_found": e.primary_not_found,
         "draft": e.draft, "updated": _d(e.updated),
         "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
         "extra": e.extra, "body_markdown": e.body_md,

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 ENTRY_KEYS = (
     "id", "title", "summary", "date", "end", "circa", "order", "kind", "level", "location",
     "participants", "concerns", "forum", "outcomes", "accounts", "topics", "related", "sources",
-    "draft", "updated", "corrections", "extra",
+    "primary_not_found", "draft", "updated", "corrections", "extra",
 )
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of", "archived",
                "accessed")
@@ -236,6 +236,7 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
     if corrections and updated is None:
         f.error("corrections", "a corrected entry needs the date of its correction in 'updated'",
                 "add 'updated: YYYY-MM-DD' (the date of the latest correction)")
+    primary_not_found = f.text("primary_not_found", single_line=True)
     concerns = f.id_list("concerns")
     forum = f.text("forum", single_line=True)
     topics = f.id_list("topics")
@@ -255,6 +256,7 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         id=entry_id, path=shown, title=title, summary=summary, date=date, end=end, circa=circa,
         order=order, kind=kind, level=level, location=location,
         participants=participants, concerns=concerns, forum=forum,
+        primary_not_found=primary_not_found,
         outcomes=tuple(outcomes), accounts=tuple(accounts),
         corrections=tuple(sorted(corrections, key=lambda c: c.date.sort_key)),
         topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,

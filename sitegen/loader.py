@@ -416,9 +416,11 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
                 col.error(e.path, lines.get("related"), "related",
                           "an entry cannot relate to itself")
         _check_body_links(e.path, e.body_md, e.body_line, ids, col)
-        if e.sources and not any(s.kind == "primary" for s in e.sources):
+        if (e.sources and not any(s.kind == "primary" for s in e.sources)
+                and not e.primary_not_found):
             col.warn(e.path, lines.get("sources"), "sources", "no primary source",
-                     "add an official text (kind: primary) where one exists")
+                     "add an official text (kind: primary) where one exists, or record where "
+                     "it was looked for: 'primary_not_found: …'")
 
 
 _LINKS: dict[str, tuple[tuple[str, int], ...]] = {}  # body → _link_targets(body)

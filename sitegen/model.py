@@ -123,6 +123,7 @@ class Entry:
     topics: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    primary_not_found: str | None = None  # where a primary source from the event was sought
     draft: bool = False
     updated: PartialDate | None = None
     corrections: tuple[Correction, ...] = ()

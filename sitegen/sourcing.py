@@ -33,22 +33,19 @@ def check_sources(e: Entry, rules: SourceRules, col: _Collector) -> None:
             col.error(e.path, line, f"sources[{i}].url",
                       f"{host} is on the site's list of domains never acceptable as a source "
                       f"({denied})", "cite the official original or a reputable report instead")
-        official = rules.official_party(host)
-        if (s.kind == "primary" and rules.official_domains and official is None
-                and not s.copy_of):
+        if (s.kind == "primary" and rules.official_domains
+                and rules.official_party(host) is None and not s.copy_of):
             col.warn(e.path, line, f"sources[{i}]",
                      f"a primary source on {host}, which is not an official domain of any party",
                      "cite the official original, or say whose text this copy is with "
                      "'copy_of: PUBLISHER' (and keep 'publisher' as the host)")
-        if s.copy_of and official is not None:
-            col.warn(e.path, line, f"sources[{i}].copy_of",
-                     f"{host} is an official domain of '{official}': the page is an original, "
-                     "not a copy", "remove copy_of")
     dated = [s.date for s in e.sources if s.kind == "primary" and s.date is not None]
-    if dated and not any(near(e, d, rules.primary_window_days) for d in dated):
+    if (dated and not e.primary_not_found
+            and not any(near(e, d, rules.primary_window_days) for d in dated)):
         col.warn(e.path, line, "sources",
                  f"every dated primary source is more than {rules.primary_window_days} days "
-                 "from the event", "add a primary source from the event itself where one exists")
+                 "from the event", "add a primary source from the event itself, or record where "
+                 "it was looked for: 'primary_not_found: nato.int, kremlin.ru (searched …)'")
 
 
 def near(e: Entry, d: PartialDate, days: int) -> bool:

@@ -181,3 +181,20 @@ def test_coverage_gaps_are_declared_in_settings_and_stated_on_the_page(tmp_path:
     c.write("content/pages/about.md", "---\ntitle: About\nshow: [coverag]\n---\nText.\n")
     r = c.run("check")
     assert r.code == 1 and "show: 'coverag'" in r.err and "coverage" in r.err
+
+
+def test_a_primary_source_sought_and_not_found_is_recorded_instead_of_flagged(
+        tmp_path: Path) -> None:
+    late = ("\n  - title: Readout\n    publisher: NATO\n    url: https://www.nato.example/r\n"
+            "    date: 2021-05-01\n    kind: primary")
+    c = site(tmp_path, sources=late, primary_not_found="nato.example and mid.example")
+    r = c.run("build", "--no-search")
+    assert r.code == 0 and "talks.md" not in r.err, r.text
+    page = (c.output / "entries/2021-03-04-talks/index.html").read_text()
+    assert "No primary source from the event itself was found. Looked for in: nato.example" \
+        in page
+    news = ("\n  - title: Report\n    publisher: Agency\n    url: https://agency.example/r\n"
+            "    kind: secondary")
+    assert "no primary source" in site(tmp_path / "b", sources=news).run("check").err
+    quiet = site(tmp_path / "c", sources=news, primary_not_found="nato.example")
+    assert "talks.md" not in quiet.run("check").err
