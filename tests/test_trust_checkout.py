@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
 import subprocess
 from pathlib import Path
 
@@ -214,3 +215,20 @@ def test_a_hostile_checkout_runs_nothing_and_writes_only_its_output(tmp_path: Pa
     assert not kept.exists() or b"repositoryformatversion" not in kept.read_bytes()
     build(0)  # the spare this build keeps is the previous, clean site
     assert has_links(co.output) == []
+
+
+def test_every_python_dash_m_the_project_runs_ignores_the_working_folder() -> None:
+    """``python -m X`` run in a checkout imports the checkout's ``X.py`` or ``X/`` first (a
+    ``pip/`` folder ran on ``python -m pip install .``). Expected: every ``-m`` in the
+    scripts that run in a checkout comes after ``-P`` or ``-I``."""
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "Makefile", root / "tools" / "bootstrap.sh",
+             *sorted((root / ".github" / "workflows").glob("*.yml"))]
+    unsafe = []
+    for path in files:
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if line.lstrip().startswith("#"):
+                continue
+            if any(m.group(1) not in ("-P", "-I") for m in re.finditer(r"(\S+)\s+-m\s", line)):
+                unsafe.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
+    assert unsafe == []
