@@ -124,7 +124,7 @@ def test_verify_output_passes_a_built_site(tmp_path: Path) -> None:
 
 
 def test_verify_output_lists_every_offending_path(tmp_path: Path) -> None:
-    """A link, a FIFO, an unreadable file and a file of a kind the site never produces.
+    """A link, a FIFO, an unreadable file, files of a kind the site never produces.
     Expected: exit 1, each one listed with a hint, the good files not; nothing changed."""
     co = Checkout(tmp_path)
     assert co.run("build").code == 0
@@ -133,6 +133,7 @@ def test_verify_output_lists_every_offending_path(tmp_path: Path) -> None:
     (out / "static" / "fonts").symlink_to(co.outside)
     os.mkfifo(out / "pipe.html")
     (out / "shell.php").write_text("<?php system($_GET['c']);")
+    (out / "x\x1b[2J.php").write_text("")  # its name must not reach the terminal raw
     locked = out / "locked.html"
     locked.write_text("<p>private</p>")
     locked.chmod(0)
@@ -148,7 +149,8 @@ def test_verify_output_lists_every_offending_path(tmp_path: Path) -> None:
         "output/pipe.html: is not a regular file or folder",
         "output/shell.php: is not a kind of file the site produces (.php)",
         "output/static/fonts: is a symbolic link",
-        "5 errors found; nothing was written.",
+        "output/x\\x1b[2J.php: is not a kind of file the site produces (.php)",
+        "6 errors found; nothing was written.",
     ]
     assert "hint: " in result.err
     assert co.snapshot() == before
