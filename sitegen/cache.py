@@ -116,10 +116,10 @@ def remove_stale_files(config: Config) -> None:
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # gone, or no process id at all
         return False
-    except (PermissionError, OverflowError):
-        return True  # another user's process, or not a process id we can ask about
+    except PermissionError:
+        return True  # another user's process
     return True
 
 
