@@ -32,11 +32,11 @@ test:
 	@sh tools/ensure-chromium.sh
 	$(BIN)/ruff check sitegen tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -P -m pytest
 
 fuzz:
 	@sh tools/bootstrap.sh test
-	SITEGEN_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_fuzz.py -q
+	SITEGEN_FUZZ_EXAMPLES=2000 $(BIN)/python -P -m pytest tests/test_fuzz.py -q
 
 bench:
 	@sh tools/bootstrap.sh test

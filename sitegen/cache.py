@@ -41,6 +41,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem, display_path
 from sitegen.parallel import no_gc
 from sitegen.reuse import identity as _identity
+from sitegen.writer import clear
 
 MAGIC = b"SGCACHE1"
 FILE = "build.pickle"
@@ -85,6 +86,41 @@ def config_digest(config: Config) -> str:
 
 def cache_dir(config: Config) -> Path:
     return config.root / ".cache" / "sitegen"
+
+
+def remove_stale_files(config: Config) -> None:
+    """Remove the ``.build.pickle.<pid>`` files killed builds left (30-40 MB each at
+    5,000 entries): those of processes that are gone or of this process's id (a
+    leftover: this build has not begun its own), and any that is not a regular file (a
+    link committed in a checkout would be written through). Files of running builds stay.
+    """
+    prefix = f".{FILE}."
+    try:
+        listing = os.scandir(cache_dir(config))
+    except OSError:
+        return
+    with listing:
+        for d in listing:
+            if not d.name.startswith(prefix):
+                continue
+            pid = d.name[len(prefix):]
+            if (d.is_file(follow_symlinks=False) and pid.isdigit()
+                    and 0 < int(pid) != os.getpid() and _running(int(pid))):
+                continue
+            try:
+                clear(d.path)
+            except OSError:
+                pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # gone, or no process id at all
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _key_file() -> Path:

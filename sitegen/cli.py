@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--no-reload", action="store_true", help="do not watch or reload")
     s.add_argument("--base-url", metavar="URL", help="preview under this base URL's path")
 
+    v = sub.add_parser("verify-output", help="check a built site before publishing it: no "
+                       "links, no special files, only the kinds of files a site holds")
+    v.add_argument("dir", metavar="DIR", help="the folder to check (e.g. output or _site)")
+
     n = sub.add_parser("new", help="write a new entry skeleton in content/entries/")
     n.add_argument("title", help="the event's title, in quotes")
     n.add_argument("--date", required=True, help="2022-01-12, 2008-08 or 1994")
@@ -83,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from sitegen.config import load_config
     from sitegen.errors import Problem, UsageError
+
+    if args.command == "verify-output":  # a folder, not a project: no configuration
+        from sitegen.verify import verify_output
+
+        files = verify_output(Path(args.dir), args.dir.rstrip("/") or "/")
+        print(f"ok: {args.dir.rstrip('/') or '/'} holds {files} files, no links, only the "
+              "kinds of files a site holds")
+        return 0
 
     root = Path(args.project)
     if not root.is_dir():

@@ -38,7 +38,16 @@ import markdown as markdown_pkg
 
 from sitegen import feeds, pages, parallel, reuse
 from sitegen.build import BuildResult, Progress, data_files, load
-from sitegen.cache import SECTIONS, BuildCache, code_digest, config_digest, digest, tree_digest
+from sitegen.cache import (
+    SECTIONS,
+    BuildCache,
+    cache_dir,
+    code_digest,
+    config_digest,
+    digest,
+    remove_stale_files,
+    tree_digest,
+)
 from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
 from sitegen.loader import (
@@ -53,7 +62,7 @@ from sitegen.loader import (
 from sitegen.markup import MarkdownRenderer
 from sitegen.render import Templates
 from sitegen.writer import _KEEP as KEEP
-from sitegen.writer import AtomicOutput
+from sitegen.writer import AtomicOutput, check_real_folders
 
 LINK_MIN_PAGES = 100  # below this, rendering everything is as fast as checking and linking
 LISTINGS = ("home", "year", "topic", "participant")  # the pages made of entry cards
@@ -248,6 +257,9 @@ class SiteBuilder:
         failure and leaves the previous output as it was.
         """
         start = time.perf_counter()
+        if self.persistent:  # a committed .cache link would take the cache's writes anywhere
+            check_real_folders(self.config.root, [cache_dir(self.config)])
+            remove_stale_files(self.config)
         keys = self.keys()
         cache = self._load_cache(keys)
         notes = list(cache.warnings)

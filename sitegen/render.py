@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import traceback
 from pathlib import Path
@@ -42,8 +43,26 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+def check_no_links(config: Config) -> None:
+    """Refuse symbolic links in templates/ (static files included), as content/ does:
+    Jinja and the static copy would follow them, and a partial linked to
+    /proc/self/environ printed the build's environment into every page."""
+    folder = config.templates_dir
+    links = [str(folder)] if os.path.islink(folder) else []
+    for parent, dirs, files in os.walk(folder):  # linked folders are listed, not entered
+        links += [os.path.join(parent, name) for name in dirs + files
+                  if os.path.islink(os.path.join(parent, name))]
+    if links:
+        raise TemplateError(problems=[Problem(
+            display_path(link, config.root), None, None,
+            "is a symbolic link, and sitegen does not follow links in templates/",
+            "replace the link with the file itself (a link can read any file of the "
+            "machine that builds the site)") for link in links])
+
+
 def make_environment(config: Config) -> jinja2.Environment:
-    """A Jinja environment over the site's templates folder."""
+    """A Jinja environment over the site's templates folder (which must hold no link)."""
+    check_no_links(config)
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(config.templates_dir)),
         autoescape=True,

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from sitegen.writer import MARKER, AtomicOutput, clear, safe_relative
+from sitegen.writer import MARKER, AtomicOutput, clear, plain_tree, safe_relative
 
 Identity = tuple[int, int, int]  # inode, mtime in ns, size of a file we wrote
 
@@ -105,9 +105,17 @@ def spare_of(target: Path) -> Path:
 
 
 def adopt_spare(out: AtomicOutput) -> bool:
-    """Use the spare site as this build's temporary folder; False if there is none."""
+    """Use the spare site as this build's temporary folder; False if there is none.
+
+    Only a spare that is a real folder of this user holding no link is adopted: every
+    write of the build goes into it, and a linked folder inside (committed in a checkout,
+    e.g. ``static -> ../.git``) would take those writes out of it. Any other is removed.
+    """
     spare = spare_of(out.target)
-    if not spare.is_dir() or spare.is_symlink():
+    if not os.path.lexists(spare):
+        return False
+    if not plain_tree(spare):
+        clear(spare)  # removes links, never what they point to
         return False
     fresh = {p.name: p.read_bytes() for p in out.tmp.iterdir() if p.is_file()}
     try:
@@ -126,7 +134,7 @@ def adopt_spare(out: AtomicOutput) -> bool:
 def keep_as_spare(path: Path, target: Path) -> None:
     """AtomicOutput.discard for big sites: the previous site becomes the next spare."""
     spare = spare_of(target)
-    if spare.exists():
+    if os.path.lexists(spare):
         discard_in_background(spare)
     try:
         os.rename(path, spare)

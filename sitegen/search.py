@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,15 @@ class IndexResult:
 
 
 def pagefind_command(site_dir: Path) -> list[str]:
-    """The command that indexes ``site_dir`` with the pagefind package's bundled binary."""
-    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--glob", INDEX_GLOB,
-            "--silent"]
+    """The command that indexes ``site_dir`` with the pagefind package's bundled binary.
+
+    ``-P``: Python does not put the working folder (a checkout, whose ``pagefind.py`` or
+    ``pagefind/`` would run) first on the import path; the package comes from the
+    installed environment only. The index's place is given, not left to a config file.
+    """
+    site = site_dir.absolute()  # it runs in a folder of its own
+    return [sys.executable, "-P", "-m", "pagefind", "--site", str(site),
+            "--output-path", str(site / INDEX_DIR), "--glob", INDEX_GLOB, "--silent"]
 
 
 def index_site(site_dir: Path) -> IndexResult:
@@ -56,8 +63,11 @@ def index_site(site_dir: Path) -> IndexResult:
     hint = (f"install it with `pip install 'pagefind[bin]=={SUPPORTED}'` (or `make site`), "
             "or build without search: `sitegen build --no-search`")
     try:
-        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True,
-                              timeout=TIMEOUT, check=False)
+        # run from an empty folder: Pagefind reads pagefind.yml/.toml/.json from its
+        # working folder, and one committed in the checkout could redirect its output
+        with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as cwd:
+            proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True,
+                                  timeout=TIMEOUT, check=False, cwd=cwd)
     except subprocess.TimeoutExpired:
         raise OutputError(problems=[Problem(INDEX_DIR, None, None,
                                             f"search indexing took over {TIMEOUT:.0f} s",

@@ -1,7 +1,10 @@
 """Atomic output: render into a temporary sibling folder, swap it in only on success.
 
 A failed or killed build leaves the previous output untouched; leftovers of a killed build
-are removed by the next one. No path can leave the output folder.
+are removed by the next one. No path can leave the output folder, and no write follows a
+link: the output folder and the folders above it in the project must be real folders, the
+temporary folder is new (or a spare site checked to hold no link, see ``plain_tree``), and
+a folder left by a killed build is put back only when it holds no link either.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -38,11 +42,69 @@ def check_relative(rel: str) -> None:
                                             "refusing to write outside the output folder")])
 
 
+def plain_tree(folder: Path) -> bool:
+    """Whether ``folder`` is a real folder of this user holding only folders and regular
+    files: no symbolic link (which a write could follow out of it), pipe or device."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        return False
+    stack = [os.fspath(folder)]
+    try:
+        while stack:
+            with os.scandir(stack.pop()) as listing:
+                for d in listing:
+                    if d.is_dir(follow_symlinks=False):
+                        stack.append(d.path)
+                    elif not d.is_file(follow_symlinks=False):
+                        return False  # a link, or neither a file nor a folder
+    except OSError:
+        return False
+    return True
+
+
+def linked_folders(root: Path, folder: Path) -> list[Path]:
+    """The symbolic links on the way from the project ``root`` down to ``folder`` (the
+    folder included); for a folder outside the project, the folder itself if it is one."""
+    root, folder = root.absolute(), folder.absolute()
+    if folder.is_relative_to(root) and folder != root:
+        parts = folder.relative_to(root).parts
+        path, found = root, []
+        for part in parts:
+            path = path / part
+            if path.is_symlink():
+                found.append(path)
+        return found
+    return [folder] if folder.is_symlink() else []
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path relative to the project when under it, else as given (links not resolved)."""
+    path, root = path.absolute(), root.absolute()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def check_real_folders(root: Path, folders: list[Path]) -> None:
+    """Refuse to build when a folder the build writes into (the output folder, ``.cache/``)
+    is a symbolic link or lies under one in the project: committed in a checkout, it would
+    take every write of the build wherever it points."""
+    links = sorted({link for folder in folders for link in linked_folders(root, folder)})
+    if links:
+        raise OutputError(problems=[Problem(
+            _shown(link, root), None, None,
+            "is a symbolic link, and sitegen writes only into real folders",
+            "remove the link (sitegen creates the folder); to publish into another folder, "
+            "build with --output DIR") for link in links])
+
+
 def check_output_target(target: Path, protected: list[Path]) -> None:
     """Refuse output folders whose replacement would destroy something that is not ours.
 
     ``protected`` is [project root, folders sitegen reads…]: the output may sit inside the
-    project but must not contain it, and must not overlap the folders that are read.
+    project but must not contain it, and must not overlap the folders that are read. The
+    output folder must not be a link, nor lie under one inside the project.
     """
     t = target.resolve()
     shown = str(target)
@@ -59,6 +121,7 @@ def check_output_target(target: Path, protected: list[Path]) -> None:
             raise OutputError(problems=[Problem(shown, None, "--output",
                                                 f"overlaps {p}, which sitegen reads",
                                                 "choose a separate folder such as output/")])
+    check_real_folders(protected[0] if protected else target.parent, [target])
     if t.exists():
         if not t.is_dir():
             raise OutputError(problems=[Problem(shown, None, "--output",
@@ -108,8 +171,8 @@ class AtomicOutput:
     """A context manager that collects a new site and swaps it in when the block succeeds."""
 
     def __init__(self, target: Path, protected: list[Path] | None = None) -> None:
-        # output/ may be a link to a web root: replace the folder it points to, keep the link
-        self.target = target.resolve() if target.is_symlink() else target.absolute()
+        # never a link (check_output_target): a committed one would take the site elsewhere
+        self.target = target.absolute()
         self.protected = protected or []
         self.tmp = self.target.parent / f".{self.target.name}.tmp-{os.getpid()}"
         self.files = 0
@@ -153,9 +216,13 @@ class AtomicOutput:
         return sorted(p for p in parent.iterdir() if p.name.startswith(prefix))
 
     def recover(self) -> None:
-        """Undo what a killed build left: restore a moved-away site, drop temp folders."""
+        """Undo what a killed build left: restore a moved-away site, drop temp folders.
+
+        A moved-away site is put back only if it is a real folder holding no link (a
+        checkout may hold a ``.NAME.old-*`` of its own); otherwise it is removed.
+        """
         olds = self._siblings("old")
-        if not self.target.exists() and olds:
+        if not os.path.lexists(self.target) and olds and plain_tree(olds[-1]):
             os.rename(olds[-1], self.target)
             olds = olds[:-1]
         for leftover in [*self._siblings("tmp"), *olds]:
@@ -180,8 +247,9 @@ class AtomicOutput:
         try:
             self.write(MARKER, MARKER_TEXT)
             for keep in _KEEP:
-                if (self.target / keep).is_file():
-                    self.write(keep, (self.target / keep).read_bytes())
+                kept = kept_file(self.target / keep)
+                if kept is not None:
+                    self.write(keep, kept)
         except BaseException:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self._release()
@@ -224,14 +292,17 @@ class AtomicOutput:
         return status
 
     def copy_tree(self, src: Path, dest_rel: str) -> None:
-        """Copy a folder of static files (links that leave it are skipped)."""
-        if not src.is_dir():
+        """Copy a folder of static files (regular files only: no link is followed; the
+        templates' loader refuses links in the first place)."""
+        if not src.is_dir() or src.is_symlink():
             return
-        root = src.resolve()
-        for path in sorted(src.rglob("*")):
-            if path.is_file() and path.resolve().is_relative_to(root):
-                rel = path.relative_to(src).as_posix()
-                self.write(f"{dest_rel}/{rel}" if dest_rel else rel, path.read_bytes())
+        files = []
+        for folder, _dirs, names in os.walk(src):  # does not descend into linked folders
+            files += [Path(folder, name) for name in names
+                      if stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode)]
+        for path in sorted(files):
+            rel = path.relative_to(src).as_posix()
+            self.write(f"{dest_rel}/{rel}" if dest_rel else rel, path.read_bytes())
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -261,6 +332,19 @@ class AtomicOutput:
 
     def _error(self, exc: OSError, what: str) -> OutputError:
         return output_error(self.target, exc, what)
+
+
+def kept_file(path: Path) -> bytes | None:
+    """The bytes of a kept file (``.gitkeep``) if it is a regular file, not a link (a
+    committed ``.gitkeep -> ../.git/config`` would publish the repository's credentials)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with open(fd, "rb", closefd=True) as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return fh.read()
 
 
 def output_error(target: Path, exc: OSError, what: str) -> OutputError:

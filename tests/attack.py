@@ -143,3 +143,43 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every regular file under ``root`` and its bytes (to show old output is untouched)."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def add_entries(checkout: Checkout, n: int) -> None:
+    """Add ``n`` small entries: a site of 100 pages or more keeps a spare of its last output
+    (an engine's optimisation for big sites), which attacks on spare folders need."""
+    for i in range(n):
+        checkout.write(f"content/entries/2000-01-01-extra-{i:03d}.md",
+                       f"---\ntitle: Extra {i}\nsummary: An extra entry.\ndate: 2000-01-01\n"
+                       "kind: meeting\nparticipants: [nato]\nsources:\n  - title: Record\n"
+                       "    publisher: NATO\n    url: https://example.org/record\n"
+                       f"    kind: primary\n---\nBody {i}.\n")
+
+
+def serve_once(checkout: Checkout, port: int, timeout: float = 120) -> Result:
+    """``sitegen serve`` until its first build is served (or fails), then stopped (SIGINT)."""
+    import signal
+    import threading
+
+    proc = subprocess.Popen([str(SITEGEN), "serve", "--no-reload", "--port", str(port)],
+                            cwd=checkout.root, env=checkout.env(PYTHONUNBUFFERED="1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            stdin=subprocess.DEVNULL)
+    lines: list[str] = []
+    watchdog = threading.Timer(timeout, proc.kill)  # a bound, should the server hang
+    watchdog.start()
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith(("serving http", "build failed")):
+                break
+    finally:
+        watchdog.cancel()
+        proc.send_signal(signal.SIGINT)
+        try:
+            rest, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rest, _ = proc.communicate()
+    return Result(proc.returncode, "".join(lines) + rest, "")

@@ -401,17 +401,24 @@ def test_hostile_ids_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert not (site / "output").exists() and not (tmp_path / "outside").exists()
 
 
-def test_an_output_link_is_kept_and_its_folder_replaced(tmp_path: Path) -> None:
-    """output/ linked to a web root: the link survives, the web root gets the new site."""
+def test_an_output_link_is_refused_and_what_it_points_to_left_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """output/ linked to a web root is refused (it was followed before issue 17): committed
+    in a checkout, such a link sends the build's writes anywhere. --output DIR publishes
+    into another folder."""
     site = shutil.copytree(FIXTURES / "basic", tmp_path / "site")
     web = tmp_path / "www" / "site"
     assert cli.main(["-C", str(site), "build", "--no-search", "--output", str(web)]) == 0
+    before = {p: p.read_bytes() for p in web.rglob("*") if p.is_file()}
     (site / "output").symlink_to(web)
     (site / "content/pages/about.md").write_text("---\ntitle: About again\n---\nNew.\n",
                                                  encoding="utf-8")
-    assert cli.main(["-C", str(site), "build", "--no-search"]) == 0
+    capsys.readouterr()
+    assert cli.main(["-C", str(site), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "output: is a symbolic link" in err and "--output DIR" in err
     assert (site / "output").is_symlink() and (site / "output").resolve() == web
-    assert "About again" in (web / "pages/about/index.html").read_text(encoding="utf-8")
+    assert {p: p.read_bytes() for p in web.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in web.parent.iterdir()) == ["site"]
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
 
