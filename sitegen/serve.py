@@ -58,7 +58,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
     ``base_url`` is the --base-url override, kept when the configuration file changes.
     """
     _require("tornado", "livereload", *(["watchfiles"] if reload else []))
-    from sitegen.server import PreviewServer, bind
+    from sitegen.server import Hosts, PreviewServer, bind
 
     sockets, port = bind(host, port, say=lambda s: _say(s, err=True))
     local_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
@@ -74,7 +74,8 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
                           reload_config=lambda: local(load_config(config.root)))
     report = _Reporter()
     report(rebuilder.rebuild())
-    server = PreviewServer(rebuilder, sockets, port, live=reload)
+    hosts = Hosts.of(host, port, sockets, public=host in PUBLIC_HOSTS)
+    server = PreviewServer(rebuilder, sockets, port, live=reload, hosts=hosts)
 
     def on_done(outcome: Outcome, changed: set[Path]) -> None:
         was_failing = report.shown is not None

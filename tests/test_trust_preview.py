@@ -1,0 +1,87 @@
+"""Issue 17, item 10: the preview server (`sitegen serve`) run as a real process.
+
+- DNS rebinding: a web page the maintainer visits can make its own host name resolve to
+  127.0.0.1 and read the preview, drafts included. The server now answers only requests whose
+  Host names the address it listens on (or ``localhost``) with its port; others get 421 and
+  none of the site. The live-reload socket takes only an Origin that passes the same check.
+"""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Iterator
+
+import pytest
+from attack import Checkout, Running, start
+from conftest import free_port
+
+DRAFT = "/fixture/entries/2023-draft/"  # a draft entry of the basic fixture: private
+
+
+def request(port: int, path: str, host: str, headers: dict[str, str] | None = None
+            ) -> tuple[int, str]:
+    """GET ``path`` from 127.0.0.1:``port`` with exactly this Host header (as a rebinding
+    attacker's page would send it); returns the status and the body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Checkout, Running, int]]:
+    co = Checkout(tmp_path_factory.mktemp("preview"))
+    port = free_port()
+    running = start(co, "serve", "--port", str(port))
+    try:
+        running.wait_for(rf"serving http://127\.0\.0\.1:{port}/fixture/")
+        yield co, running, port
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example",
+                                  "localhost.evil.example:{port}", "127.0.0.1.nip.io:{port}",
+                                  "127.0.0.1:{other}", "localhost:{other}", "", "[::1]:{port}"])
+def test_a_request_naming_another_host_gets_421_and_none_of_the_site(
+    preview: tuple[Checkout, Running, int], host: str
+) -> None:
+    _, running, port = preview
+    status, body = request(port, DRAFT, host.format(port=port, other=port + 1))
+    assert status in (400, 421), (status, body[:200])
+    assert "A draft" not in body and "Fixture timeline" not in body
+    assert running.proc.poll() is None
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
+def test_the_previews_own_address_still_gets_the_drafts(
+    preview: tuple[Checkout, Running, int], host: str
+) -> None:
+    _, _, port = preview
+    status, body = request(port, DRAFT, host.format(port=port))
+    assert status == 200 and "A draft" in body
+
+
+def _upgrade(port: int, host: str, origin: str) -> int:
+    return request(port, "/livereload", host, {
+        "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": origin})[0]
+
+
+def test_the_reload_socket_refuses_a_rebound_origin(
+    preview: tuple[Checkout, Running, int]
+) -> None:
+    """After rebinding, the attacker's page sends Origin == Host == its own name: refused."""
+    _, _, port = preview
+    own = f"127.0.0.1:{port}"
+    assert _upgrade(port, f"evil.example:{port}", f"http://evil.example:{port}") != 101
+    assert _upgrade(port, own, f"http://evil.example:{port}") != 101
+    assert _upgrade(port, own, f"http://{own}") == 101
+    assert _upgrade(port, f"localhost:{port}", f"http://localhost:{port}") == 101
