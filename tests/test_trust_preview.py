@@ -4,12 +4,15 @@
   127.0.0.1 and read the preview, drafts included. The server now answers only requests whose
   Host names the address it listens on (or ``localhost``) with its port; others get 421 and
   none of the site. The live-reload socket takes only an Origin that passes the same check.
+- Two previews of one project built into the same folder and served each other's pages;
+  each now has a folder of its own, removed when it stops.
 """
 
 from __future__ import annotations
 
 import http.client
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from attack import Checkout, Running, start
@@ -85,3 +88,30 @@ def test_the_reload_socket_refuses_a_rebound_origin(
     assert _upgrade(port, own, f"http://evil.example:{port}") != 101
     assert _upgrade(port, own, f"http://{own}") == 101
     assert _upgrade(port, f"localhost:{port}", f"http://localhost:{port}") == 101
+
+
+def test_two_previews_of_one_project_serve_their_own_pages(tmp_path: Path) -> None:
+    """Each preview's pages carry its own address: a second preview of the same project
+    must not replace the first one's files; both folders are gone once both have stopped."""
+    co = Checkout(tmp_path)
+    before = co.snapshot()
+    ports = [free_port()]
+    first = start(co, "serve", "--port", str(ports[0]), "--no-reload")
+    second: Running | None = None
+    try:
+        first.wait_for(rf"serving http://127\.0\.0\.1:{ports[0]}/")
+        ports.append(free_port())
+        second = start(co, "serve", "--port", str(ports[1]), "--no-reload")
+        second.wait_for(rf"serving http://127\.0\.0\.1:{ports[1]}/")
+        for mine, theirs in (ports, ports[::-1]):
+            status, body = request(mine, "/fixture/entries/1994-partnership/",
+                                   f"127.0.0.1:{mine}")
+            assert status == 200
+            assert f"http://127.0.0.1:{mine}/fixture/" in body
+            assert f":{theirs}/" not in body, "this preview serves the other one's pages"
+    finally:
+        codes = [r.stop() for r in (first, second) if r is not None]
+    assert codes == [0, 0]
+    serve_cache = co.root / ".cache" / "serve"
+    assert not serve_cache.exists() or not any(serve_cache.iterdir())
+    assert co.changed_outside_allowed(before, co.snapshot()) == []
