@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sitegen.config import Config, load_config
@@ -57,6 +59,25 @@ def _running(pid: int) -> bool:
     except OSError:  # another user's process: running
         pass
     return True
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGTERM stops the work at hand as Ctrl-C does (KeyboardInterrupt), so that forked
+    build workers are stopped before the process ends (the default action kills this
+    process alone and leaves them running)."""
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to do
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _require(*modules: str) -> None:
@@ -124,7 +145,12 @@ def _serve(config: Config, folder: Path, local: Callable[[Config], Config],
     rebuilder = Rebuilder(local(config), folder,
                           reload_config=lambda: local(load_config(config.root)))
     report = _Reporter()
-    report(rebuilder.rebuild())
+    try:
+        with _interruptible():
+            report(rebuilder.rebuild())
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM during the first build
+        _say("stopped")
+        return 0
     hosts = Hosts.of(host, port, sockets, public=host in PUBLIC_HOSTS)
     server = PreviewServer(rebuilder, sockets, port, live=reload, hosts=hosts)
 

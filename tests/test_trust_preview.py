@@ -6,17 +6,21 @@
   none of the site. The live-reload socket takes only an Origin that passes the same check.
 - Two previews of one project built into the same folder and served each other's pages;
   each now has a folder of its own, removed when it stops.
+- SIGTERM during the first build left forked workers running after the server had gone.
 """
 
 from __future__ import annotations
 
 import http.client
+import importlib.util
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from attack import Checkout, Running, start
-from conftest import free_port
+from attack import Checkout, Running, alive, children, start
+from conftest import ROOT, free_port
 
 DRAFT = "/fixture/entries/2023-draft/"  # a draft entry of the basic fixture: private
 
@@ -114,4 +118,43 @@ def test_two_previews_of_one_project_serve_their_own_pages(tmp_path: Path) -> No
     assert codes == [0, 0]
     serve_cache = co.root / ".cache" / "serve"
     assert not serve_cache.exists() or not any(serve_cache.iterdir())
+    assert co.changed_outside_allowed(before, co.snapshot()) == []
+
+
+def _corpus(root: Path, n: int) -> None:
+    spec = importlib.util.spec_from_file_location("corpus", ROOT / "bench" / "corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.make_corpus(root, n)
+
+
+def test_sigterm_during_the_first_build_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """A biggish site (its first build forks workers): SIGTERM while they work; once the
+    server has exited, none of its workers is still running."""
+    co = Checkout(tmp_path)
+    _corpus(co.root, 3000)
+    before = co.snapshot()
+    running = start(co, "serve", "--port", str(free_port()), "--no-reload", SITEGEN_JOBS="2")
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while not seen and time.monotonic() < deadline and running.proc.poll() is None:
+            seen = children(running.proc.pid)
+            time.sleep(0.01)
+        assert seen, f"the first build forked no worker:\n{running.text}"
+        assert "serving" not in running.text  # still the first build
+        code = running.stop(signal.SIGTERM, timeout=30)
+    finally:
+        running.stop(signal.SIGKILL)
+        left = {pid for pid in seen if alive(pid)}
+        for pid in left:  # do not leave them running on the test machine either
+            try:
+                import os
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    assert left == set(), "workers outlived the server"
+    assert code == 0 and "stopped" in running.text, running.text
+    assert "Traceback" not in running.text
     assert co.changed_outside_allowed(before, co.snapshot()) == []
