@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import importlib.util
+import os
 import signal
 import time
 from collections.abc import Iterator
@@ -150,7 +151,6 @@ def test_sigterm_during_the_first_build_leaves_no_worker_behind(tmp_path: Path) 
         left = {pid for pid in seen if alive(pid)}
         for pid in left:  # do not leave them running on the test machine either
             try:
-                import os
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
