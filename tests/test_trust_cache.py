@@ -108,3 +108,18 @@ def test_the_users_own_key_still_gives_warm_builds(tmp_path: Path) -> None:
     second = co.run("build", "--no-search")
     assert second.code == 0, second.text
     assert "build cache" not in second.text and "signing key" not in second.text
+
+
+def test_even_a_cache_signed_with_the_users_key_cannot_run_code(tmp_path: Path) -> None:
+    """Defence in depth: should the key ever leak, a cache file may still name only
+    sitegen's own data classes; anything else is discarded with a warning, unrun."""
+    co = Checkout(tmp_path)
+    assert co.run("build", "--no-search").code == 0  # makes the user's key
+    key = (co.home / ".cache" / "sitegen" / "cache-signing-key").read_bytes()
+    marker = commit_cache(co, co.sandbox / "tmp" / "leaked-key", key)
+    before = co.snapshot()
+    result = co.run("build", "--no-search")
+    assert not marker.exists(), "the cache file's pickle ran code"
+    assert result.code == 0, result.text
+    assert "build cache" in result.text and "discarded" in result.text
+    assert co.changed_outside_allowed(before, co.snapshot()) == []
