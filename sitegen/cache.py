@@ -19,10 +19,18 @@ The file is a pickle signed with HMAC-SHA256 under a key kept in the user's cach
 file that is truncated, corrupt, of another format, or signed with another key (copied from
 elsewhere) is discarded with a warning and never unpickled: the cache is only ever trusted
 when this user's sitegen wrote it.
+
+The cache file lies inside the checkout, so everything rests on the key being out of a
+checkout's reach. A key file inside the project (``XDG_CACHE_HOME`` or ``HOME`` pointing
+into it), one that is a link, not a regular file, not the user's own, or writable by group
+or others, is never read: the build then runs without a cache and says why (UntrustedKey).
+Behind the signature, the unpickler builds only plain data and sitegen's data classes
+(_DataUnpickler): a file that names any other class or function is discarded, unrun.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import hmac
@@ -31,6 +39,7 @@ import os
 import pickle
 import secrets
 import shutil
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,24 +133,85 @@ def _running(pid: int) -> bool:
 
 
 def _key_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """Where this user's signing key lives: $XDG_CACHE_HOME/sitegen, else ~/.cache/sitegen."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "sitegen" / "cache-signing-key"
 
 
-def signing_key() -> bytes:
-    """This user's secret for signing cache files (created on first use, mode 0600)."""
+class UntrustedKey(Exception):
+    """The signing key's file is one a checkout could have supplied: no cache is used."""
+
+    def __init__(self, path: Path, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.path, self.message, self.hint = path, message, hint
+
+
+_OUTSIDE_HINT = ("set XDG_CACHE_HOME (or HOME) to a folder of your own outside the project; "
+                 "the build runs without its cache meanwhile")
+_REPLACE_HINT = "delete it; sitegen makes a new key (mode 0600) at the next build"
+
+
+def _check_key_place(path: Path, config: Config | None) -> None:
+    """Raise UntrustedKey unless ``path`` can only have been written by this user.
+
+    Refused: a key inside the project or any folder the build reads (the checkout would
+    supply it), and a key file or its folder that is a link, not the user's own, or
+    writable by group or others.
+    """
+    for what, place, kind in (("folder", path.parent, stat.S_ISDIR),
+                              ("file", path, stat.S_ISREG)):
+        try:
+            st = os.lstat(place)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise UntrustedKey(path, f"cannot be checked ({exc.strerror or exc})",
+                               _OUTSIDE_HINT) from None
+        problem = None
+        if stat.S_ISLNK(st.st_mode):
+            problem = "is a link"
+        elif not kind(st.st_mode):
+            problem = f"is not a {'folder' if what == 'folder' else 'regular file'}"
+        elif st.st_uid != os.geteuid():
+            problem = "belongs to another user"
+        elif st.st_mode & 0o022:
+            problem = "is writable by group or others"
+        if problem:
+            raise UntrustedKey(path, f"{'its folder ' if what == 'folder' else ''}{problem}",
+                               _REPLACE_HINT if what == "file" else _OUTSIDE_HINT)
+    if config is not None:
+        for folder in (config.root, config.content_dir, config.templates_dir):
+            for key, top in ((os.path.abspath(path), os.path.abspath(folder)),
+                             (os.path.realpath(path), os.path.realpath(folder))):
+                if key == top or key.startswith(top.rstrip(os.sep) + os.sep):
+                    raise UntrustedKey(path, "is inside the project folder, which a checkout "
+                                       "supplies", _OUTSIDE_HINT)
+
+
+def signing_key(config: Config | None = None) -> bytes:
+    """This user's secret for signing cache files (created on first use, mode 0600).
+
+    Raises UntrustedKey when the key's file is not safely this user's (see
+    _check_key_place; with ``config``, a key inside that project is refused too).
+    """
     path = _key_file()
+    _check_key_place(path, config)
     try:
-        key = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as fh:
+            key = fh.read(33)
         if len(key) == 32:
             return key
     except OSError:
         pass
     key = secrets.token_bytes(32)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _check_key_place(path, config)  # the folder as made (or as someone else made it)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(key)
         os.replace(tmp, path)
@@ -203,6 +273,16 @@ class BuildCache:
     def load(cls, config: Config, keys: dict[str, str]) -> BuildCache:
         """The cache for these keys; sections stored under other keys start empty."""
         cache = cls.empty(keys)
+        try:
+            key = signing_key(config)
+        except UntrustedKey as exc:
+            named = os.path.abspath(exc.path)  # as named: not where a link leads
+            cache.warnings.append(Problem(
+                display_path(named, config.root) if Path(named).is_relative_to(
+                    os.path.abspath(config.root)) else named, None, None,
+                f"build cache not used: the cache's signing key {exc.message}", exc.hint,
+                "warning"))
+            return cache
         path = cache_dir(config) / FILE
         try:
             blob = path.read_bytes()
@@ -211,7 +291,7 @@ class BuildCache:
         except OSError as exc:
             cache.warn(config, path, f"cannot be read ({exc.strerror or exc}); building without it")
             return cache
-        read = _read(blob)
+        read = _read(blob, key)
         if read is None:
             cache.warn(config, path, "is corrupt or was not written by this sitegen; discarded")
             _discard(path)
@@ -335,13 +415,18 @@ class _Base:
 class _CacheFile:
     """A cache file being written: its temporary path, the MAC so far, what it holds."""
 
-    def __init__(self, folder: Path, tmp: Path, fh: Any) -> None:
+    def __init__(self, folder: Path, tmp: Path, fh: Any, key: bytes) -> None:
         self.folder, self.tmp, self.fh = folder, tmp, fh
-        self.signer = _SigningWriter(fh, hmac.new(signing_key(), digestmod=hashlib.sha256))
+        self.signer = _SigningWriter(fh, hmac.new(key, digestmod=hashlib.sha256))
         self.written: dict[str, tuple[str, int, int]] = {}
 
     @classmethod
     def open(cls, config: Config) -> _CacheFile | None:
+        """A new cache file, or None when it cannot be written or signed (no cache)."""
+        try:
+            key = signing_key(config)
+        except UntrustedKey:  # said once, when the build loaded its cache
+            return None
         folder = cache_dir(config)
         tmp = folder / f".{FILE}.{os.getpid()}"
         try:
@@ -351,7 +436,7 @@ class _CacheFile:
         except OSError:
             _discard(tmp)
             return None
-        return cls(folder, tmp, fh)
+        return cls(folder, tmp, fh, key)
 
     def add(self, name: str, key: str, items: dict[Any, Any]) -> None:
         """Append one section, unless it is already here exactly as it is now."""
@@ -409,19 +494,23 @@ class _SigningWriter:
         return self.fh.write(data)  # type: ignore[no-any-return]
 
 
-def _verified(blob: bytes) -> dict[str, Any] | None:
+def _verified(blob: bytes, key: bytes | None = None) -> dict[str, Any] | None:
     """The stored sections if the file is ours and intact, else None (never unpickled)."""
-    read = _read(blob)
+    read = _read(blob, key)
     return None if read is None else read[0]
 
 
-def _read(blob: bytes) -> tuple[dict[str, Any], hmac.HMAC, dict[str, int]] | None:
-    """The stored sections, the MAC of the payload and each section's size in bytes."""
+def _read(blob: bytes, key: bytes | None = None
+          ) -> tuple[dict[str, Any], hmac.HMAC, dict[str, int]] | None:
+    """The stored sections, the MAC of the payload and each section's size in bytes.
+
+    ``key``: the signing key (default: this user's, see signing_key).
+    """
     if len(blob) < len(MAGIC) + 32 or not blob.startswith(MAGIC):
         return None
     view = memoryview(blob)  # no copy of a 100 MB payload
     mac, payload = bytes(view[len(MAGIC):len(MAGIC) + 32]), view[len(MAGIC) + 32:]
-    computed = hmac.new(signing_key(), payload, hashlib.sha256)
+    computed = hmac.new(key or signing_key(), payload, hashlib.sha256)
     if not hmac.compare_digest(mac, computed.digest()):
         return None
     data: dict[str, Any] = {}
@@ -432,7 +521,7 @@ def _read(blob: bytes) -> tuple[dict[str, Any], hmac.HMAC, dict[str, int]] | Non
         with no_gc():  # ~100 MB of records that stay
             while stream.tell() < len(blob):
                 begin = stream.tell()
-                record = pickle.load(stream)  # noqa: S301 - signed by this user's key
+                record = _DataUnpickler(stream).load()  # signed, and data classes only
                 if not (isinstance(record, tuple) and len(record) == 3):
                     return None
                 name, key, items = record
@@ -441,6 +530,33 @@ def _read(blob: bytes) -> tuple[dict[str, Any], hmac.HMAC, dict[str, int]] | Non
     except Exception:  # signed but unreadable (another Python): treat as corrupt
         return None
     return data, computed, sizes
+
+
+@functools.lru_cache(maxsize=1)
+def _data_classes() -> dict[tuple[str, str], type]:
+    """The only classes a cache file may name: sitegen's data classes (model, dates,
+    problems), which unpickle by setting their fields and run no code of their own."""
+    from sitegen import dates, errors, model
+
+    return {(m.__name__, name): cls for m in (model, dates, errors)
+            for name, cls in vars(m).items()
+            if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+            and cls.__module__ == m.__name__}
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """An unpickler that builds plain data and sitegen's data classes only.
+
+    Defence in depth behind the signature: even a file signed with this user's key
+    cannot name a function or any other class, so unpickling it runs no code. (As fast as
+    the stock unpickler: a dict lookup replaces an import per class reference.)
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = _data_classes().get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not sitegen data")
+        return found
 
 
 def _discard(path: Path) -> None:

@@ -1,6 +1,6 @@
 """The preview's builder: small updates are made in the preview folder itself.
 
-``sitegen serve`` builds into its own folder (.cache/serve/site), never into output/. An
+``sitegen serve`` builds into its own folder (.cache/serve/<pid>/site), never into output/. An
 edit there usually changes a handful of files; assembling and swapping a whole new tree of
 10,000 pages for it (the atomic build of incremental.py) costs seconds. So when few pages
 changed, the changed files are rendered in memory and each is renamed over its old copy;

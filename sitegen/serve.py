@@ -7,7 +7,13 @@ livereload) in server.py.
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
+import signal
+import socket
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sitegen.config import Config, load_config
@@ -18,8 +24,60 @@ PUBLIC_HOSTS = ("0.0.0.0", "::", "")
 
 
 def serve_folder(config: Config) -> Path:
-    """Where the preview is built: a cache folder, never the published output/."""
-    return config.root / ".cache" / "serve" / "site"
+    """Where this process builds the preview: a cache folder, never the published output/.
+
+    Each `sitegen serve` has a folder of its own (named for its process id), so that two
+    previews of one project never overwrite each other's pages; it is removed at exit.
+    """
+    return config.root / ".cache" / "serve" / str(os.getpid()) / "site"
+
+
+def _remove(folder: Path) -> None:
+    """Remove a preview's folder (links inside are removed, never followed)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sweep(config: Config) -> None:
+    """Remove the folders of previews that ended without cleaning up (killed)."""
+    top = config.root / ".cache" / "serve"
+    if any(p.is_symlink() for p in (top.parent, top)):
+        return  # not ours to clean up through
+    try:
+        names = sorted(os.listdir(top))
+    except OSError:
+        return
+    for name in names:
+        if name.isdigit() and int(name) != os.getpid() and not _running(int(name)):
+            _remove(top / name)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        pass
+    return True
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGTERM stops the work at hand as Ctrl-C does (KeyboardInterrupt), so that forked
+    build workers are stopped before the process ends (the default action kills this
+    process alone and leaves them running)."""
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to do
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _require(*modules: str) -> None:
@@ -58,7 +116,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
     ``base_url`` is the --base-url override, kept when the configuration file changes.
     """
     _require("tornado", "livereload", *(["watchfiles"] if reload else []))
-    from sitegen.server import PreviewServer, bind
+    from sitegen.server import bind
 
     sockets, port = bind(host, port, say=lambda s: _say(s, err=True))
     local_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
@@ -70,11 +128,31 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
             cfg = cfg.with_base_url(base_url)
         return cfg.with_base_url(origin + cfg.base_path)
 
-    rebuilder = Rebuilder(local(config), serve_folder(config),
+    _sweep(config)
+    folder = serve_folder(config)
+    try:
+        return _serve(config, folder, local, sockets, host, port, shown_host, reload)
+    finally:
+        _remove(folder.parent)
+
+
+def _serve(config: Config, folder: Path, local: Callable[[Config], Config],
+           sockets: list[socket.socket], host: str, port: int, shown_host: str,
+           reload: bool) -> int:
+    """Build the preview into ``folder`` and serve it until Ctrl-C or SIGTERM."""
+    from sitegen.server import Hosts, PreviewServer
+
+    rebuilder = Rebuilder(local(config), folder,
                           reload_config=lambda: local(load_config(config.root)))
     report = _Reporter()
-    report(rebuilder.rebuild())
-    server = PreviewServer(rebuilder, sockets, port, live=reload)
+    try:
+        with _interruptible():
+            report(rebuilder.rebuild())
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM during the first build
+        _say("stopped")
+        return 0
+    hosts = Hosts.of(host, port, sockets, public=host in PUBLIC_HOSTS)
+    server = PreviewServer(rebuilder, sockets, port, live=reload, hosts=hosts)
 
     def on_done(outcome: Outcome, changed: set[Path]) -> None:
         was_failing = report.shown is not None

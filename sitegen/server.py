@@ -5,6 +5,11 @@ used (imported late, as it changes class-level state on import), and reloads are
 the browsers directly instead of through its polling loop, which drops a reload that comes
 within 3 s of the previous one. Files are served by our own handler, which answers only for
 files inside the site, honours the base path and serves the site's 404.html.
+
+Every handler first checks the Host header (``Hosts``): a page elsewhere on the web whose
+name is made to resolve to 127.0.0.1 (DNS rebinding) would otherwise read the preview,
+drafts included. Only the addresses the server listens on and ``localhost`` with its port
+are answered, and the reload socket opens only for an Origin that passes the same check.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import errno
 import html
+import ipaddress
 import mimetypes
 import re
 import signal
 import socket
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -112,6 +119,57 @@ def bind(host: str, port: int,
                                        "pass a free port with --port")])
 
 
+@dataclass(frozen=True)
+class Hosts:
+    """The Host headers the preview answers: one of ``names`` with ``port``.
+
+    Bound to every interface (``any_ip``), any IP address is accepted as well, so that other
+    machines can use the preview: rebinding needs a host name, never an address.
+    """
+
+    names: frozenset[str]
+    port: int
+    any_ip: bool = False
+
+    @classmethod
+    def of(cls, host: str, port: int, sockets: Iterable[socket.socket],
+           public: bool) -> Hosts:
+        """For a server asked to listen on ``host`` (as given) and bound to ``sockets``."""
+        names = {"localhost", *(str(s.getsockname()[0]).lower() for s in sockets)}
+        if host and not public:
+            names.add(host.lower().strip("[]"))
+        return cls(frozenset(names), port, public)
+
+    def allows(self, value: str) -> bool:
+        """Whether a Host header (or an Origin's host:port) names this server."""
+        if not value or "@" in value or any(c.isspace() for c in value):
+            return False
+        try:
+            parts = urlsplit("//" + value)
+            port = parts.port or 80
+        except ValueError:
+            return False
+        name = parts.hostname or ""
+        if port != self.port or not name:
+            return False
+        if name in self.names:
+            return True
+        if self.any_ip:
+            try:
+                ipaddress.ip_address(name)
+            except ValueError:
+                return False
+            return True
+        return False
+
+
+def _check_host(handler: web.RequestHandler) -> None:
+    """Refuse (421) a request whose Host header does not name this server (any handler)."""
+    hosts: Hosts = handler.application.settings["sitegen_hosts"]
+    if not hosts.allows(handler.request.headers.get("Host", "")):
+        raise web.HTTPError(421)
+
+
 def _livereload() -> Any:
     """livereload's handlers, imported here only, with its DeprecationWarnings silenced."""
     with warnings.catch_warnings():
@@ -127,6 +185,9 @@ class SiteHandler(web.RequestHandler):
     def initialize(self, rebuilder: Rebuilder, script: bytes) -> None:
         self.rebuilder = rebuilder
         self.script = script
+
+    def prepare(self) -> None:
+        _check_host(self)
 
     def compute_etag(self) -> None:
         return None  # every answer is no-store; an ETag of a HEAD's empty body would mislead
@@ -172,9 +233,12 @@ def _fallback(root: Path) -> bytes:
 
 
 def _same_origin(handler: Any, origin: str) -> bool:
-    """Let only the preview's own pages open the reload socket (livereload allows any site)."""
-    netloc = urlsplit(origin).netloc
-    return bool(netloc) and netloc == handler.request.host
+    """Let only the preview's own pages open the reload socket (livereload allows any site):
+    an Origin naming this server, the very host the request was sent to."""
+    parts = urlsplit(origin)
+    hosts: Hosts = handler.application.settings["sitegen_hosts"]
+    return (parts.scheme == "http" and hosts.allows(parts.netloc)
+            and parts.netloc.lower() == handler.request.headers.get("Host", "").lower())
 
 
 def _log_errors_only(handler: web.RequestHandler) -> None:
@@ -186,7 +250,8 @@ class PreviewServer:
     """One tornado application on already-bound sockets, run until SIGINT or SIGTERM."""
 
     def __init__(self, rebuilder: Rebuilder, sockets: list[socket.socket], port: int,
-                 live: bool = True) -> None:
+                 live: bool = True, hosts: Hosts | None = None) -> None:
+        """``hosts``: the Host headers answered (default: the sockets' addresses, localhost)."""
         self.sockets = sockets
         self.live = live
         self._lr = _livereload() if live else None
@@ -194,12 +259,15 @@ class PreviewServer:
         script = b""
         if self._lr:
             socket_handler = type("SameOriginLiveReload", (self._lr.LiveReloadHandler,),
-                                  {"check_origin": _same_origin})
+                                  {"check_origin": _same_origin, "prepare": _check_host})
+            script_handler = type("CheckedLiveReloadJS", (self._lr.LiveReloadJSHandler,),
+                                  {"prepare": _check_host})
             routes += [(r"/livereload", socket_handler),
-                       (r"/livereload\.js", self._lr.LiveReloadJSHandler)]
+                       (r"/livereload\.js", script_handler)]
             script = f'<script src="/livereload.js?port={port}" async></script>'.encode()
         routes.append((r".*", SiteHandler, {"rebuilder": rebuilder, "script": script}))
-        self.app = web.Application(routes, log_function=_log_errors_only)
+        hosts = hosts or Hosts.of("", port, sockets, public=False)
+        self.app = web.Application(routes, log_function=_log_errors_only, sitegen_hosts=hosts)
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def reload(self, path: str = "*") -> None:

@@ -183,3 +183,87 @@ def serve_once(checkout: Checkout, port: int, timeout: float = 120) -> Result:
             proc.kill()
             rest, _ = proc.communicate()
     return Result(proc.returncode, "".join(lines) + rest, "")
+
+
+# ---- long-running commands (sitegen serve) ---------------------------------------------------
+# (imported here, not at the top: this part was added after the rest, by the preview's tests)
+import re  # noqa: E402
+import signal  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+
+@dataclass
+class Running:
+    """A ``sitegen`` command still running in a checkout, and everything it printed so far."""
+
+    proc: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def _read(self) -> None:
+        assert self.proc.stdout
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match[str]:
+        """The first match of ``pattern`` in the output, waiting at most ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.text)
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"no {pattern!r} in the command's output:\n{self.text}")
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 10) -> int:
+        """Send ``sig`` and wait for the end (killed after ``timeout`` s); the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def start(co: Checkout, *args: str, **env: str) -> Running:
+    """``sitegen ARGS`` started as its own process in the checkout (stdout and stderr read
+    together in the background); stop it with ``Running.stop``."""
+    proc = subprocess.Popen([str(SITEGEN), *args], cwd=co.root,
+                            env=co.env(PYTHONUNBUFFERED="1", **env), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    running = Running(proc)
+    threading.Thread(target=running._read, daemon=True).start()
+    return running
+
+
+def _state_and_parent(pid: int | str) -> tuple[str, int] | None:
+    try:
+        stat = Path("/proc", str(pid), "stat").read_text()
+    except OSError:
+        return None
+    state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+    return state, int(ppid)
+
+
+def children(pid: int) -> set[int]:
+    """The live (not zombie) processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        got = _state_and_parent(entry) if entry.isdigit() else None
+        if got and got[1] == pid and got[0] != "Z":
+            found.add(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (Linux /proc)."""
+    got = _state_and_parent(pid)
+    return got is not None and got[0] != "Z"
