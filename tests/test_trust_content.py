@@ -149,7 +149,7 @@ def test_csv_cells_that_start_a_formula_are_neutralised(tmp_path: Path) -> None:
     assert row["topics"] == "'=1+1"
     # only the spreadsheet export is changed: the data and the pages keep the text
     data = json.loads((co.output / "timeline.json").read_text())
-    assert formula in json.dumps(data, ensure_ascii=False)
+    assert formula in [e["title"] for e in data["entries"]]
     assert "=HYPERLINK(" in (co.output / ENTRY_PAGE).read_text()
 
 
