@@ -37,6 +37,7 @@ _ATTRS = {
 # control (a body <div id="cite-text"> changed what "Copy citation" copied); the body's
 # same-page links follow them, so footnotes and heading anchors keep working.
 ID_PREFIX = "c-"
+SANITISED = MarkupOptions()  # the default: raw HTML sanitised, remote images made links
 # the classes Markdown itself writes (and the stylesheet may style); any other is dropped
 _CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "toc"})
 _CODE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
@@ -83,7 +84,7 @@ class MarkdownRenderer:
     """One reusable Markdown converter (creating one per document costs ~9% of a build)."""
 
     def __init__(self, resolve_entry: Callable[[str], str | None],
-                 options: MarkupOptions = MarkupOptions()) -> None:
+                 options: MarkupOptions = SANITISED) -> None:
         self.options = options
         self.allow_raw_html = options.allow_raw_html
         self._resolve = resolve_entry
