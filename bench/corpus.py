@@ -8,12 +8,18 @@ the same bytes, so paired runs (sitegen and the naive reference) read identical 
 
 from __future__ import annotations
 
+import argparse
 import random
 import shutil
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# written into every corpus: only a folder holding it (or an empty one) is ever replaced
+MARKER = ".sitegen-bench-corpus"
+
+
+class NotACorpus(ValueError):
+    """The target folder holds files this script did not write."""
 KINDS = ("meeting", "summit", "agreement", "declaration", "statement", "proposal",
          "suspension", "resumption", "treaty")
 LEVELS = ("heads-of-state", "ministers", "ambassadors", "military", "working")
@@ -131,8 +137,24 @@ def entry_text(rng: random.Random, i: int, n: int, pids: list[str], tids: list[s
     return stem, "\n".join(lines) + "\n" + body
 
 
+def check_target(root: Path) -> None:
+    """Refuse a folder that is neither missing, empty, nor a corpus this script made."""
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        raise NotACorpus(f"{root} is not a folder")
+    if root.is_dir() and any(root.iterdir()) and not (root / MARKER).is_file():
+        raise NotACorpus(f"{root} is not empty and is not a corpus made by bench/corpus.py "
+                         f"(no {MARKER} file); give a new or empty folder")
+
+
 def make_corpus(root: Path, n: int, seed: int = 7, templates: Path | None = None) -> Path:
-    """Write a site with ``n`` entries into ``root`` (replacing its content); returns root."""
+    """Write a site with ``n`` entries into ``root`` (replacing its content); returns root.
+
+    ``root`` must be missing, empty or a corpus made here (NotACorpus otherwise): a
+    mistyped folder, e.g. the repository itself, must not lose its content/ and templates/.
+    """
+    check_target(root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_text("made by bench/corpus.py; the folder may be replaced\n")
     rng = random.Random(seed)
     content = root / "content"
     if content.exists():
@@ -160,5 +182,23 @@ def make_corpus(root: Path, n: int, seed: int = 7, templates: Path | None = None
     return root
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Write a deterministic synthetic timeline site for benchmarks.")
+    parser.add_argument("folder", type=Path,
+                        help="a new or empty folder, or a corpus this script made earlier")
+    parser.add_argument("entries", type=int, nargs="?", default=1000,
+                        help="how many entries (default 1000)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    args = parser.parse_args(argv)
+    if args.entries < 0:
+        parser.error("entries must be 0 or more")
+    try:
+        make_corpus(args.folder, args.entries, args.seed)
+    except NotACorpus as exc:
+        parser.error(str(exc))
+    return 0
+
+
 if __name__ == "__main__":
-    make_corpus(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
+    raise SystemExit(main())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from sitegen.errors import ConfigError, Problem, did_you_mean, display_path
@@ -93,6 +94,7 @@ class Config:
     output_dir: Path = field(default=Path("output"))
     cname: str | None = None
     allow_raw_html: bool = False
+    remote_images: bool = False
     search: bool = True
     max_year: int = 2100
     source_file: str | None = None
@@ -121,37 +123,92 @@ class Config:
         """The same configuration published under another base URL."""
         return replace(self, base_url=normalise_base_url(base_url, "--base-url"))
 
+    @property
+    def markup_options(self) -> MarkupOptions:
+        """Every setting that changes a body's HTML (the Markdown cache is keyed on it)."""
+        return MarkupOptions(self.allow_raw_html, self.remote_images)
+
+    def content_security_policy(self, wasm: bool = False) -> str:
+        """The policy every page declares: scripts, styles and images from the site only.
+
+        ``wasm`` lets the search page compile Pagefind's WebAssembly (it evaluates no
+        JavaScript). Inline scripts and ``style`` attributes are refused everywhere.
+        """
+        images = "'self' data: https:" if self.remote_images else "'self' data:"
+        scripts = "'self' 'wasm-unsafe-eval'" if wasm else "'self'"
+        return (f"default-src 'self'; script-src {scripts}; style-src 'self'; "
+                f"img-src {images}; object-src 'none'; base-uri 'self'; form-action 'self'")
+
+
+class MarkupOptions(NamedTuple):
+    """How body HTML is made: sanitised or trusted, remote images kept or made links."""
+
+    allow_raw_html: bool = False
+    remote_images: bool = False
+
 
 _STR_KEYS = ("title", "description", "language", "author", "publisher")
 _LIST_KEYS = ("kinds", "levels", "outcome_types", "period_kinds")
 _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
-    "search", "sources", "coverage",
+    "search", "remote_images", "sources", "coverage",
 )
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always fullmatch: '$' accepts a final newline
 _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
-# characters XML 1.0 (Atom), iCalendar and most readers refuse; tab and newline are fine
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# characters XML 1.0 (Atom), iCalendar, terminals and most readers refuse or obey: C0 but tab
+# and newline, DEL, C1 (U+009B starts an escape sequence in some terminals) and non-characters;
+# a bare carriage return only comes from an escape (files are read with newlines normalised)
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# what a base URL's path may hold: RFC 3986 path characters (no '//', checked apart)
+_URL_PATH = re.compile(r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*")
+_BASE_URL_HINT = "write it like https://example.org/ or https://user.github.io/repo/"
 
 
 def normalise_base_url(value: str, where: str) -> str:
-    """Check a base URL and give it a trailing slash."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(
-            problems=[Problem(where, None, "base_url", f"'{value}' is not an absolute http(s) URL",
-                              "write it like https://example.org/ or https://user.github.io/repo/")]
-        )
-    if parts.query or parts.fragment:
-        raise ConfigError(problems=[Problem(where, None, "base_url",
-                                            f"'{value}' must not have a query or fragment")])
-    if re.search(r"[\s\"'<>\\`{}|^]", value) or CONTROL_RE.search(value):
-        raise ConfigError(problems=[Problem(where, None, "base_url",
-                                            f"{value!r} holds characters a URL cannot",
-                                            "percent-encode them, e.g. a space as %20")])
+    """Check a base URL and give it a trailing slash.
+
+    Every page loads its scripts and styles under the base URL's path, so a path holding
+    '//' would load them from another host ('//evil.example/static/timeline.js'); userinfo,
+    a query, a fragment, backslashes and control characters have no place in it either.
+    """
+    def bad(message: str, hint: str = _BASE_URL_HINT) -> ConfigError:
+        return ConfigError(problems=[Problem(where, None, "base_url", message, hint)])
+
+    if CONTROL_RE.search(value) or re.search(r"[\s\"'<>\\`{}|^]", value):
+        raise bad(f"{value!r} holds characters a URL cannot",
+                  "percent-encode them, e.g. a space as %20")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise bad(f"'{value}' is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad(f"'{value}' is not an absolute http(s) URL with a host")
+    if "@" in parts.netloc:
+        raise bad(f"'{value}' holds a user name or password",
+                  "give only the scheme, host and path, e.g. https://example.org/")
+    host = parts.hostname
+    if not (_HOST.fullmatch(host) or host == "localhost" or _is_ip(host)) or port == 0:
+        raise bad(f"'{value}' does not name a valid host")
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise bad(f"'{value}' must not have a query or fragment",
+                  "remove everything from the '?' or '#' on")
+    if "//" in parts.path or not _URL_PATH.fullmatch(parts.path):
+        raise bad(f"'{value}' has an empty path segment ('//'): pages would load their "
+                  "scripts from another host",
+                  "write the path with single slashes, e.g. https://example.org/repo/")
     return value if value.endswith("/") else value + "/"
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def load_config(root: Path) -> Config:
@@ -295,8 +352,10 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                 values[key] = value
         elif key in _LIST_KEYS:
             if not (isinstance(value, list) and value
-                    and all(isinstance(v, str) and _ID.match(v) for v in value)):
-                bad(key, "must be a non-empty list of lowercase words like \"meeting\"")
+                    and all(isinstance(v, str) and _ID.fullmatch(v) for v in value)):
+                bad(key, "must be a non-empty list of lowercase words like \"meeting\"",
+                    "use lowercase letters, digits and hyphens only, e.g. [\"meeting\", "
+                    "\"summit\"]")
             else:
                 values[key] = tuple(value)
         elif key in _PATH_KEYS:
@@ -317,9 +376,9 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                 bad(key, "must be a bare host name such as \"timeline.example.org\"")
             else:
                 values[key] = value.strip()
-        elif key in ("allow_raw_html", "search"):
+        elif key in _BOOL_KEYS:
             if not isinstance(value, bool):
-                bad(key, "must be true or false")
+                bad(key, "must be true or false", f"write {key} = true or {key} = false")
             else:
                 values[key] = value
         elif key == "sources":

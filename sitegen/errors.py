@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,19 +22,40 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def format(self) -> str:
-        """Render as ``path:line: field: message (hint)``, the form the CLI and server show."""
-        where = self.path
+        """Render as ``path:line: field: message (hint)``, the form the CLI and server show.
+
+        Every part may quote content (a file name, a value), so control characters are
+        shown escaped: an escape sequence in a file must not drive the reader's terminal.
+        """
+        where = printable(self.path)
         if self.line is not None:
             where += f":{self.line}"
         parts = [where]
         if self.severity == "warning":
             parts.append("warning")
         if self.field:
-            parts.append(self.field)
-        text = ": ".join(parts) + ": " + self.message
+            parts.append(printable(self.field))
+        text = ": ".join(parts) + ": " + printable(self.message)
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
+
+
+# C0 controls (newline and tab included: a value must not start a fake line), DEL, C1, and
+# the bidirectional overrides that reorder what a terminal shows
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                          "\u2028\u2029]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(m.group()) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``)."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 class SitegenError(Exception):
@@ -55,7 +77,7 @@ class SitegenError(Exception):
             n = sum(1 for p in self.problems if p.severity == "error")
             lines.append(f"{n} error{'s' if n != 1 else ''} found; nothing was written.")
             return "\n".join(lines)
-        return str(self)
+        return printable(str(self))
 
 
 class UsageError(SitegenError):

@@ -57,13 +57,23 @@ def csv_row(e: Entry, site: Site, config: Config) -> dict[str, str]:
     }
 
 
+# a spreadsheet reads a cell that starts with one of these as a formula (=HYPERLINK(…))
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def no_formula(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ``'`` before a formula's first
+    character (OWASP's advice for CSV injection); timeline.json keeps the text as written."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def timeline_csv(site: Site, config: Config) -> bytes:
-    """One row per entry, RFC 4180 (CRLF, quoted where needed), UTF-8."""
+    """One row per entry, RFC 4180 (CRLF, quoted where needed), UTF-8, formulas neutralised."""
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for e in site.entries:
-        writer.writerow(csv_row(e, site, config))
+        writer.writerow({k: no_formula(v) for k, v in csv_row(e, site, config).items()})
     return buf.getvalue().encode("utf-8")
 
 

@@ -9,6 +9,7 @@ from sitegen.config import CONTROL_RE, Config
 from sitegen.dates import PartialDate
 from sitegen.errors import did_you_mean
 from sitegen.model import (
+    ID_RE,
     Account,
     Correction,
     Entry,
@@ -79,11 +80,6 @@ class Fields:
         if not text:
             if required:
                 self.error(key, "must not be empty")
-            return None
-        bad = CONTROL_RE.search(text)
-        if bad:
-            self.error(key, f"contains the control character U+{ord(bad.group()):04X}",
-                       "remove it: feeds and calendars cannot carry control characters")
             return None
         if single_line and "\n" in text:
             text = " ".join(text.split())
@@ -165,6 +161,57 @@ class Fields:
         return out
 
 
+CONTROL_HINT = "remove it: pages, feeds, calendars and terminals cannot carry control characters"
+
+
+def no_control_characters(data: LineDict | LineList, shown: str, col: _Collector,
+                          prefix: str = "") -> bool:
+    """Report every key or text value holding a control character; True when there is none.
+
+    The one check for every text field of a file (those that become ids, roles, aliases,
+    source lists or ``extra`` included), made before any field is read.
+    """
+    ok = True
+    seen: set[int] = set()  # YAML aliases repeat one object: look at it once
+
+    def walk(value: Any, name: str, line: int) -> None:
+        nonlocal ok
+        if isinstance(value, str):
+            bad = CONTROL_RE.search(value)
+            if bad:
+                ok = False
+                col.error(shown, line, name or None,
+                          f"contains the control character U+{ord(bad.group()):04X}",
+                          CONTROL_HINT)
+            return
+        if not isinstance(value, dict | list) or id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                at = value.line_of(str(key)) if isinstance(value, LineDict) else line
+                path = f"{name}.{key}" if name else str(key)
+                walk(str(key), path, at)
+                walk(item, path, at)
+        else:
+            for i, item in enumerate(value):
+                walk(item, name, value.line_of(i) if isinstance(value, LineList) else line)
+
+    walk(data, prefix, getattr(data, "line", 1))
+    return ok
+
+
+def body_has_no_control_characters(body: str, body_line: int, shown: str,
+                                   col: _Collector) -> bool:
+    """The same check for a Markdown body, located at the line of the first bad character."""
+    bad = CONTROL_RE.search(body)
+    if bad is None:
+        return True
+    col.error(shown, body_line + body.count("\n", 0, bad.start()), "body",
+              f"contains the control character U+{ord(bad.group()):04X}", CONTROL_HINT)
+    return False
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -182,12 +229,14 @@ def _kind(value: Any) -> str:
 def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
                 col: _Collector, config: Config) -> Entry | None:
     """Validate an entry's front matter and build the Entry, or None if it has errors."""
-    from sitegen.loader import ID_RE, slug_hint
+    from sitegen.loader import slug_hint
 
     f = Fields(meta, shown, col, config)
+    f.ok &= no_control_characters(meta, shown, col)
+    f.ok &= body_has_no_control_characters(body, body_line, shown, col)
     f.unknown_keys(ENTRY_KEYS)
     entry_id = f.text("id") or stem
-    if not ID_RE.match(entry_id):
+    if not ID_RE.fullmatch(entry_id):
         where = "id" if "id" in meta else "file name"
         f.error("id", f"'{entry_id}' is not URL-safe ({where})", slug_hint(entry_id), line=1)
     title = f.text("title", required=True, single_line=True)
@@ -366,16 +415,18 @@ def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
                col: _Collector) -> Page | None:
     """Validate a free page."""
     from sitegen.config import Config as _C
-    from sitegen.loader import ID_RE, slug_hint
+    from sitegen.loader import slug_hint
 
     f = Fields(meta, shown, col, _C(root=col.root))
+    f.ok &= no_control_characters(meta, shown, col)
+    f.ok &= body_has_no_control_characters(body, body_line, shown, col)
     f.unknown_keys(("title", "description", "show"))
     show = f.id_list("show")
     for item in show:
         if item not in PAGE_SHOWS:
             f.error("show", f"'{item}' is not something a page can show",
                     (did_you_mean(item, PAGE_SHOWS) or "") + " allowed: " + ", ".join(PAGE_SHOWS))
-    if not ID_RE.match(stem):
+    if not ID_RE.fullmatch(stem):
         f.error("id", f"'{stem}' is not URL-safe (file name)", slug_hint(stem), line=1)
     title = f.text("title", required=True, single_line=True)
     description = f.text("description", single_line=True) or ""
@@ -385,10 +436,11 @@ def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
 
 
 def _registry_id(f: Fields) -> str | None:
-    from sitegen.loader import ID_RE, slug_hint
+    from sitegen.loader import slug_hint
 
+    f.ok &= no_control_characters(f.data, f.shown, f.col)
     rid = f.text("id", required=True)
-    if rid is not None and not ID_RE.match(rid):
+    if rid is not None and not ID_RE.fullmatch(rid):
         f.error("id", f"'{rid}' is not URL-safe", slug_hint(rid))
         return None
     return rid

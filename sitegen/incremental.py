@@ -232,7 +232,7 @@ class SiteBuilder:
             "parsed": digest("parsed", cfg),
             "digests": digest("digests", 2, cfg),  # 2: registry-independent card digests
             "markdown": digest("markdown", code_digest(), markdown_pkg.__version__,
-                               sys.version_info[:2], self.config.allow_raw_html),
+                               sys.version_info[:2], self.config.markup_options),
             "pages": digest("pages", cfg, self.drafts, tree_digest(self.config.templates_dir),
                             os.environ.get("SOURCE_DATE_EPOCH", "")),
         }
@@ -283,7 +283,7 @@ class SiteBuilder:
             r.templates = self._templates[1]  # compiled templates, kept while unchanged
         self._templates = (keys["pages"], r.templates)
         recorder = _Recorder(r.markdown._resolve)
-        r.markdown = MarkdownRenderer(recorder, self.config.allow_raw_html)
+        r.markdown = MarkdownRenderer(recorder, self.config.markup_options)
         results = self._markdown_hits(r, cache)
         missing = {b: (p, line) for b, (p, line) in self._bodies(site).items()
                    if b not in r.bodies}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
@@ -10,6 +12,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.config import MarkupOptions
 from sitegen.fastinline import speed_up
 
 ENTRY_SCHEME = "entry:"
@@ -25,11 +28,19 @@ _ATTRS = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "rel", "role", "aria-label"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
     "ol": {"start"},
     "abbr": {"title"},
 }
+# Body ids live in their own namespace, so that no content can take the id of a page
+# control (a body <div id="cite-text"> changed what "Copy citation" copied); the body's
+# same-page links follow them, so footnotes and heading anchors keep working.
+ID_PREFIX = "c-"
+SANITISED = MarkupOptions()  # the default: raw HTML sanitised, remote images made links
+# the classes Markdown itself writes (and the stylesheet may style); any other is dropped
+_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref", "toc"})
+_CODE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 
 
 class MarkupError(ValueError):
@@ -73,8 +84,9 @@ class MarkdownRenderer:
     """One reusable Markdown converter (creating one per document costs ~9% of a build)."""
 
     def __init__(self, resolve_entry: Callable[[str], str | None],
-                 allow_raw_html: bool = False) -> None:
-        self.allow_raw_html = allow_raw_html
+                 options: MarkupOptions = SANITISED) -> None:
+        self.options = options
+        self.allow_raw_html = options.allow_raw_html
         self._resolve = resolve_entry
         self._md = self._converter()
 
@@ -83,6 +95,7 @@ class MarkdownRenderer:
             extensions=[*EXTENSIONS, _EntryLinkExtension(self._resolve)],
             extension_configs={
                 "toc": {"permalink": False},
+                "tables": {"use_align_attribute": True},  # style="" needs an unsafe CSP
                 "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
                 "smarty": {"smart_angled_quotes": False},
             },
@@ -105,17 +118,34 @@ class MarkdownRenderer:
             raise MarkupError("the Markdown is nested too deeply to convert") from None
 
     def finish(self, html: str) -> str:
-        """``convert``'s HTML as pages get it: sanitised unless the site allows raw HTML."""
-        return html if self.allow_raw_html else sanitise(html)
+        """``convert``'s HTML as pages get it: sanitised unless the site allows raw HTML,
+        and remote images made links unless the site allows them."""
+        if self.allow_raw_html:
+            return html
+        html = sanitise(html)
+        return html if self.options.remote_images else local_images(html)
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """The sanitiser's rewrite of each kept attribute: ids namespaced, classes allow-listed."""
+    if name == "id":
+        return ID_PREFIX + value
+    if name == "href" and value.startswith("#") and len(value) > 1:
+        return "#" + ID_PREFIX + value[1:]
+    if name == "class":
+        kept = [c for c in value.split()
+                if c in _CLASSES or (tag == "code" and _CODE_CLASS.fullmatch(c))]
+        return " ".join(kept) or None
+    return value
 
 
 _POLICY: dict = {
     "tags": _TAGS,
     "attributes": _ATTRS,
+    "attribute_filter": _attribute,
     "clean_content_tags": {"script", "style"},
     "url_schemes": {"http", "https", "mailto"},
     "link_rel": None,
-    "filter_style_properties": {"text-align"},
 }
 # nh3 >= 0.2.18 can build the policy once instead of on every call (~10% of its time)
 _CLEAN = nh3.Cleaner(**_POLICY).clean if hasattr(nh3, "Cleaner") else None
@@ -126,3 +156,31 @@ def sanitise(html: str) -> str:
     if _CLEAN is not None:
         return _CLEAN(html)
     return nh3.clean(html, **_POLICY)
+
+
+# nh3's output: lowercase names, every value in double quotes (a '"' inside is &quot;)
+_IMG = re.compile(r'<img((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*/?>')
+_ATTR = re.compile(r'([a-z-]+)="([^"]*)"')
+# what a browser reads as another host: a scheme, or two slashes of either kind at the start
+_REMOTE = re.compile(r"[\x00-\x20]*(?:[A-Za-z][A-Za-z0-9+.-]*:|[/\\][\t\n\r]*[/\\])")
+
+
+def local_images(html: str) -> str:
+    """Sanitised HTML with each image from another site replaced by a link to it.
+
+    An image loads as the page opens and tells its host who reads what; a link loads
+    nothing until the reader follows it. Images from the site itself (relative URLs) stay.
+    """
+    if "<img" not in html:
+        return html
+
+    def link(m: re.Match[str]) -> str:
+        attrs = dict(_ATTR.findall(m.group(1)))
+        src = attrs.get("src", "")
+        if not _REMOTE.match(htmllib.unescape(src)):
+            return m.group()
+        label = attrs.get("alt") or attrs.get("title")
+        text = f"{label} (image)" if label else "image"
+        return f'<a href="{src}">{text}</a>' if src else text
+
+    return _IMG.sub(link, html)

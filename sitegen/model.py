@@ -5,10 +5,15 @@ Everything else reads these objects; nothing re-parses files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.dates import PartialDate
+
+# An id of an entry, participant, topic, period or page: URL-safe, one path segment. Use it
+# with fullmatch only (a pattern ending in '$' also accepts a final newline).
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)

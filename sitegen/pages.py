@@ -67,7 +67,7 @@ class Renderer:
     def create(cls, site: Site, config: Config) -> Renderer:
         ids = {e.id for e in site.entries}
         md = MarkdownRenderer(
-            lambda i: config.url(entry_url(i)) if i in ids else None, config.allow_raw_html)
+            lambda i: config.url(entry_url(i)) if i in ids else None, config.markup_options)
         return cls(site, config, Templates(config), md, Projector(site, config))
 
     @cached_property

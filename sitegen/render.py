@@ -75,6 +75,8 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.filters["json_script"] = lambda v: jinja2.utils.markupsafe.Markup(json_for_script(v))
     env.globals["url"] = config.url
     env.globals["absolute_url"] = config.absolute_url
+    env.globals["csp"] = lambda wasm=False: jinja2.utils.markupsafe.Markup(  # no " < & in it
+        config.content_security_policy(wasm))
     return env
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitegen.config import Config
+import yaml
+
+from sitegen.config import CONTROL_RE, Config
 from sitegen.dates import DATE_FORMS, DateValueError, parse_date
 from sitegen.errors import ContentError, Problem, UsageError, display_path
 
@@ -42,10 +44,21 @@ def slugify(title: str, limit: int = 60) -> str:
     return slug[:limit].rstrip("-") or "entry"
 
 
+def yaml_scalar(text: str) -> str:
+    """``text`` as one YAML scalar that reads back as the same string (quoted as needed)."""
+    return yaml.safe_dump(text, allow_unicode=True, width=1_000_000,
+                          default_flow_style=True).removesuffix("\n...\n").rstrip("\n")
+
+
 def new_entry(config: Config, title: str, date: str, kind: str = "meeting") -> Path:
-    """Write content/entries/<date>-<slug>.md and return its path."""
+    """Write content/entries/<date>-<slug>.md and return its path (never over anything)."""
     if not title.strip():
-        raise UsageError("the title must not be empty")
+        raise UsageError(problems=[Problem("title", None, None, "must not be empty",
+                                           "give the event's title in quotes")])
+    if CONTROL_RE.search(title) or "\n" in title or "\t" in title:
+        raise UsageError(problems=[Problem(
+            "title", None, None, f"{title!r} holds a control character",
+            "write the title on one line, without control characters")])
     try:
         d = parse_date(date)
     except DateValueError as exc:
@@ -54,12 +67,17 @@ def new_entry(config: Config, title: str, date: str, kind: str = "meeting") -> P
         raise UsageError(f"--kind: '{kind}' is not one of: {', '.join(config.kinds)}")
     folder = config.content_dir / "entries"
     path = folder / f"{d.iso()}-{slugify(title)}.md"
-    if path.exists():
-        raise ContentError(problems=[Problem(display_path(path, config.root), None, None,
-                                             "already exists; nothing was written",
-                                             "choose another title or edit the existing file")])
+    exists = ContentError(problems=[Problem(
+        display_path(path, config.root), None, None,
+        "already exists (a file or a link); nothing was written",
+        "choose another title, or edit or remove the existing file")])
+    if path.is_symlink() or path.exists():
+        raise exists
     folder.mkdir(parents=True, exist_ok=True)
-    safe_title = title.replace('"', "'")
-    with open(path, "x", encoding="utf-8") as fh:
-        fh.write(TEMPLATE.format(title=f'"{safe_title}"', date=d.iso(), kind=kind))
+    text = TEMPLATE.format(title=yaml_scalar(title), date=d.iso(), kind=kind)
+    try:  # 'x' is O_CREAT|O_EXCL: it never follows a link put at the name meanwhile
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise exists from None
     return path

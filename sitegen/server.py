@@ -39,6 +39,9 @@ _BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 _FALLBACK = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title></head>"
              "<body><h1>{0}</h1><p>{1}</p></body></html>")
 PORT_TRIES = 20
+# the style-src of a page's Content-Security-Policy meta (base.html)
+_OVERLAY_STYLES = re.compile(rb"(<meta http-equiv=\"Content-Security-Policy\" content=\"[^\"]*"
+                             rb"style-src 'self')")
 
 
 def locate(root: Path, base_path: str, raw_path: str) -> Path | str | None:
@@ -215,6 +218,8 @@ class SiteHandler(web.RequestHandler):
         if ctype.startswith("text/html"):
             error = self.rebuilder.error
             data = inject(data, self.script, overlay_html(error) if error else b"")
+            if error:  # the page's policy refuses style attributes; the overlay has its own
+                data = _OVERLAY_STYLES.sub(rb"\1 'unsafe-inline'", data, count=1)
         self.set_status(status)
         self.set_header("Content-Type", ctype)
         self.set_header("Cache-Control", "no-store")

@@ -51,7 +51,7 @@ def test_clean_site_passes_and_lists_external_urls_without_fetching(basic_site, 
 def test_broken_links_and_anchors_are_reported_as_page_to_target(basic_site, no_network):
     add_body(basic_site, "[gone](/fixture/entries/no-such-entry/) "
                          "[bad anchor](../2022-01-12-council-meets/#nowhere) "
-                         "[good anchor](../2022-01-12-council-meets/#what-was-said) "
+                         "[good anchor](../2022-01-12-council-meets/#c-what-was-said) "
                          "[outside](/entries/2019-treaty-ends/) "
                          "[missing file](/fixture/static/missing.css)")
     code, out = run(basic_site)

@@ -101,13 +101,13 @@ def mark_and_wait_reload(page: Any, change: Any) -> None:
     """Run ``change`` and wait until the page has reloaded by itself (a marker disappears)."""
     page.evaluate("window.__beforeReload = true")
     change()
-    page.wait_for_function("window.__beforeReload === undefined", timeout=WAIT_MS)
+    page.wait_for_function("() => window.__beforeReload === undefined", timeout=WAIT_MS)
 
 
 def wait_live(page: Any) -> None:
     """Wait until livereload.js has connected and told the server which page it shows."""
-    page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol > 0",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => window.LiveReload && window.LiveReload.connector.protocol > 0", timeout=WAIT_MS)
 
 
 def open_live(browser: Any, url: str, **options: Any) -> Any:
@@ -158,7 +158,7 @@ def test_reload_keeps_the_scroll_position(server: tuple[Serve, str], browser: An
         assert scrolled > 50
         edit(serve.project, "Freshly saved words.", "Words saved while scrolled down.")
         page.wait_for_selector("text=Words saved while scrolled down.", timeout=WAIT_MS)
-        page.wait_for_function(f"window.scrollY >= {scrolled} - 5", timeout=WAIT_MS)
+        page.wait_for_function(f"() => window.scrollY >= {scrolled} - 5", timeout=WAIT_MS)
     finally:
         page.close()
 
@@ -191,7 +191,7 @@ def test_a_stylesheet_change_restyles_without_a_reload(server: tuple[Serve, str]
         css = serve.project / "templates" / "static" / "site.css"
         css.write_text(css.read_text() + "\nh1 { color: rgb(1, 2, 3); }\n")
         page.wait_for_function(
-            "getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'",
+            "() => getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'",
             timeout=WAIT_MS)
         assert page.evaluate("window.__notReloaded") is True
     finally:
