@@ -102,3 +102,92 @@ def test_quotes_in_bodies_are_short(site):
             assert len(quote.split()) < 25, (e.id, quote[:60])
         for o in e.outcomes:
             assert len(o.text.split('"')) % 2 == 1, (e.id, "unbalanced quote marks")
+
+
+# The record at reference grade (issue 19): coverage, official sources, both sides' readouts.
+
+FORUMS_WITH_RUSSIA = ("pjc", "nrc")
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(ROOT)
+
+
+def test_the_record_has_reference_coverage(site, config):
+    assert len(site.entries) >= 160
+    cov = config.coverage
+    assert cov is not None and (cov.start, cov.end) == (1991, 2025)
+    years = {e.year for e in site.entries}
+    empty = [y for y in range(1991, 2026) if y not in years and cov.declared_gap(y) is None]
+    assert empty == [], f"years without an entry and without a declared gap: {empty}"
+
+
+def test_no_source_is_on_the_denied_list(site, config):
+    from sitegen.sourcing import host_of
+
+    rules = config.sources
+    assert len(rules.denied_domains) >= 10
+    cited = [(e.id, s.url) for e in site.entries for s in e.sources
+             if rules.denied(host_of(s.url))]
+    assert cited == []
+
+
+def test_every_primary_source_is_official_or_a_declared_copy(site, config):
+    from sitegen.sourcing import host_of
+
+    rules = config.sources
+    assert {p for p, _ in rules.official_domains} >= {"nato", "russia"}
+    loose = [(e.id, s.url) for e in site.entries for s in e.sources
+             if s.kind == "primary" and not s.copy_of
+             and rules.official_party(host_of(s.url)) is None]
+    assert loose == []
+
+
+def test_every_pjc_and_nrc_meeting_gives_russias_account_or_says_where_it_was_sought(site):
+    meetings = [e for e in site.entries if e.forum in FORUMS_WITH_RUSSIA]
+    assert len(meetings) >= 30
+    missing = [e.id for e in meetings if not any(a.party == "russia" for a in e.accounts)]
+    assert missing == []
+    for e in meetings:
+        for a in e.accounts:
+            assert a.text or a.none_found, e.id
+
+
+def test_absent_parties_are_never_listed_as_participants(site):
+    """The fact-check found Russia and Putin listed as participants of NATO summits that were
+    about Russia, not with it: they are concerned parties."""
+    summits = ["2014-09-04-wales-summit", "2016-07-08-warsaw-summit",
+               "2022-03-24-extraordinary-summit", "2022-06-29-madrid-strategic-concept",
+               "2023-07-11-vilnius-summit", "2024-07-09-washington-summit",
+               "2025-06-24-hague-summit"]
+    for e in map(site.entry, summits):
+        assert not {"russia", "putin"} & {p.id for p in e.participants}, e.id
+        assert "russia" in e.concerns, e.id
+
+
+def test_the_about_page_states_the_sourcing_policy_and_coverage(site):
+    about = next(p for p in site.pages if p.id == "about")
+    assert set(about.show) >= {"sourcing", "coverage"}
+
+
+def test_every_shipped_entry_fits_the_editor_schema():
+    import datetime as dt
+    import json
+
+    import jsonschema
+    import yaml
+
+    def as_editor_sees(value):
+        if isinstance(value, dict):
+            return {k: as_editor_sees(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [as_editor_sees(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    schema = json.loads((ROOT / "schema" / "entry-frontmatter.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "content" / "entries").glob("*.md")):
+        meta = as_editor_sees(yaml.safe_load(path.read_text().split("---")[1]))
+        errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(meta)]
+        assert errors == [], path.name
