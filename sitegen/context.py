@@ -11,6 +11,7 @@ from sitegen.chart import kind_class
 from sitegen.config import Config
 from sitegen.dates import PartialDate
 from sitegen.model import Entry, Participant, Period, Site
+from sitegen.sourcing import host_of
 
 
 def date_ctx(d: PartialDate | None) -> dict[str, Any] | None:
@@ -159,7 +160,18 @@ class Projector:
         """The site's sourcing policy, for a page that states it."""
         rules = self.config.sources
         parties = self.site.participants
+        counts: Counter[str] = Counter()
+        for e in self.site.entries:
+            for s in e.sources:
+                if s.kind != "primary":
+                    counts[s.kind] += 1
+                elif s.copy_of:
+                    counts["copy"] += 1
+                else:
+                    counts[rules.official_party(host_of(s.url)) or "primary"] += 1
         return {
+            "counts": [(parties[k].name if k in parties else k, n)
+                       for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "primary_window_days": rules.primary_window_days,
             "official": [{"party": self.participant_ref(party) if party in parties else
                           {"name": party, "url": None}, "domains": list(domains)}
@@ -172,9 +184,11 @@ class Projector:
         cov = self.config.coverage
         if cov is None:
             return None
-        years = {e.year for e in self.site.entries}
+        per_year = Counter(e.year for e in self.site.entries)
+        years = set(per_year)
         return {
             "start": cov.start, "end": cov.end, "entries": len(self.site.entries),
+            "per_year": [{"year": y, "count": per_year[y]} for y in range(cov.start, cov.end + 1)],
             "gaps": [{"years": str(g.start) if g.start == g.end else f"{g.start}–{g.end}",
                       "note": g.note,
                       "empty": all(y not in years for y in range(g.start, g.end + 1))}
