@@ -35,8 +35,13 @@ from sitegen.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ENTRY_LINK_RE = re.compile(r"\]\(\s*<?entry:([^)\s>]*)>?|^\s*\[[^\]]+\]:\s*<?entry:(\S*?)>?\s*$",
-                           re.MULTILINE)
+# An inline link ``](entry:ID)`` or a reference definition ``[label]: entry:ID`` on a line
+# of its own. Linear time: the definition's indent and label stay on one line and the label
+# stops at the next bracket (``^\s*`` and ``[^\]]+`` ran across lines: quadratic on many
+# blank or '['-led lines, and the match started lines above the link).
+ENTRY_LINK_RE = re.compile(
+    r"\]\(\s*<?entry:([^)\s>]*)>?|^[ \t]*\[[^\[\]\n]+\]:[ \t]*\n?[ \t]*<?entry:(\S*?)>?[ \t]*$",
+    re.MULTILINE)
 _FM = frontmatter.YAMLHandler()
 
 
