@@ -177,8 +177,8 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
     try:
         meta = load_yaml(fm, first_line=text.count("\n", 0, fm_start) + 1)
     except YamlSyntaxError as exc:
-        col.error(shown, exc.line, None, str(exc),
-                  "check indentation (spaces, not tabs), quotes and colons")
+        col.error(shown, exc.line, exc.field, str(exc),
+                  exc.hint or "check indentation (spaces, not tabs), quotes and colons")
         return None
     if meta is None:
         meta = LineDict()
@@ -356,8 +356,8 @@ def _load_registry(path: Path, col: _Collector, config: Config, what: str) -> li
     try:
         data = load_yaml(text)
     except YamlSyntaxError as exc:
-        col.error(shown, exc.line, None, str(exc),
-                  "check indentation (spaces, not tabs), quotes and colons")
+        col.error(shown, exc.line, exc.field, str(exc),
+                  exc.hint or "check indentation (spaces, not tabs), quotes and colons")
         return []
     if data is None:
         return []

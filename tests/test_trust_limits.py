@@ -117,7 +117,7 @@ def test_an_alias_bomb_of_large_strings_is_refused(tmp_path: Path) -> None:
     co = built(tmp_path)
     copies = ", ".join(["*s"] * 2000)
     extra = f"extra:\n  text: &s \"{'x' * 1000}\"\n  copies: [{copies}]\n"
-    result = refused(co, entry("A body.\n", extra), f"{ENTRY}:12:", "extra", "aliases")
+    result = refused(co, entry("A body.\n", extra), f"{ENTRY}:12: extra:", "aliases")
     assert "characters" in result.err
 
 
