@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.errors import Problem
 from sitegen.fastinline import speed_up
 
 ENTRY_SCHEME = "entry:"
@@ -34,6 +36,16 @@ _ATTRS = {
 
 class MarkupError(ValueError):
     """A body Markdown cannot convert (the page functions add the file and line)."""
+
+    def __init__(self, message: str, line: int = 1,
+                 hint: str = "flatten the nested lists or quotes") -> None:
+        super().__init__(message)
+        self.line = line  # 1-based, within the body
+        self.hint = hint
+
+    def problem(self, path: str, body_line: int) -> Problem:
+        """This error located in its file (``body_line``: the body's first line there)."""
+        return Problem(path, body_line + self.line - 1, "body", str(self), self.hint)
 
 
 class _EntryLinks(Treeprocessor):
@@ -97,6 +109,7 @@ class MarkdownRenderer:
 
     def convert(self, text: str) -> str:
         """Markdown's HTML for one document, not yet sanitised (``finish`` does that)."""
+        check_shape(text)
         self._md.reset()
         try:
             return self._md.convert(text)  # type: ignore[no-any-return]
@@ -126,3 +139,104 @@ def sanitise(html: str) -> str:
     if _CLEAN is not None:
         return _CLEAN(html)
     return nh3.clean(html, **_POLICY)
+
+
+# Limits on the shape of a body, checked in linear time before conversion. Python-Markdown
+# and the sanitiser take time (or memory) that grows with the product of a body's size and
+# one of these, so bounding them bounds the work, whatever the machine's load: a good entry
+# never fails because the build machine is busy. Real entries stay far below (content/ and
+# a 2,000-entry bench corpus: at most 2 levels of quotes and lists on a line, 1 open bracket,
+# no raw HTML); at the limits a 2 MB body converts in seconds (bench/run.py --hostile).
+MAX_NESTING = 32  # quotes and list items inside each other, counted on one line
+MAX_OPEN_BRACKETS = 8  # '[' and '(' open at once within one paragraph
+MAX_OPEN_TAGS = 8  # '<' tag openers in a row with no '>' after them
+MAX_HTML_NESTING = 128  # raw HTML elements open inside each other
+
+# a line's indentation and the quote and list markers that open it
+_PREFIX = re.compile(r"[ \t]*(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*",
+                     re.MULTILINE)
+_DEEP = re.compile(rf"^[ \t>*+\-\d.)]{{{MAX_NESTING + 1}}}", re.MULTILINE)
+_MARKER = re.compile(r">|[-*+\d]+[.)]?")
+# an escaped character, a paragraph break, a bracket or parenthesis
+_BRACKET = re.compile(r"\\.|\n[ \t]*(?=\n)|[\[\]()]", re.DOTALL)
+# an escaped character, a tag opener, a '>'
+_ANGLE = re.compile(r"\\.|<[A-Za-z/!?]|>", re.DOTALL)
+# a start tag (with its '/' if self-closing) or an end tag
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>]*?(/?)>)?")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+
+
+def check_shape(text: str) -> None:
+    """Raise MarkupError (with the body line and a hint) if a body is over a shape limit."""
+    for check in (_nesting, _brackets, _angles, _html_nesting):
+        found = check(text)
+        if found is not None:
+            offset, message, hint = found
+            raise MarkupError(message, text.count("\n", 0, offset) + 1, hint)
+
+
+def _nesting(text: str) -> tuple[int, str, str] | None:
+    # a level is at least one character (a marker, a tab or four spaces): only lines that
+    # start with more than MAX_NESTING such characters can be too deep
+    for m in _DEEP.finditer(text):
+        prefix = _PREFIX.match(text, m.start()).group()  # type: ignore[union-attr]
+        markers = len(_MARKER.findall(prefix))
+        depth = markers + len(_MARKER.sub("", prefix).expandtabs(4)) // 4
+        if depth > MAX_NESTING:
+            return (m.start(), f"nested too deeply: {depth} levels of quotes and lists on one "
+                    f"line (the limit is {MAX_NESTING})", "flatten the nested lists or quotes")
+    return None
+
+
+def _brackets(text: str) -> tuple[int, str, str] | None:
+    if "[" not in text and "(" not in text:
+        return None
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        c = m.group()[0]
+        if c in "[(":
+            depth += 1
+            if depth > MAX_OPEN_BRACKETS:
+                return (m.start(), f"more than {MAX_OPEN_BRACKETS} '[' or '(' are open at "
+                        "once in this paragraph", "close each bracket, or write a literal "
+                        "one as \\[ or \\(")
+        elif c in "])":
+            depth = max(0, depth - 1)
+        elif c == "\n":
+            depth = 0
+    return None
+
+
+def _angles(text: str) -> tuple[int, str, str] | None:
+    if "<" not in text:
+        return None
+    run = 0
+    for m in _ANGLE.finditer(text):
+        c = m.group()[0]
+        if c == "<":
+            run += 1
+            if run > MAX_OPEN_TAGS:
+                return (m.start(), f"more than {MAX_OPEN_TAGS} '<' in a row without a "
+                        "closing '>'", "finish each HTML tag with '>', or write a lone '<' "
+                        "as &lt;")
+        elif c == ">":
+            run = 0
+    return None
+
+
+def _html_nesting(text: str) -> tuple[int, str, str] | None:
+    if "<" not in text:
+        return None
+    depth = 0
+    for m in _TAG.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(0, depth - 1)
+        elif name not in _VOID and not self_closing:
+            depth += 1
+            if depth > MAX_HTML_NESTING:
+                return (m.start(), f"raw HTML elements are nested more than "
+                        f"{MAX_HTML_NESTING} deep", "close the HTML elements you open, or "
+                        "write the structure in Markdown")
+    return None

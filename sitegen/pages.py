@@ -19,7 +19,7 @@ from sitegen.context import (
     topic_url,
     year_url,
 )
-from sitegen.errors import ContentError, Problem
+from sitegen.errors import ContentError
 from sitegen.markup import MarkdownRenderer, MarkupError
 from sitegen.model import Entry, Page, Participant, Site, Topic
 from sitegen.render import Templates
@@ -165,8 +165,7 @@ def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
     try:
         return r.markdown.convert(text)
     except MarkupError as exc:
-        raise ContentError(problems=[Problem(path, line, "body", str(exc),
-                                             "flatten the nested lists or quotes")]) from None
+        raise ContentError(problems=[exc.problem(path, line)]) from None
 
 
 def render_entry(r: Renderer, entry: Entry) -> Rendered:
