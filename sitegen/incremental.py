@@ -41,6 +41,7 @@ from sitegen.build import BuildResult, Progress, data_files, load
 from sitegen.cache import SECTIONS, BuildCache, code_digest, config_digest, digest, tree_digest
 from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
+from sitegen.errors import ContentError
 from sitegen.loader import (
     Reader,
     _Collector,
@@ -50,7 +51,7 @@ from sitegen.loader import (
     read_text,
     remember_links,
 )
-from sitegen.markup import MarkdownRenderer
+from sitegen.markup import MarkdownRenderer, MarkupError
 from sitegen.render import Templates
 from sitegen.writer import _KEEP as KEEP
 from sitegen.writer import AtomicOutput
@@ -173,7 +174,10 @@ def _convert_bodies(plan: _Plan, jobs: list[tuple[str, Any]]) -> None:
         html = pages.unfinished_body_html(r, body, path, line)
         unfinished.append((body, html, tuple(sorted(recorder.seen.items()))))
     for body, html, links in unfinished:
-        finished = r.markdown.finish(html)
+        try:
+            finished = r.markdown.finish(html)
+        except MarkupError as exc:  # over the CPU budget
+            raise ContentError(problems=[exc.problem(*todo[body])]) from None
         r.bodies[body] = finished
         plan.fresh[body] = (finished, links)
 
@@ -271,7 +275,8 @@ class SiteBuilder:
             r.templates = self._templates[1]  # compiled templates, kept while unchanged
         self._templates = (keys["pages"], r.templates)
         recorder = _Recorder(r.markdown._resolve)
-        r.markdown = MarkdownRenderer(recorder, self.config.allow_raw_html)
+        r.markdown = MarkdownRenderer(recorder, self.config.allow_raw_html,
+                                      self.config.entry_cpu_budget)
         results = self._markdown_hits(r, cache)
         missing = {b: (p, line) for b, (p, line) in self._bodies(site).items()
                    if b not in r.bodies}

@@ -11,6 +11,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.budget import DEFAULT_SECONDS, OverBudget, cpu_budget
 from sitegen.errors import Problem
 from sitegen.fastinline import speed_up
 
@@ -85,8 +86,9 @@ class MarkdownRenderer:
     """One reusable Markdown converter (creating one per document costs ~9% of a build)."""
 
     def __init__(self, resolve_entry: Callable[[str], str | None],
-                 allow_raw_html: bool = False) -> None:
+                 allow_raw_html: bool = False, cpu_budget: float = DEFAULT_SECONDS) -> None:
         self.allow_raw_html = allow_raw_html
+        self.cpu_budget = cpu_budget  # seconds of CPU for each conversion and sanitising
         self._resolve = resolve_entry
         self._md = self._converter()
 
@@ -112,14 +114,17 @@ class MarkdownRenderer:
         check_shape(text)
         self._md.reset()
         try:
-            return self._md.convert(text)  # type: ignore[no-any-return]
+            return within_budget(self.cpu_budget, self._md.convert, text)
         except RecursionError:  # hundreds of nested lists; it leaves the converter broken
             self._md = self._converter()
             raise MarkupError("the Markdown is nested too deeply to convert") from None
+        except MarkupError:  # over budget: stopped anywhere, so start a new converter
+            self._md = self._converter()
+            raise
 
     def finish(self, html: str) -> str:
         """``convert``'s HTML as pages get it: sanitised unless the site allows raw HTML."""
-        return html if self.allow_raw_html else sanitise(html)
+        return html if self.allow_raw_html else within_budget(self.cpu_budget, sanitise, html)
 
 
 _POLICY: dict = {
@@ -139,6 +144,18 @@ def sanitise(html: str) -> str:
     if _CLEAN is not None:
         return _CLEAN(html)
     return nh3.clean(html, **_POLICY)
+
+
+def within_budget(seconds: float, work: Callable[[str], str], text: str) -> str:
+    """``work(text)`` under a CPU-time budget (sitegen.budget); MarkupError when over."""
+    try:
+        with cpu_budget(seconds):
+            return work(text)
+    except OverBudget:
+        raise MarkupError(f"took more than {seconds:g} s of CPU to convert",
+                          hint="simplify this body or split it into several entries (for a "
+                          "good entry on a slow machine, raise entry_cpu_budget in the "
+                          "configuration)") from None
 
 
 # Limits on the shape of a body, checked in linear time before conversion. Python-Markdown

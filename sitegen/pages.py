@@ -64,7 +64,8 @@ class Renderer:
     def create(cls, site: Site, config: Config) -> Renderer:
         ids = {e.id for e in site.entries}
         md = MarkdownRenderer(
-            lambda i: config.url(entry_url(i)) if i in ids else None, config.allow_raw_html)
+            lambda i: config.url(entry_url(i)) if i in ids else None, config.allow_raw_html,
+            config.entry_cpu_budget)
         return cls(site, config, Templates(config), md, Projector(site, config))
 
     @cached_property
@@ -157,7 +158,11 @@ def body_html(r: Renderer, text: str, path: str, line: int) -> str:
     """A body as HTML; Markdown that cannot convert becomes a located content error."""
     if text in r.bodies:
         return r.bodies[text]
-    return r.markdown.finish(unfinished_body_html(r, text, path, line))
+    html = unfinished_body_html(r, text, path, line)
+    try:
+        return r.markdown.finish(html)
+    except MarkupError as exc:  # over the CPU budget
+        raise ContentError(problems=[exc.problem(path, line)]) from None
 
 
 def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
