@@ -172,10 +172,11 @@ MAX_HTML_NESTING = 128  # raw HTML elements open inside each other
 # a line's indentation and the quote and list markers that open it
 _PREFIX = re.compile(r"[ \t]*(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*",
                      re.MULTILINE)
-_DEEP = re.compile(rf"^[ \t>*+\-\d.)]{{{MAX_NESTING + 1}}}", re.MULTILINE)
+_DEEP = re.compile(rf"\n[ \t>*+\-\d.)]{{{MAX_NESTING + 1}}}")  # searched in "\n" + text
 _MARKER = re.compile(r">|[-*+\d]+[.)]?")
-# an escaped character, a paragraph break, a bracket or parenthesis
-_BRACKET = re.compile(r"\\.|\n[ \t]*(?=\n)|[\[\]()]", re.DOTALL)
+_BREAK = re.compile(r"\n[ \t]*(?=\n)")  # the end of a paragraph
+# an escaped character, a bracket or a parenthesis
+_BRACKET = re.compile(r"\\.|[\[\]()]", re.DOTALL)
 # an escaped character, a tag opener, a '>'
 _ANGLE = re.compile(r"\\.|<[A-Za-z/!?]|>", re.DOTALL)
 # a start tag (with its '/' if self-closing) or an end tag
@@ -196,32 +197,36 @@ def check_shape(text: str) -> None:
 def _nesting(text: str) -> tuple[int, str, str] | None:
     # a level is at least one character (a marker, a tab or four spaces): only lines that
     # start with more than MAX_NESTING such characters can be too deep
-    for m in _DEEP.finditer(text):
-        prefix = _PREFIX.match(text, m.start()).group()  # type: ignore[union-attr]
+    for m in _DEEP.finditer("\n" + text):
+        start = m.start()  # in text: the line after the newline matched
+        prefix = _PREFIX.match(text, start).group()  # type: ignore[union-attr]
         markers = len(_MARKER.findall(prefix))
         depth = markers + len(_MARKER.sub("", prefix).expandtabs(4)) // 4
         if depth > MAX_NESTING:
-            return (m.start(), f"nested too deeply: {depth} levels of quotes and lists on one "
+            return (start, f"nested too deeply: {depth} levels of quotes and lists on one "
                     f"line (the limit is {MAX_NESTING})", "flatten the nested lists or quotes")
     return None
 
 
 def _brackets(text: str) -> tuple[int, str, str] | None:
-    if "[" not in text and "(" not in text:
+    if text.count("[") + text.count("(") <= MAX_OPEN_BRACKETS:
         return None
-    depth = 0
-    for m in _BRACKET.finditer(text):
-        c = m.group()[0]
-        if c in "[(":
-            depth += 1
-            if depth > MAX_OPEN_BRACKETS:
-                return (m.start(), f"more than {MAX_OPEN_BRACKETS} '[' or '(' are open at "
-                        "once in this paragraph", "close each bracket, or write a literal "
-                        "one as \\[ or \\(")
-        elif c in "])":
-            depth = max(0, depth - 1)
-        elif c == "\n":
+    start = 0
+    for end in [m.start() for m in _BREAK.finditer(text)] + [len(text)]:
+        # only a paragraph with that many openers in all can have that many open at once
+        if text.count("[", start, end) + text.count("(", start, end) > MAX_OPEN_BRACKETS:
             depth = 0
+            for m in _BRACKET.finditer(text, start, end):
+                c = m.group()
+                if c in "[(":
+                    depth += 1
+                    if depth > MAX_OPEN_BRACKETS:
+                        return (m.start(), f"more than {MAX_OPEN_BRACKETS} '[' or '(' are "
+                                "open at once in this paragraph", "close each bracket, or "
+                                "write a literal one as \\[ or \\(")
+                elif c in "])":
+                    depth = max(0, depth - 1)
+        start = end
     return None
 
 
