@@ -208,7 +208,8 @@ def _check_expansion(root: yaml.Node, first_line: int) -> None:
     if isinstance(root, yaml.MappingNode):  # the field whose value grows the most
         key_node, value_node = max(root.value, key=lambda kv: sizes[id(kv[1])])
         line = key_node.start_mark.line + first_line
-        field = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+        field = key if key.isprintable() and 0 < len(key) <= 64 else None  # never raw
     where = f" under '{field}'" if field else ""
     raise YamlSyntaxError(f"invalid YAML: aliases{where} expand to {what}", line, field,
                           _ALIAS_HINT)
