@@ -103,9 +103,10 @@ def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
 
 
 MAX_NODES = 100_000  # far above any real front matter; stops alias bombs
-# Aliases may not make a document more text than this (real front matter is a few KB; a
-# 100 KB string repeated 2,000 times by aliases gave a 200 MB timeline.json)
-MAX_EXPANDED_CHARS = 1_000_000
+# Aliases may not make a document more text than a content file may hold (2 MiB, so no
+# document without aliases is refused; real front matter is a few KB). A 100 KB string
+# repeated 2,000 times by aliases gave a 200 MB timeline.json.
+MAX_EXPANDED_CHARS = 2 * 1024 * 1024
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)

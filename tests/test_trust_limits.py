@@ -120,7 +120,7 @@ def test_an_alias_bomb_of_large_strings_is_refused(tmp_path: Path) -> None:
     # timeline.json; the guard counted values (2,001), not their size
     co = built(tmp_path)
     copies = ", ".join(["*s"] * 2000)
-    extra = f"extra:\n  text: &s \"{'x' * 1000}\"\n  copies: [{copies}]\n"
+    extra = f"extra:\n  text: &s \"{'x' * 2000}\"\n  copies: [{copies}]\n"  # 4 MB
     result = refused(co, entry("A body.\n", extra), f"{ENTRY}:12: extra:", "aliases")
     assert "characters" in result.err
 
