@@ -8,8 +8,12 @@ also on the shipped site. It prints a table of seconds, ratios to the naive buil
 memory (each process's RSS, and the PSS of all build processes together: forked workers'
 shared pages count once), the largest HTML page, and the Pagefind indexing time on its own
 line. Every sitegen result is compared with a cold build of the same input (byte for byte).
+Then the hostile rows (issue 17, item 3): each attack payload scaled to 2 MB in a one-entry
+site built by the `sitegen` command, with its CPU seconds, peak memory (PSS of all build
+processes) and outcome: built, or refused by a shape limit or the CPU budget.
 
 Usage: python bench/run.py [N ...]   (default: 1000 10000; output under bench/out/)
+       python bench/run.py --hostile  (the hostile rows only)
 """
 
 from __future__ import annotations
@@ -229,6 +233,112 @@ def shipped_serve() -> str:
             f"| {serve['first'] * 1000:.0f} ms; {serve['seconds'] * 1000:.0f} ms | | < 100 ms |")
 
 
+HOSTILE_BYTES = 2_000_000  # a body just under the 2 MiB file limit
+
+
+def _fill(unit: str, head: str = "", tail: str = "") -> str:
+    """``head`` then ``unit`` repeated, then ``tail``: HOSTILE_BYTES characters in all."""
+    room = HOSTILE_BYTES - len(head) - len(tail)
+    return head + (unit * (room // len(unit) + 1))[:room] + tail
+
+
+def _deepening(limit: int | None = None) -> str:
+    """Lines of ever deeper '>' quotes (restarting after ``limit`` levels, if given)."""
+    lines, depth, size = [], 0, 0
+    while size < HOSTILE_BYTES:
+        depth = depth % limit + 1 if limit else depth + 1
+        lines.append(">" * depth + " a\n")
+        size += depth + 3
+    return "".join(lines)[:HOSTILE_BYTES]
+
+
+def hostile_payloads() -> list[tuple[str, str, str]]:
+    """(name, extra front matter, body): item 3's payloads at 2 MB, then each shape at its
+    limit (which must build or hit the budget, fast either way), shapes no limit covers
+    (the CPU budget stops them) and a plain body."""
+    words = " words" * 3
+    return [
+        ("'[' repeated", "", _fill("[")),
+        ("'![a' repeated", "", _fill("![a")),
+        ("'<a ' repeated", "", _fill("<a ")),
+        ("'<div>' repeated", "", _fill("<div>")),
+        ("'\\t \\n' lines, then an entry link", "",
+         _fill("\t \n", "Intro.\n", "[me](entry:hostile)\n")),  # (leading ones are stripped)
+        ("deepening '>' quotes", "", _deepening()),
+        ("1.9 MB string x 2,000 YAML aliases under extra:",
+         f"extra:\n  s: &s \"{'x' * 1_900_000}\"\n  copies: [{', '.join(['*s'] * 2000)}]\n",
+         "A body.\n"),
+        ("at the limit: 8 open '[' then text", "", _fill(words, "[" * 8)),
+        ("at the limit: 8 '<a ' then text", "", _fill(words, "<a " * 8)),
+        ("at the limit: quotes 32 deep, again and again", "", _deepening(32)),
+        ("at the limit: 128 nested <div> with text", "",
+         _fill("<div>" * 128 + "text " * 20 + "</div>" * 128 + "\n\n")),
+        ("beyond the shape limits: 'a' paragraphs", "", _fill("a\n\n")),
+        ("beyond the shape limits: one paragraph of links", "",
+         _fill("[a](https://example.org/) ")),
+        ("plain Markdown paragraphs", "",
+         _fill("Some words, a [link](https://example.org/) and *emphasis*.\n\n")),
+    ]
+
+
+def _cli() -> list[str]:
+    """The installed `sitegen` command (never `python -m` from a project folder)."""
+    script = Path(sys.executable).parent / "sitegen"
+    return [str(script)] if script.exists() else [sys.executable, "-P", "-m", "sitegen"]
+
+
+def hostile_build(root: Path) -> tuple[int, str, float, float]:
+    """`sitegen build` of one site: (exit code, first line of its message, CPU seconds of
+    it and its workers, peak PSS in MB of all its processes, sampled every 0.05 s)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen([*_cli(), "-C", str(root), "build", "--no-search"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, sum(_pss_mb(pid) for pid in _tree(proc.pid)))
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    message = (err.strip() or out.strip()).splitlines()[0] if (err or out).strip() else ""
+    return proc.returncode, message, cpu, peak
+
+
+def bench_hostile() -> list[str]:
+    """One row per hostile payload (see hostile_payloads) in a one-entry site."""
+    from corpus import make_corpus
+
+    rows = []
+    for name, extra, body in hostile_payloads():
+        root = OUT / "hostile"
+        shutil.rmtree(root, ignore_errors=True)
+        make_corpus(root, 1)
+        (entry,) = sorted((root / "content" / "entries").glob("*.md"))
+        text = entry.read_text(encoding="utf-8")
+        front = text[:text.index("\n---\n", 4) + 1]
+        entry.unlink()
+        (root / "content" / "entries" / "hostile.md").write_text(
+            front + extra + "---\n" + body, encoding="utf-8")
+        code, message, cpu, peak = hostile_build(root)
+        if code == 0:
+            outcome = "built"
+        elif "CPU" in message or "limit" in message or "nested" in message \
+                or "open at once" in message or "in a row" in message or "aliases" in message:
+            outcome = "refused: " + message.split(": ", 2)[-1]
+        else:
+            outcome = f"FAILED (exit {code}): {message}"
+        ok = cpu <= 10 and peak < 500 and not outcome.startswith("FAILED")
+        rows.append(f"| hostile | {name}, 2 MB | | {cpu:.1f} s CPU, {peak:.0f} MB: {outcome} "
+                    f"| {'ok' if ok else 'OVER'} | <= 10 s CPU (or refused), < 500 MB |")
+        print(rows[-1], file=sys.stderr, flush=True)
+    shutil.rmtree(OUT / "hostile", ignore_errors=True)
+    return rows
+
+
+HOSTILE_HEADER = [
+    "| N | measurement | naive | sitegen | ratio | target |", "|---|---|---|---|---|---|"]
+
+
 def main(sizes: list[int]) -> None:
     OUT.mkdir(exist_ok=True)
     print(f"sitegen bench: {os.cpu_count()} cores; naive = python-frontmatter + Python-Markdown "
@@ -240,11 +350,15 @@ def main(sizes: list[int]) -> None:
         rows += bench_size(n)
         print(f"… {n:,} entries done", file=sys.stderr, flush=True)
     rows.append(shipped_serve())
+    rows += bench_hostile()
     print("\n".join(rows))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--step"]:
         step(sys.argv[2:])
+    elif sys.argv[1:] == ["--hostile"]:
+        OUT.mkdir(exist_ok=True)
+        print("\n".join(HOSTILE_HEADER + bench_hostile()))
     else:
         main([int(a) for a in sys.argv[1:]] or [1000, 10000])

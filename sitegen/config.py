@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from sitegen.budget import DEFAULT_SECONDS
 from sitegen.errors import ConfigError, Problem, did_you_mean, display_path
 
 DEFAULT_KINDS = (
@@ -97,6 +98,7 @@ class Config:
     remote_images: bool = False
     search: bool = True
     max_year: int = 2100
+    entry_cpu_budget: float = DEFAULT_SECONDS  # per body: Markdown, then sanitising
     source_file: str | None = None
     sources: SourceRules = field(default_factory=lambda: SourceRules())
     coverage: Coverage | None = None
@@ -126,7 +128,7 @@ class Config:
     @property
     def markup_options(self) -> MarkupOptions:
         """Every setting that changes a body's HTML (the Markdown cache is keyed on it)."""
-        return MarkupOptions(self.allow_raw_html, self.remote_images)
+        return MarkupOptions(self.allow_raw_html, self.remote_images, self.entry_cpu_budget)
 
     def content_security_policy(self, wasm: bool = False) -> str:
         """The policy every page declares: scripts, styles and images from the site only.
@@ -145,6 +147,7 @@ class MarkupOptions(NamedTuple):
 
     allow_raw_html: bool = False
     remote_images: bool = False
+    cpu_budget: float = DEFAULT_SECONDS  # per body: Markdown, then sanitising
 
 
 _STR_KEYS = ("title", "description", "language", "author", "publisher")
@@ -152,8 +155,9 @@ _LIST_KEYS = ("kinds", "levels", "outcome_types", "period_kinds")
 _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
-    "search", "remote_images", "sources", "coverage",
+    "search", "remote_images", "sources", "coverage", "entry_cpu_budget",
 )
+MAX_CPU_BUDGET = 600  # seconds: a body that needs more is not a timeline entry
 _BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always fullmatch: '$' accepts a final newline
 _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -394,6 +398,14 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                 bad(key, "must be a year between 1 and 9999")
             else:
                 values[key] = value
+        elif key == "entry_cpu_budget":
+            if (not isinstance(value, int | float) or isinstance(value, bool)
+                    or not 0 < value <= MAX_CPU_BUDGET):
+                bad(key, "must be a number of seconds",
+                    f"e.g. entry_cpu_budget = {DEFAULT_SECONDS} (more than 0, at most "
+                    f"{MAX_CPU_BUDGET})")
+            else:
+                values[key] = float(value)
     if problems:
         raise ConfigError(problems=problems)
     cfg = Config(root=root, source_file=source, **values)

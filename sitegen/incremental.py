@@ -50,6 +50,7 @@ from sitegen.cache import (
 )
 from sitegen.config import Config
 from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
+from sitegen.errors import ContentError
 from sitegen.loader import (
     Reader,
     _Collector,
@@ -59,7 +60,7 @@ from sitegen.loader import (
     read_text,
     remember_links,
 )
-from sitegen.markup import MarkdownRenderer
+from sitegen.markup import MarkdownRenderer, MarkupError
 from sitegen.render import Templates
 from sitegen.writer import _KEEP as KEEP
 from sitegen.writer import AtomicOutput, check_real_folders
@@ -182,7 +183,10 @@ def _convert_bodies(plan: _Plan, jobs: list[tuple[str, Any]]) -> None:
         html = pages.unfinished_body_html(r, body, path, line)
         unfinished.append((body, html, tuple(sorted(recorder.seen.items()))))
     for body, html, links in unfinished:
-        finished = r.markdown.finish(html)
+        try:
+            finished = r.markdown.finish(html)
+        except MarkupError as exc:  # over the CPU budget
+            raise ContentError(problems=[exc.problem(*todo[body])]) from None
         r.bodies[body] = finished
         plan.fresh[body] = (finished, links)
 

@@ -36,8 +36,13 @@ from sitegen.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ENTRY_LINK_RE = re.compile(r"\]\(\s*<?entry:([^)\s>]*)>?|^\s*\[[^\]]+\]:\s*<?entry:(\S*?)>?\s*$",
-                           re.MULTILINE)
+# An inline link ``](entry:ID)`` or a reference definition ``[label]: entry:ID`` on a line
+# of its own. Linear time: the definition's indent and label stay on one line and the label
+# stops at the next bracket (``^\s*`` and ``[^\]]+`` ran across lines: quadratic on many
+# blank or '['-led lines, and the match started lines above the link).
+ENTRY_LINK_RE = re.compile(
+    r"\]\(\s*<?entry:([^)\s>]*)>?|^[ \t]*\[[^\[\]\n]+\]:[ \t]*\n?[ \t]*<?entry:(\S*?)>?[ \t]*$",
+    re.MULTILINE)
 _FM = frontmatter.YAMLHandler()
 
 
@@ -173,8 +178,8 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
     try:
         meta = load_yaml(fm, first_line=text.count("\n", 0, fm_start) + 1)
     except YamlSyntaxError as exc:
-        col.error(shown, exc.line, None, str(exc),
-                  "check indentation (spaces, not tabs), quotes and colons")
+        col.error(shown, exc.line, exc.field, str(exc),
+                  exc.hint or "check indentation (spaces, not tabs), quotes and colons")
         return None
     if meta is None:
         meta = LineDict()
@@ -353,8 +358,8 @@ def _load_registry(path: Path, col: _Collector, config: Config, what: str) -> li
     try:
         data = load_yaml(text)
     except YamlSyntaxError as exc:
-        col.error(shown, exc.line, None, str(exc),
-                  "check indentation (spaces, not tabs), quotes and colons")
+        col.error(shown, exc.line, exc.field, str(exc),
+                  exc.hint or "check indentation (spaces, not tabs), quotes and colons")
         return []
     if data is None:
         return []

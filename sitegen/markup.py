@@ -12,7 +12,9 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.budget import OverBudget, cpu_budget
 from sitegen.config import MarkupOptions
+from sitegen.errors import Problem
 from sitegen.fastinline import speed_up
 
 ENTRY_SCHEME = "entry:"
@@ -45,6 +47,16 @@ _CODE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 
 class MarkupError(ValueError):
     """A body Markdown cannot convert (the page functions add the file and line)."""
+
+    def __init__(self, message: str, line: int = 1,
+                 hint: str = "flatten the nested lists or quotes") -> None:
+        super().__init__(message)
+        self.line = line  # 1-based, within the body
+        self.hint = hint
+
+    def problem(self, path: str, body_line: int) -> Problem:
+        """This error located in its file (``body_line``: the body's first line there)."""
+        return Problem(path, body_line + self.line - 1, "body", str(self), self.hint)
 
 
 class _EntryLinks(Treeprocessor):
@@ -87,6 +99,7 @@ class MarkdownRenderer:
                  options: MarkupOptions = SANITISED) -> None:
         self.options = options
         self.allow_raw_html = options.allow_raw_html
+        self.cpu_budget = options.cpu_budget  # seconds of CPU for each conversion and sanitising
         self._resolve = resolve_entry
         self._md = self._converter()
 
@@ -110,19 +123,23 @@ class MarkdownRenderer:
 
     def convert(self, text: str) -> str:
         """Markdown's HTML for one document, not yet sanitised (``finish`` does that)."""
+        check_shape(text)
         self._md.reset()
         try:
-            return self._md.convert(text)  # type: ignore[no-any-return]
+            return within_budget(self.cpu_budget, self._md.convert, text)
         except RecursionError:  # hundreds of nested lists; it leaves the converter broken
             self._md = self._converter()
             raise MarkupError("the Markdown is nested too deeply to convert") from None
+        except MarkupError:  # over budget: stopped anywhere, so start a new converter
+            self._md = self._converter()
+            raise
 
     def finish(self, html: str) -> str:
         """``convert``'s HTML as pages get it: sanitised unless the site allows raw HTML,
         and remote images made links unless the site allows them."""
         if self.allow_raw_html:
             return html
-        html = sanitise(html)
+        html = within_budget(self.cpu_budget, sanitise, html)
         return html if self.options.remote_images else local_images(html)
 
 
@@ -184,3 +201,121 @@ def local_images(html: str) -> str:
         return f'<a href="{src}">{text}</a>' if src else text
 
     return _IMG.sub(link, html)
+
+
+def within_budget(seconds: float, work: Callable[[str], str], text: str) -> str:
+    """``work(text)`` under a CPU-time budget (sitegen.budget); MarkupError when over."""
+    try:
+        with cpu_budget(seconds):
+            return work(text)
+    except OverBudget:
+        raise MarkupError(f"took more than {seconds:g} s of CPU to convert",
+                          hint="simplify this body or split it into several entries (for a "
+                          "good entry on a slow machine, raise entry_cpu_budget in the "
+                          "configuration)") from None
+
+
+# Limits on the shape of a body, checked in linear time before conversion. Python-Markdown
+# and the sanitiser take time (or memory) that grows with the product of a body's size and
+# one of these, so bounding them bounds the work, whatever the machine's load: a good entry
+# never fails because the build machine is busy. Real entries stay far below (content/ and
+# a 2,000-entry bench corpus: at most 2 levels of quotes and lists on a line, 1 open bracket,
+# no raw HTML); at the limits a 2 MB body converts in seconds (bench/run.py --hostile).
+MAX_NESTING = 32  # quotes and list items inside each other, counted on one line
+MAX_OPEN_BRACKETS = 8  # '[' and '(' open at once within one paragraph
+MAX_OPEN_TAGS = 8  # '<' tag openers in a row with no '>' after them
+MAX_HTML_NESTING = 128  # raw HTML elements open inside each other
+
+# a line's indentation and the quote and list markers that open it
+_PREFIX = re.compile(r"[ \t]*(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*",
+                     re.MULTILINE)
+_DEEP = re.compile(rf"\n[ \t>*+\-\d.)]{{{MAX_NESTING + 1}}}")  # searched in "\n" + text
+_MARKER = re.compile(r">|[-*+\d]+[.)]?")
+_BREAK = re.compile(r"\n[ \t]*(?=\n)")  # the end of a paragraph
+# an escaped character, a bracket or a parenthesis
+_BRACKET = re.compile(r"\\.|[\[\]()]", re.DOTALL)
+# an escaped character, a tag opener, a '>'
+_ANGLE = re.compile(r"\\.|<[A-Za-z/!?]|>", re.DOTALL)
+# a start tag (with its '/' if self-closing) or an end tag
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>]*?(/?)>)?")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+
+
+def check_shape(text: str) -> None:
+    """Raise MarkupError (with the body line and a hint) if a body is over a shape limit."""
+    for check in (_nesting, _brackets, _angles, _html_nesting):
+        found = check(text)
+        if found is not None:
+            offset, message, hint = found
+            raise MarkupError(message, text.count("\n", 0, offset) + 1, hint)
+
+
+def _nesting(text: str) -> tuple[int, str, str] | None:
+    # a level is at least one character (a marker, a tab or four spaces): only lines that
+    # start with more than MAX_NESTING such characters can be too deep
+    for m in _DEEP.finditer("\n" + text):
+        start = m.start()  # in text: the line after the newline matched
+        prefix = _PREFIX.match(text, start).group()  # type: ignore[union-attr]
+        markers = len(_MARKER.findall(prefix))
+        depth = markers + len(_MARKER.sub("", prefix).expandtabs(4)) // 4
+        if depth > MAX_NESTING:
+            return (start, f"nested too deeply: {depth} levels of quotes and lists on one "
+                    f"line (the limit is {MAX_NESTING})", "flatten the nested lists or quotes")
+    return None
+
+
+def _brackets(text: str) -> tuple[int, str, str] | None:
+    if text.count("[") + text.count("(") <= MAX_OPEN_BRACKETS:
+        return None
+    start = 0
+    for end in [m.start() for m in _BREAK.finditer(text)] + [len(text)]:
+        # only a paragraph with that many openers in all can have that many open at once
+        if text.count("[", start, end) + text.count("(", start, end) > MAX_OPEN_BRACKETS:
+            depth = 0
+            for m in _BRACKET.finditer(text, start, end):
+                c = m.group()
+                if c in "[(":
+                    depth += 1
+                    if depth > MAX_OPEN_BRACKETS:
+                        return (m.start(), f"more than {MAX_OPEN_BRACKETS} '[' or '(' are "
+                                "open at once in this paragraph", "close each bracket, or "
+                                "write a literal one as \\[ or \\(")
+                elif c in "])":
+                    depth = max(0, depth - 1)
+        start = end
+    return None
+
+
+def _angles(text: str) -> tuple[int, str, str] | None:
+    if "<" not in text:
+        return None
+    run = 0
+    for m in _ANGLE.finditer(text):
+        c = m.group()[0]
+        if c == "<":
+            run += 1
+            if run > MAX_OPEN_TAGS:
+                return (m.start(), f"more than {MAX_OPEN_TAGS} '<' in a row without a "
+                        "closing '>'", "finish each HTML tag with '>', or write a lone '<' "
+                        "as &lt;")
+        elif c == ">":
+            run = 0
+    return None
+
+
+def _html_nesting(text: str) -> tuple[int, str, str] | None:
+    if "<" not in text:
+        return None
+    depth = 0
+    for m in _TAG.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(0, depth - 1)
+        elif name not in _VOID and not self_closing:
+            depth += 1
+            if depth > MAX_HTML_NESTING:
+                return (m.start(), f"raw HTML elements are nested more than "
+                        f"{MAX_HTML_NESTING} deep", "close the HTML elements you open, or "
+                        "write the structure in Markdown")
+    return None

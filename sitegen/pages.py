@@ -19,7 +19,7 @@ from sitegen.context import (
     topic_url,
     year_url,
 )
-from sitegen.errors import ContentError, Problem
+from sitegen.errors import ContentError
 from sitegen.markup import MarkdownRenderer, MarkupError
 from sitegen.model import Entry, Page, Participant, Site, Topic
 from sitegen.render import Templates
@@ -160,7 +160,11 @@ def body_html(r: Renderer, text: str, path: str, line: int) -> str:
     """A body as HTML; Markdown that cannot convert becomes a located content error."""
     if text in r.bodies:
         return r.bodies[text]
-    return r.markdown.finish(unfinished_body_html(r, text, path, line))
+    html = unfinished_body_html(r, text, path, line)
+    try:
+        return r.markdown.finish(html)
+    except MarkupError as exc:  # over the CPU budget
+        raise ContentError(problems=[exc.problem(path, line)]) from None
 
 
 def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
@@ -168,8 +172,7 @@ def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
     try:
         return r.markdown.convert(text)
     except MarkupError as exc:
-        raise ContentError(problems=[Problem(path, line, "body", str(exc),
-                                             "flatten the nested lists or quotes")]) from None
+        raise ContentError(problems=[exc.problem(path, line)]) from None
 
 
 def render_entry(r: Renderer, entry: Entry) -> Rendered:

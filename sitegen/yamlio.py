@@ -103,6 +103,10 @@ def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
 
 
 MAX_NODES = 100_000  # far above any real front matter; stops alias bombs
+# Aliases may not make a document more text than a content file may hold (2 MiB, so no
+# document without aliases is refused; real front matter is a few KB). A 100 KB string
+# repeated 2,000 times by aliases gave a 200 MB timeline.json.
+MAX_EXPANDED_CHARS = 2 * 1024 * 1024
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
@@ -153,9 +157,12 @@ def _construct_plain(loader: Any, node: yaml.Node) -> Any:
 class YamlSyntaxError(ValueError):
     """YAML that cannot be parsed, with the 1-based line where the parser stopped."""
 
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, field: str | None = None,
+                 hint: str | None = None) -> None:
         super().__init__(message)
         self.line = line
+        self.field = field  # the top-level key it concerns, when known
+        self.hint = hint  # what to do, when the caller's general advice would not fit
 
 
 def load_yaml(text: str, first_line: int = 1) -> Any:
@@ -164,9 +171,8 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     loader.line_offset = first_line - 1
     try:
         node = loader.get_single_node()
-        if node is not None and "*" in text and _expanded_size(node) > MAX_NODES:
-            raise YamlSyntaxError(
-                f"invalid YAML: aliases expand to more than {MAX_NODES} values", first_line)
+        if node is not None and "*" in text:
+            _check_expansion(node, first_line)
         if node is None:
             data = None
         elif "*" in text or "&" in text or "<<" in text:  # maybe anchors, aliases, merges
@@ -187,13 +193,37 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     return data
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """How many values the document holds once aliases are expanded (an alias bomb's size).
+_ALIAS_HINT = "write the value out once instead of repeating it with aliases (*name)"
 
-    Sizes are memoised per node, so a billion-laughs document costs a few steps to measure;
-    a node that contains itself counts once (the constructor reports it).
+
+def _check_expansion(root: yaml.Node, first_line: int) -> None:
+    """Refuse a document whose aliases expand it past MAX_NODES values or
+    MAX_EXPANDED_CHARS characters of text, naming the top-level key that does it."""
+    sizes = _expanded_sizes(root)
+    values, chars = sizes[id(root)]
+    if values <= MAX_NODES and chars <= MAX_EXPANDED_CHARS:
+        return
+    what = (f"more than {MAX_NODES:,} values" if values > MAX_NODES
+            else f"more than {MAX_EXPANDED_CHARS:,} characters")
+    line, field = first_line, None
+    if isinstance(root, yaml.MappingNode):  # the field whose value grows the most
+        key_node, value_node = max(root.value, key=lambda kv: sizes[id(kv[1])])
+        line = key_node.start_mark.line + first_line
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+        field = key if key.isprintable() and 0 < len(key) <= 64 else None  # never raw
+    where = f" under '{field}'" if field else ""
+    raise YamlSyntaxError(f"invalid YAML: aliases{where} expand to {what}", line, field,
+                          _ALIAS_HINT)
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, tuple[int, int]]:
+    """Each node's (values, characters of text) once aliases are expanded, by id(node).
+
+    Sizes are memoised per node, so a billion-laughs document costs a few steps to measure
+    (an alias is the anchored node itself, met again); both counts are capped just over
+    their limits. A node that contains itself counts once (the constructor reports it).
     """
-    sizes: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -201,18 +231,20 @@ def _expanded_size(root: yaml.Node) -> int:
         if key in sizes and not done:
             continue
         if isinstance(node, yaml.ScalarNode):
-            sizes[key] = 1
+            sizes[key] = (1, len(node.value))
             continue
         children: list[yaml.Node] = (
             [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
             else list(node.value))
         if done:
-            sizes[key] = min(MAX_NODES + 1, 1 + sum(sizes.get(id(c), 1) for c in children))
+            got = [sizes.get(id(c), (1, 0)) for c in children]
+            sizes[key] = (min(MAX_NODES + 1, 1 + sum(v for v, _ in got)),
+                          min(MAX_EXPANDED_CHARS + 1, sum(c for _, c in got)))
             continue
-        sizes[key] = 1  # provisional: breaks cycles
+        sizes[key] = (1, 0)  # provisional: breaks cycles
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in sizes)
-    return sizes[id(root)]
+    return sizes
 
 
 def _explain(problem: str, text: str, mark: Any) -> str:
