@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import importlib.util
 import os
+import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -123,11 +124,16 @@ def test_two_previews_of_one_project_serve_their_own_pages(tmp_path: Path) -> No
 
 
 def _corpus(root: Path, n: int) -> None:
+    """Replace the checkout's site with bench/corpus.py's ``n`` entries (it writes only into
+    a folder of its own: made here, then moved in)."""
     spec = importlib.util.spec_from_file_location("corpus", ROOT / "bench" / "corpus.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.make_corpus(root, n)
+    made = module.make_corpus(root.parent / "corpus", n)
+    for name in ("content", "templates"):
+        shutil.rmtree(root / name, ignore_errors=True)
+        shutil.move(made / name, root / name)
 
 
 def test_sigterm_during_the_first_build_leaves_no_worker_behind(tmp_path: Path) -> None:
