@@ -45,18 +45,18 @@ def step(argv: list[str]) -> None:
 
         naive.build(root, root / "naive-out")
     elif kind == "sitegen":
-        from sitegen.build import build
         from sitegen.config import load_config
+        from sitegen.engine.build import build
 
         build(load_config(root))
     elif kind == "sitegen-drafts":
-        from sitegen.build import build
         from sitegen.config import load_config
+        from sitegen.engine.build import build
 
         build(load_config(root), drafts=True, output=root / "preview-check")
     elif kind == "serve-edit":
         from sitegen.config import load_config
-        from sitegen.rebuild import Rebuilder
+        from sitegen.preview.rebuild import Rebuilder
 
         # exactly what `sitegen serve` runs: its rebuild step, into its own folder
         builder = Rebuilder(load_config(root), root / ".cache" / "serve" / "site")
@@ -72,7 +72,7 @@ def step(argv: list[str]) -> None:
                 raise SystemExit(outcome.error)
         extra["first"] = times[0]
     elif kind == "search":
-        from sitegen.search import index_site
+        from sitegen.search.indexer import index_site
 
         extra["files"] = index_site(root / "output").files
     seconds = time.perf_counter() - start
@@ -210,7 +210,7 @@ def bench_size(n: int) -> list[str]:
         f"| {n:,} | output identical to a cold build (warm, edits, serve) | | "
         f"{'yes' if all(same) else 'NO: ' + str(same)} | | yes |",
     ]
-    if (REPO / "sitegen" / "search.py").exists():
+    if (REPO / "sitegen" / "search" / "indexer.py").exists():
         found = measure("search", root)
         rows.append(f"| {n:,} | search indexing (Pagefind, separate step) | "
                     f"| {found['wall']:.2f} | | |")

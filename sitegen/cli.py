@@ -89,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     from sitegen.errors import Problem, UsageError
 
     if args.command == "verify-output":  # a folder, not a project: no configuration
-        from sitegen.verify import verify_output
+        from sitegen.outputs.verify import verify_output
 
         files = verify_output(Path(args.dir), args.dir.rstrip("/") or "/")
         print(f"ok: {args.dir.rstrip('/') or '/'} holds {files} files, no links, only the "
@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:
         config = config.with_base_url(args.base_url)
 
     if args.command == "build":
-        from sitegen.build import ProgressLine, build
+        from sitegen.engine.build import ProgressLine, build
 
         output = Path(args.output) if args.output else None
         result = build(config, drafts=args.drafts, strict=args.strict, output=output,
@@ -117,12 +117,12 @@ def _run(args: argparse.Namespace) -> int:
         return 0
 
     if args.command == "check":
-        from sitegen.build import check
+        from sitegen.engine.build import check
 
         result = check(config, strict=args.strict)
         _print_warnings(result.warnings)
         if args.links:
-            from sitegen.linkcheck import check_links
+            from sitegen.outputs.linkcheck import check_links
 
             return check_links(config, external=args.external)
         print(f"ok: {result.entries} entries, {result.pages} pages checked, "
@@ -130,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
 
     if args.command == "new":
-        from sitegen.scaffold import new_entry
+        from sitegen.content.scaffold import new_entry
 
         path = new_entry(config, args.title, args.date, args.kind)
         shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
@@ -138,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
 
     if args.command == "serve":
-        from sitegen.serve import serve
+        from sitegen.preview.command import serve
 
         return serve(config, host=args.host, port=args.port, reload=not args.no_reload,
                      base_url=args.base_url)

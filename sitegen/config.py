@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from sitegen.budget import DEFAULT_SECONDS
 from sitegen.errors import ConfigError, Problem, did_you_mean, display_path
+from sitegen.render.budget import DEFAULT_SECONDS
 
 DEFAULT_KINDS = (
     "meeting", "summit", "agreement", "declaration", "statement", "proposal",

@@ -66,8 +66,8 @@ def basic_site(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's own content built once per session (base path /), as a folder."""
-    from sitegen.build import build
     from sitegen.config import load_config
+    from sitegen.engine.build import build
 
     out = tmp_path_factory.mktemp("shipped") / "site"
     config = load_config(ROOT).with_base_url("http://127.0.0.1/")

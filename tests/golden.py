@@ -19,8 +19,8 @@ def build_fixture(name: str, output: Path) -> Path:
     """Build tests/fixtures/<name> into ``output`` with a fixed timestamp."""
     import os
 
-    from sitegen.build import build
     from sitegen.config import load_config
+    from sitegen.engine.build import build
 
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
     build(load_config(FIXTURES / name), output=output)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import ROOT, copy_fixture
 
-from sitegen.pagefind_canon import ENTRY_FILE, read_record
+from sitegen.accel.pagefind_canon import ENTRY_FILE, read_record
 
 TEMPLATES = ROOT / "templates"
 PUBLISHING_TEMPLATES = ("partials/social-meta.html", "partials/search-box.html",

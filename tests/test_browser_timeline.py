@@ -15,8 +15,8 @@ import pytest
 from conftest import static_server
 from design_fixture import PUBLISHED, design_site
 
-from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.engine.build import build
 
 pytestmark = pytest.mark.browser
 WAIT = 5_000  # ms, for every wait below

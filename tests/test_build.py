@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from golden import build_fixture, expected_dir, tree
 
-from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.engine.build import build
+from sitegen.engine.writer import AtomicOutput, safe_relative
 from sitegen.errors import OutputError, SitegenError
-from sitegen.writer import AtomicOutput, safe_relative
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -199,7 +199,7 @@ def test_template_attribute_lookup_on_dicts_is_jinja_s() -> None:
     """The faster ``d.key`` keeps Jinja's rules: dict methods first, missing keys undefined."""
     import jinja2
 
-    from sitegen.render import _Environment
+    from sitegen.render.templates import _Environment
 
     env = _Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     d = {"title": "<T>", "items": [1, 2]}
@@ -218,8 +218,9 @@ def test_indented_json_is_json_dumps() -> None:
 
     from conftest import FIXTURES
 
-    from sitegen.build import load
-    from sitegen.feeds import entry_record, indented_json
+    from sitegen.accel.fastjson import indented_json
+    from sitegen.engine.build import load
+    from sitegen.outputs.feeds import entry_record
 
     config = load_config(FIXTURES / "basic")
     site, _ = load(config, drafts=True)

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from sitegen import cache, fields, incremental
-from sitegen.build import build, build_uncached
 from sitegen.config import load_config
-from sitegen.incremental import SiteBuilder
-from sitegen.markup import MarkdownRenderer
-from sitegen.writer import AtomicOutput
+from sitegen.content import fields
+from sitegen.engine import cache, incremental
+from sitegen.engine.build import build, build_uncached
+from sitegen.engine.incremental import SiteBuilder
+from sitegen.engine.writer import AtomicOutput
+from sitegen.render.markup import MarkdownRenderer
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from sitegen.chart import kind_class, legend, overview_svg
-from sitegen.dates import PartialDate
-from sitegen.model import Entry, Period, Site
+from sitegen.content.dates import PartialDate
+from sitegen.content.model import Entry, Period, Site
+from sitegen.render.chart import kind_class, legend, overview_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 KINDS = ("meeting", "summit", "treaty")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import load
 from sitegen.config import load_config
-from sitegen.model import Site
+from sitegen.content.model import Site
+from sitegen.engine.build import load
 
 ROOT = Path(__file__).resolve().parent.parent
 MILESTONE_YEARS = (1991, 1994, 1997, 1999, 2002, 2008, 2009, 2010, 2014, 2016, 2019, 2021, 2022,
@@ -124,7 +124,7 @@ def test_the_record_has_reference_coverage(site, config):
 
 
 def test_no_source_is_on_the_denied_list(site, config):
-    from sitegen.sourcing import host_of
+    from sitegen.content.sourcing import host_of
 
     rules = config.sources
     assert len(rules.denied_domains) >= 10
@@ -134,7 +134,7 @@ def test_no_source_is_on_the_denied_list(site, config):
 
 
 def test_every_primary_source_is_official_or_a_declared_copy(site, config):
-    from sitegen.sourcing import host_of
+    from sitegen.content.sourcing import host_of
 
     rules = config.sources
     assert {p for p, _ in rules.official_domains} >= {"nato", "russia"}

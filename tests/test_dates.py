@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from sitegen.dates import DateValueError, PartialDate, parse_date
+from sitegen.content.dates import DateValueError, PartialDate, parse_date
 
 
 @pytest.mark.parametrize(

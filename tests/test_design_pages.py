@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 from design_fixture import PUBLISHED, design_site
 
-from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.engine.build import build
 
 STATIC = ROOT / "templates" / "static"
 

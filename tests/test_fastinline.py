@@ -7,8 +7,8 @@ from pathlib import Path
 
 import markdown
 
-from sitegen.fastinline import FastInlineProcessor, FastSmarty, FastToc
-from sitegen.markup import MarkdownRenderer
+from sitegen.accel.fastinline import FastInlineProcessor, FastSmarty, FastToc
+from sitegen.render.markup import MarkdownRenderer
 
 REPO = Path(__file__).resolve().parent.parent
 PIECES = ["'", '"', "-", "--", "---", "...", "a", "b", " ", "\n", "`", "*", "_", "[x](y)", "[",
@@ -25,7 +25,7 @@ class StockRenderer(MarkdownRenderer):
     """The same converter without the fast passes."""
 
     def _converter(self) -> markdown.Markdown:
-        from sitegen import markup
+        from sitegen.render import markup
 
         original = markup.speed_up
         markup.speed_up = lambda md: None  # type: ignore[assignment]

@@ -22,13 +22,15 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from sitegen import cli, writer
+from sitegen import cli
+from sitegen.engine import writer
 
 BUILD = ["build", "--no-search"]
 # Runs the CLI after arranging to SIGKILL itself at one exact stage of the build.
 KILLER = textwrap.dedent("""
     import os, shutil, signal, sys
-    from sitegen import cli, writer
+    from sitegen import cli
+    from sitegen.engine import writer
     plan, arg = sys.argv[1], sys.argv[2]
 
     def die():

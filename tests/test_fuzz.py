@@ -21,12 +21,12 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import render_site
 from sitegen.config import load_config
-from sitegen.dates import DateValueError, PartialDate, parse_date
+from sitegen.content.dates import DateValueError, PartialDate, parse_date
+from sitegen.content.fields import ENTRY_KEYS, SOURCE_KEYS
+from sitegen.content.loader import load_site
+from sitegen.engine.build import render_site
 from sitegen.errors import SitegenError
-from sitegen.fields import ENTRY_KEYS, SOURCE_KEYS
-from sitegen.loader import load_site
 
 EXAMPLES = int(os.environ.get("SITEGEN_FUZZ_EXAMPLES", "0")) or None
 FUZZ = settings(max_examples=EXAMPLES or 150, deadline=None, database=None,
@@ -233,7 +233,7 @@ markdown_text = st.lists(st.one_of(st.sampled_from(ATTACKS), st.text(max_size=8)
 def test_any_markdown_renders_to_safe_html(text: str) -> None:
     from test_hostile import Inspector
 
-    from sitegen.markup import MarkdownRenderer, MarkupError
+    from sitegen.render.markup import MarkdownRenderer, MarkupError
 
     try:
         html = MarkdownRenderer(lambda i: None).render(text)

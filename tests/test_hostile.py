@@ -23,10 +23,10 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from sitegen import cli
-from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.engine.build import build
+from sitegen.engine.writer import AtomicOutput, safe_relative
 from sitegen.errors import OutputError
-from sitegen.writer import AtomicOutput, safe_relative
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset",
              "background", "cite"}

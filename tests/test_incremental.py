@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from sitegen import incremental, parallel
-from sitegen.build import build_uncached
 from sitegen.config import load_config
-from sitegen.incremental import SiteBuilder
-from sitegen.preview import PreviewBuilder
+from sitegen.engine import incremental, parallel
+from sitegen.engine.build import build_uncached
+from sitegen.engine.incremental import SiteBuilder
+from sitegen.engine.preview import PreviewBuilder
 
 ENTRIES = Path("content/entries")
 
@@ -198,7 +198,7 @@ def test_the_spare_site_is_reused_and_cleaned(site: Path, tmp_path: Path) -> Non
 def test_preview_updates_its_folder_in_place_and_equals_a_cold_build(
         site: Path, tmp_path: Path, change: Callable[[Path], None]) -> None:
     """serve's builder replaces the changed files in its folder instead of swapping a tree."""
-    from sitegen.rebuild import preview_builder
+    from sitegen.preview.rebuild import preview_builder
 
     out = tmp_path / "preview"
     builder = preview_builder(load_config(site), out)
@@ -211,7 +211,7 @@ def test_preview_updates_its_folder_in_place_and_equals_a_cold_build(
 
 
 def _preview(site: Path, tmp_path: Path) -> tuple[PreviewBuilder, Path]:
-    from sitegen.rebuild import preview_builder
+    from sitegen.preview.rebuild import preview_builder
 
     out = tmp_path / "preview"
     builder = preview_builder(load_config(site), out)

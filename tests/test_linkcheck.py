@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import linkcheck
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.outputs import linkcheck
 
 ENTRY = Path("content") / "entries" / "2022-01-12-second.md"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import load_config
+from sitegen.content.loader import load_site
 from sitegen.errors import ContentError
-from sitegen.loader import load_site
 
 
 def load(root: Path, drafts: bool = False):

@@ -14,11 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from publish_fixture import index_data, publishing_site
 
-from sitegen import search
-from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.errors import OutputError
-from sitegen.pagefind_canon import (
+from sitegen.accel.pagefind_canon import (
     ENTRY_FILE,
     SIGNATURE,
     Record,
@@ -30,6 +26,10 @@ from sitegen.pagefind_canon import (
     read_body,
     read_record,
 )
+from sitegen.config import load_config
+from sitegen.engine.build import build
+from sitegen.errors import OutputError
+from sitegen.search import indexer as search
 
 
 @pytest.fixture(scope="module")

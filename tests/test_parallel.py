@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from sitegen import parallel
+from sitegen.engine import parallel
 from sitegen.errors import ContentError, Problem
 
 N = 600

@@ -24,10 +24,11 @@ from conftest import ROOT, copy_fixture, static_server
 from golden import tree
 from publish_fixture import page_links, publishing_site
 
-from sitegen import exports, search
-from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.engine.build import build
 from sitegen.errors import OutputError
+from sitegen.outputs import exports
+from sitegen.search import indexer as search
 
 BASE = "https://example.org/sub/"
 EPOCH = "1700000000"
@@ -297,7 +298,7 @@ def test_search_index_covers_entry_pages_only(published):
 def test_builds_with_search_are_byte_identical_including_the_index(tmp_path, monkeypatch):
     """Builds of the same input (twice from one folder, once from a copy elsewhere) are the
     same bytes, every file of the Pagefind index included (Pagefind writes its filters in a
-    random order; sitegen.pagefind_canon puts them in canonical order)."""
+    random order; sitegen.accel.pagefind_canon puts them in canonical order)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     one, two = publishing_site(tmp_path / "one"), publishing_site(tmp_path / "two")
     a, *others = [tree(build(load_config(site), output=tmp_path / out, search=True).output)

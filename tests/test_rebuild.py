@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildResult
 from sitegen.config import load_config
-from sitegen.rebuild import Outcome, Rebuilder, RebuildQueue
+from sitegen.engine.build import BuildResult
+from sitegen.preview.rebuild import Outcome, Rebuilder, RebuildQueue
 
 ENTRY = Path("content/entries/1994-partnership.md")
 
@@ -80,12 +80,12 @@ def test_a_broken_configuration_is_an_error_too_and_recovers(rebuilder: Rebuilde
 def test_no_exception_escapes(rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch,
                               exc: BaseException) -> None:
     assert rebuilder.rebuild().ok
-    import sitegen.preview
+    import sitegen.engine.preview
 
     def explode(self: object, changed: object = None) -> None:
         raise exc
 
-    monkeypatch.setattr(sitegen.preview.PreviewBuilder, "build", explode)
+    monkeypatch.setattr(sitegen.engine.preview.PreviewBuilder, "build", explode)
     outcome = rebuilder.rebuild([rebuilder.config.root / ENTRY])
     assert not outcome.ok
     assert f"internal error: {type(exc).__name__}" in (outcome.error or "")
@@ -97,7 +97,7 @@ def test_changes_of_a_failed_build_are_retried_with_the_next(
 ) -> None:
     assert rebuilder.rebuild().ok
     seen: list[set[Path] | None] = []
-    import sitegen.preview
+    import sitegen.engine.preview
 
     def record(self: object, changed: set[Path] | None = None) -> BuildResult:
         seen.append(None if changed is None else set(changed))
@@ -105,7 +105,7 @@ def test_changes_of_a_failed_build_are_retried_with_the_next(
             raise RuntimeError("first fails")
         return BuildResult(0, 0, 0.0, None)
 
-    monkeypatch.setattr(sitegen.preview.PreviewBuilder, "build", record)
+    monkeypatch.setattr(sitegen.engine.preview.PreviewBuilder, "build", record)
     a, b = Path("/x/a.md"), Path("/x/b.md")
     assert not rebuilder.rebuild([a]).ok
     assert rebuilder.rebuild([b]).ok

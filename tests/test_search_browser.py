@@ -12,8 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, copy_fixture, static_server
 from publish_fixture import publishing_site
 
-from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.engine.build import build
 
 pytestmark = pytest.mark.browser
 WAIT = 10_000  # ms, for every wait below

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.server import bind, inject, locate, overlay_html
+from sitegen.preview.server import bind, inject, locate, overlay_html
 
 
 @pytest.fixture

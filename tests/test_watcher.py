@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import load_config
-from sitegen.watcher import Watcher
+from sitegen.preview.watcher import Watcher
 
 
 class Seen:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sitegen import yamlio
+from sitegen.content import yamlio
 
 REPO = Path(__file__).resolve().parent.parent
 PIECES = ["title: ", "a", "'q'", '"d"', "\n", "  ", "- ", "x: ", "[1, 2]", "{k: v}", "yes",

@@ -47,10 +47,10 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.config import Config
+from sitegen.engine.parallel import no_gc
+from sitegen.engine.reuse import identity as _identity
+from sitegen.engine.writer import clear
 from sitegen.errors import Problem, display_path
-from sitegen.parallel import no_gc
-from sitegen.reuse import identity as _identity
-from sitegen.writer import clear
 
 MAGIC = b"SGCACHE1"
 FILE = "build.pickle"
@@ -85,7 +85,7 @@ def code_digest() -> str:
     A checkout that moves to other commits keeps its version number, but its model classes
     or its HTML may have changed: a cache written by other code is never used.
     """
-    return digest(__version__, tree_digest(Path(__file__).resolve().parent, "*.py"))
+    return digest(__version__, tree_digest(Path(__file__).resolve().parent.parent, "*.py"))
 
 
 def config_digest(config: Config) -> str:
@@ -536,7 +536,8 @@ def _read(blob: bytes, key: bytes | None = None
 def _data_classes() -> dict[tuple[str, str], type]:
     """The only classes a cache file may name: sitegen's data classes (model, dates,
     problems), which unpickle by setting their fields and run no code of their own."""
-    from sitegen import dates, errors, model
+    from sitegen import errors
+    from sitegen.content import dates, model
 
     return {(m.__name__, name): cls for m in (model, dates, errors)
             for name, cls in vars(m).items()

@@ -14,11 +14,10 @@ from typing import Any
 
 import frontmatter
 
-from sitegen import fields
 from sitegen.config import Config
-from sitegen.dates import DATE_FORMS, DateValueError, PartialDate, parse_date
-from sitegen.errors import ContentError, Problem, did_you_mean, display_path
-from sitegen.model import (
+from sitegen.content import fields
+from sitegen.content.dates import DATE_FORMS, DateValueError, PartialDate, parse_date
+from sitegen.content.model import (
     Account,
     Entry,
     EntryParticipant,
@@ -31,8 +30,9 @@ from sitegen.model import (
     Source,
     Topic,
 )
-from sitegen.sourcing import check_coverage, check_parties, check_sources
-from sitegen.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
+from sitegen.content.sourcing import check_coverage, check_parties, check_sources
+from sitegen.content.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
+from sitegen.errors import ContentError, Problem, did_you_mean, display_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sitegen.dates import PartialDate
+from sitegen.content.dates import PartialDate
 
 # An id of an entry, participant, topic, period or page: URL-safe, one path segment. Use it
 # with fullmatch only (a pattern ending in '$' also accepts a final newline).

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.rebuild import CONFIG_FILES
+from sitegen.preview.rebuild import CONFIG_FILES
 
 OnChange = Callable[[set[Path]], None]
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sitegen import exports, feeds, pages
 from sitegen.config import Config
+from sitegen.content.loader import Reader, load_site
+from sitegen.content.model import Site
+from sitegen.engine.writer import AtomicOutput
 from sitegen.errors import ContentError, Problem
-from sitegen.loader import Reader, load_site
-from sitegen.model import Site
-from sitegen.writer import AtomicOutput
+from sitegen.outputs import exports, feeds
+from sitegen.render import pages
 
 Progress = Callable[[int, int], None]
 
@@ -82,7 +83,7 @@ def build(config: Config, *, drafts: bool = False, strict: bool = False,
     With ``search`` the Pagefind index is written inside the same atomic build. The work
     is done by the cached, parallel engine in incremental.py (same bytes as render_site).
     """
-    from sitegen.incremental import SiteBuilder
+    from sitegen.engine.incremental import SiteBuilder
 
     return SiteBuilder(config, drafts=drafts, strict=strict, output=output,
                        one_shot=True).build(progress=progress, search=search)
@@ -103,7 +104,7 @@ def build_uncached(config: Config, *, drafts: bool = False, strict: bool = False
             n_pages += path.endswith(".html")
         out.copy_tree(config.templates_dir / "static", "static")
         if search:
-            from sitegen.search import index_site
+            from sitegen.search.indexer import index_site
 
             index_site(out.tmp)
     return BuildResult(len(site.entries), n_pages, time.perf_counter() - start, target, warnings)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sitegen.config import Config, load_config
 from sitegen.errors import SitegenError
-from sitegen.rebuild import Outcome, Rebuilder, RebuildQueue
+from sitegen.preview.rebuild import Outcome, Rebuilder, RebuildQueue
 
 PUBLIC_HOSTS = ("0.0.0.0", "::", "")
 
@@ -116,7 +116,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
     ``base_url`` is the --base-url override, kept when the configuration file changes.
     """
     _require("tornado", "livereload", *(["watchfiles"] if reload else []))
-    from sitegen.server import bind
+    from sitegen.preview.server import bind
 
     sockets, port = bind(host, port, say=lambda s: _say(s, err=True))
     local_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
@@ -140,7 +140,7 @@ def _serve(config: Config, folder: Path, local: Callable[[Config], Config],
            sockets: list[socket.socket], host: str, port: int, shown_host: str,
            reload: bool) -> int:
     """Build the preview into ``folder`` and serve it until Ctrl-C or SIGTERM."""
-    from sitegen.server import Hosts, PreviewServer
+    from sitegen.preview.server import Hosts, PreviewServer
 
     rebuilder = Rebuilder(local(config), folder,
                           reload_config=lambda: local(load_config(config.root)))
@@ -162,7 +162,7 @@ def _serve(config: Config, folder: Path, local: Callable[[Config], Config],
         server.reload(next(iter(changed)).name if restyle else "*")
 
     queue = RebuildQueue(rebuilder, on_done)
-    from sitegen.watcher import Watcher
+    from sitegen.preview.watcher import Watcher
 
     watcher = Watcher(config, queue.submit, output=rebuilder.output)
 

@@ -36,9 +36,19 @@ from typing import Any
 
 import markdown as markdown_pkg
 
-from sitegen import feeds, pages, parallel, reuse
-from sitegen.build import BuildResult, Progress, data_files, load
-from sitegen.cache import (
+from sitegen.config import Config
+from sitegen.content.loader import (
+    Reader,
+    _Collector,
+    _link_targets,
+    _memo_key,
+    _parse_entry,
+    read_text,
+    remember_links,
+)
+from sitegen.engine import parallel, reuse
+from sitegen.engine.build import BuildResult, Progress, data_files, load
+from sitegen.engine.cache import (
     SECTIONS,
     BuildCache,
     cache_dir,
@@ -48,22 +58,14 @@ from sitegen.cache import (
     remove_stale_files,
     tree_digest,
 )
-from sitegen.config import Config
-from sitegen.context import entry_url, page_url, participant_url, topic_url, year_url
+from sitegen.engine.writer import _KEEP as KEEP
+from sitegen.engine.writer import AtomicOutput, check_real_folders
 from sitegen.errors import ContentError
-from sitegen.loader import (
-    Reader,
-    _Collector,
-    _link_targets,
-    _memo_key,
-    _parse_entry,
-    read_text,
-    remember_links,
-)
-from sitegen.markup import MarkdownRenderer, MarkupError
-from sitegen.render import Templates
-from sitegen.writer import _KEEP as KEEP
-from sitegen.writer import AtomicOutput, check_real_folders
+from sitegen.outputs import feeds
+from sitegen.render import pages
+from sitegen.render.context import entry_url, page_url, participant_url, topic_url, year_url
+from sitegen.render.markup import MarkdownRenderer, MarkupError
+from sitegen.render.templates import Templates
 
 LINK_MIN_PAGES = 100  # below this, rendering everything is as fast as checking and linking
 LISTINGS = ("home", "year", "topic", "participant")  # the pages made of entry cards
@@ -335,7 +337,7 @@ class SiteBuilder:
                 if adopted:  # else the folder holds only what this build wrote
                     reuse.prune(out, self._expected(new_pages, out))
                 if search:
-                    from sitegen.search import index_site
+                    from sitegen.search.indexer import index_site
 
                     index_site(out.tmp)
         except BaseException:

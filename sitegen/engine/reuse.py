@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from sitegen.writer import MARKER, AtomicOutput, clear, plain_tree, safe_relative
+from sitegen.engine.writer import MARKER, AtomicOutput, clear, plain_tree, safe_relative
 
 Identity = tuple[int, int, int]  # inode, mtime in ns, size of a file we wrote
 

@@ -10,7 +10,7 @@ the work, which the caller turns into a located error.
 
 The mechanism, decided once for the build engine (which does not fork from a threaded
 process): the budget runs where the work runs, on the main thread of a single-threaded
-process: a forked worker of sitegen.parallel, or the main process of a small build,
+process: a forked worker of sitegen.engine.parallel, or the main process of a small build,
 ``check`` or a one-process build. Nothing is forked or killed for it. Elsewhere (another
 thread, e.g. serve's rebuild thread, or a process with other threads, whose CPU time the
 timer would also count) it does nothing and the shape limits alone apply: a Python signal

@@ -18,11 +18,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import __version__
+from sitegen.accel.fastjson import indented_json
 from sitegen.config import Config
-from sitegen.context import entry_url
-from sitegen.dates import PartialDate
-from sitegen.feeds import build_time, indented_json
-from sitegen.model import Entry, Site
+from sitegen.content.dates import PartialDate
+from sitegen.content.model import Entry, Site
+from sitegen.outputs.feeds import build_time
+from sitegen.render.context import entry_url
 
 # The CSV columns, in order. Append new columns at the end; never rename or reorder.
 CSV_COLUMNS = (

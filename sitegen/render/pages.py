@@ -8,10 +8,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.chart import legend as chart_legend
-from sitegen.chart import overview_svg
 from sitegen.config import Config
-from sitegen.context import (
+from sitegen.content.model import Entry, Page, Participant, Site, Topic
+from sitegen.errors import ContentError
+from sitegen.render.chart import legend as chart_legend
+from sitegen.render.chart import overview_svg
+from sitegen.render.context import (
     Projector,
     entry_url,
     page_url,
@@ -19,10 +21,8 @@ from sitegen.context import (
     topic_url,
     year_url,
 )
-from sitegen.errors import ContentError
-from sitegen.markup import MarkdownRenderer, MarkupError
-from sitegen.model import Entry, Page, Participant, Site, Topic
-from sitegen.render import Templates
+from sitegen.render.markup import MarkdownRenderer, MarkupError
+from sitegen.render.templates import Templates
 
 Rendered = tuple[str, bytes]
 CARD_TEMPLATE = "partials/card.html"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import Config, load_config
+from sitegen.engine.preview import PreviewBuilder
 from sitegen.errors import SitegenError
-from sitegen.preview import PreviewBuilder
 
 CONFIG_FILES = ("sitegen.toml", "pyproject.toml")
 COLLECT_EVERY = 50  # builds between full garbage collections (see Rebuilder._settle)

@@ -6,9 +6,8 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import CONTROL_RE, Config
-from sitegen.dates import PartialDate
-from sitegen.errors import did_you_mean
-from sitegen.model import (
+from sitegen.content.dates import PartialDate
+from sitegen.content.model import (
     ID_RE,
     Account,
     Correction,
@@ -22,10 +21,11 @@ from sitegen.model import (
     Source,
     Topic,
 )
-from sitegen.yamlio import LineDict, LineList
+from sitegen.content.yamlio import LineDict, LineList
+from sitegen.errors import did_you_mean
 
 if TYPE_CHECKING:
-    from sitegen.loader import _Collector
+    from sitegen.content.loader import _Collector
 
 ENTRY_KEYS = (
     "id", "title", "summary", "date", "end", "circa", "order", "kind", "level", "location",
@@ -100,7 +100,7 @@ class Fields:
         return value
 
     def date(self, key: str, required: bool = False) -> PartialDate | None:
-        from sitegen.loader import date_or_problem
+        from sitegen.content.loader import date_or_problem
 
         if key not in self.data or self.data[key] is None:
             if required:
@@ -229,7 +229,7 @@ def _kind(value: Any) -> str:
 def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
                 col: _Collector, config: Config) -> Entry | None:
     """Validate an entry's front matter and build the Entry, or None if it has errors."""
-    from sitegen.loader import slug_hint
+    from sitegen.content.loader import slug_hint
 
     f = Fields(meta, shown, col, config)
     f.ok &= no_control_characters(meta, shown, col)
@@ -415,7 +415,7 @@ def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
                col: _Collector) -> Page | None:
     """Validate a free page."""
     from sitegen.config import Config as _C
-    from sitegen.loader import slug_hint
+    from sitegen.content.loader import slug_hint
 
     f = Fields(meta, shown, col, _C(root=col.root))
     f.ok &= no_control_characters(meta, shown, col)
@@ -436,7 +436,7 @@ def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
 
 
 def _registry_id(f: Fields) -> str | None:
-    from sitegen.loader import slug_hint
+    from sitegen.content.loader import slug_hint
 
     f.ok &= no_control_characters(f.data, f.shown, f.col)
     rid = f.text("id", required=True)

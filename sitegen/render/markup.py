@@ -12,10 +12,10 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from sitegen.budget import OverBudget, cpu_budget
+from sitegen.accel.fastinline import speed_up
 from sitegen.config import MarkupOptions
 from sitegen.errors import Problem
-from sitegen.fastinline import speed_up
+from sitegen.render.budget import OverBudget, cpu_budget
 
 ENTRY_SCHEME = "entry:"
 EXTENSIONS = ["footnotes", "tables", "toc", "smarty", "sane_lists", "fenced_code", "abbr",
@@ -204,7 +204,7 @@ def local_images(html: str) -> str:
 
 
 def within_budget(seconds: float, work: Callable[[str], str], text: str) -> str:
-    """``work(text)`` under a CPU-time budget (sitegen.budget); MarkupError when over."""
+    """``work(text)`` under a CPU-time budget (sitegen.render.budget); MarkupError when over."""
     try:
         with cpu_budget(seconds):
             return work(text)

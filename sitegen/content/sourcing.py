@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sitegen.config import Config, SourceRules
-from sitegen.dates import PartialDate
-from sitegen.model import Entry, Participant
+from sitegen.content.dates import PartialDate
+from sitegen.content.model import Entry, Participant
 
 if TYPE_CHECKING:
-    from sitegen.loader import _Collector
+    from sitegen.content.loader import _Collector
 
 
 def host_of(url: str) -> str:

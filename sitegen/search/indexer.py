@@ -8,7 +8,7 @@ asked (`sitegen build` asks; `serve` and the library's `build()` default do not)
 Only entry and free pages are indexed (``INDEX_GLOB``); templates mark the indexed part of
 an entry page with ``data-pagefind-body`` and carry filters and a date sort (see
 templates/partials/pagefind-meta.html). Pagefind writes filters in a random (hash-map) order
-on every run; ``sitegen.pagefind_canon`` rewrites those files in a canonical order, so the
+on every run; ``sitegen.accel.pagefind_canon`` rewrites those files in a canonical order, so the
 whole index is byte-identical across builds of the same input, as the rest of the site is
 (tests/test_publish.py compares two builds byte for byte, ``pagefind/`` included).
 """
@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.accel.pagefind_canon import SUPPORTED, canonicalise_index
 from sitegen.errors import OutputError, Problem
-from sitegen.pagefind_canon import SUPPORTED, canonicalise_index
 
 INDEX_DIR = "pagefind"
 INDEX_GLOB = "{entries,pages}/**/*.html"

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from sitegen.config import CONTROL_RE, Config
-from sitegen.dates import DATE_FORMS, DateValueError, parse_date
+from sitegen.content.dates import DATE_FORMS, DateValueError, parse_date
 from sitegen.errors import ContentError, Problem, UsageError, display_path
 
 TEMPLATE = """---

@@ -13,8 +13,8 @@ import os
 import stat
 from pathlib import Path
 
+from sitegen.engine.writer import MARKER
 from sitegen.errors import OutputError, Problem
-from sitegen.writer import MARKER
 
 # what a build writes: pages, feeds and data exports, static files, Pagefind's index
 SUFFIXES = frozenset({

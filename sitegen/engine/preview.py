@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sitegen import feeds, pages, reuse
-from sitegen.build import BuildResult, Progress, data_files
-from sitegen.cache import digest
 from sitegen.config import Config
-from sitegen.context import Projector
-from sitegen.incremental import (
+from sitegen.content.loader import _Collector, _link_targets, _memo_key, _parse_entry, read_text
+from sitegen.content.model import Entry, Site
+from sitegen.engine import reuse
+from sitegen.engine.build import BuildResult, Progress, data_files
+from sitegen.engine.cache import digest
+from sitegen.engine.incremental import (
     DATA,
     JSON,
     JSON_FILE,
@@ -33,9 +34,10 @@ from sitegen.incremental import (
     entry_digests,
     job_path,
 )
-from sitegen.loader import _Collector, _link_targets, _memo_key, _parse_entry, read_text
-from sitegen.model import Entry, Site
-from sitegen.writer import MARKER, output_error
+from sitegen.engine.writer import MARKER, output_error
+from sitegen.outputs import feeds
+from sitegen.render import pages
+from sitegen.render.context import Projector
 
 IN_PLACE_MAX = 200  # an in-place update renders at most this many pages (else: atomic build)
 BODY_EDITS_MAX = 20  # changed files a body-edit update takes (else: the in-place update)

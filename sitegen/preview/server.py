@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 from tornado import web
 
 from sitegen.errors import Problem, UsageError
-from sitegen.rebuild import Rebuilder
+from sitegen.preview.rebuild import Rebuilder
 
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 _BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)

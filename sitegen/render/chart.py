@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from sitegen.dates import PartialDate
-from sitegen.model import Period, Site
+from sitegen.content.dates import PartialDate
+from sitegen.content.model import Period, Site
 
 PALETTE_SIZE = 12
 SLOT = 20          # width of one year, in SVG units

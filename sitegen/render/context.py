@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sitegen.chart import kind_class
 from sitegen.config import Config
-from sitegen.dates import PartialDate
-from sitegen.model import Entry, Participant, Period, Site
-from sitegen.sourcing import host_of
+from sitegen.content.dates import PartialDate
+from sitegen.content.model import Entry, Participant, Period, Site
+from sitegen.content.sourcing import host_of
+from sitegen.render.chart import kind_class
 
 
 def date_ctx(d: PartialDate | None) -> dict[str, Any] | None:

@@ -1,0 +1,1 @@
+"""Content: files → the validated, immutable model."""

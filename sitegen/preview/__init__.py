@@ -1,0 +1,1 @@
+"""The preview (`sitegen serve`): HTTP, file watching and the rebuild loop."""

@@ -1,0 +1,1 @@
+"""Rendering: the model → template contexts → HTML pages (pure, no I/O)."""

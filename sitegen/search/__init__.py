@@ -1,0 +1,1 @@
+"""The search index (Pagefind), written inside an atomic build."""
