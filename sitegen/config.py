@@ -1,4 +1,5 @@
-"""Site configuration: ``[tool.sitegen]`` in pyproject.toml or a sitegen.toml beside it."""
+"""Site configuration: a site's ``sitegen.toml`` (or, read when there is none, ``[tool.sitegen]``
+in its pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from sitegen.content.archetype import Archetype, load_archetype
 from sitegen.errors import ConfigError, Problem, did_you_mean, display_path
 from sitegen.render.budget import DEFAULT_SECONDS
 
@@ -24,6 +26,8 @@ DEFAULT_OUTCOME_TYPES = (
     "deferred", "no-agreement", "statement",
 )
 DEFAULT_PERIOD_KINDS = ("era", "suspension")
+DEFAULT_PARTICIPANT_KINDS = ("person", "organisation", "state")
+DEFAULT_SOURCE_KINDS = ("primary", "secondary")  # "primary" has a meaning: see sourcing.py
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class Config:
     levels: tuple[str, ...] = DEFAULT_LEVELS
     outcome_types: tuple[str, ...] = DEFAULT_OUTCOME_TYPES
     period_kinds: tuple[str, ...] = DEFAULT_PERIOD_KINDS
+    participant_kinds: tuple[str, ...] = DEFAULT_PARTICIPANT_KINDS
+    source_kinds: tuple[str, ...] = DEFAULT_SOURCE_KINDS
     content_dir: Path = field(default=Path("content"))
     templates_dir: Path = field(default=Path("templates"))
     output_dir: Path = field(default=Path("output"))
@@ -102,6 +108,9 @@ class Config:
     source_file: str | None = None
     sources: SourceRules = field(default_factory=lambda: SourceRules())
     coverage: Coverage | None = None
+    # the entry archetype (`sitegen new` copies it; the loader flags its sample text left in
+    # an entry); load_config reads the site's or the built-in one
+    archetype: Archetype | None = None
 
     @functools.cached_property
     def base_path(self) -> str:
@@ -151,7 +160,8 @@ class MarkupOptions(NamedTuple):
 
 
 _STR_KEYS = ("title", "description", "language", "author", "publisher")
-_LIST_KEYS = ("kinds", "levels", "outcome_types", "period_kinds")
+_LIST_KEYS = ("kinds", "levels", "outcome_types", "period_kinds", "participant_kinds",
+              "source_kinds")
 _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
@@ -225,12 +235,13 @@ def load_config(root: Path) -> Config:
     if own.is_file():
         source = display_path(own, root)
         data = _read_toml(own, source)
-    elif pyproject.is_file():
+    elif pyproject.is_file():  # the place settings had before sitegen.toml: still read
         source = display_path(pyproject, root) + " [tool.sitegen]"
         data = _read_toml(pyproject, display_path(pyproject, root)).get("tool", {}).get(
             "sitegen", {}
         )
-    return _validate(root, data, source or "configuration")
+    return replace(_validate(root, data, source or "configuration"),
+                   archetype=load_archetype(root))
 
 
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
@@ -279,7 +290,7 @@ def _source_rules(value: Any, bad: Bad) -> SourceRules | None:
         elif key == "official_domains":
             if not isinstance(item, dict):
                 bad(name, "must be a table of party ids and their domains",
-                    'e.g. official_domains = { nato = ["nato.int"] }')
+                    'e.g. official_domains = { un = ["un.org"] }')
                 ok = False
                 continue
             for party, domains in item.items():  # in the file's order, shown so
@@ -360,6 +371,10 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                 bad(key, "must be a non-empty list of lowercase words like \"meeting\"",
                     "use lowercase letters, digits and hyphens only, e.g. [\"meeting\", "
                     "\"summit\"]")
+            elif key == "source_kinds" and "primary" not in value:
+                bad(key, "must include \"primary\"",
+                    "the sourcing rules ask for primary sources: keep \"primary\" and add your "
+                    "own kinds, e.g. [\"primary\", \"secondary\", \"dataset\"]")
             else:
                 values[key] = tuple(value)
         elif key in _PATH_KEYS:

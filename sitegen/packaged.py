@@ -1,7 +1,8 @@
-"""Where the default theme and the JSON Schemas are: inside the installed package (a wheel
-carries them as ``sitegen/theme`` and ``sitegen/schemas``), or, when sitegen runs from this
-repository's checkout (an editable install), in its ``templates/`` and ``schema/`` folders,
-which are their sources."""
+"""Where the default theme, the JSON Schemas and the starter site are: inside the installed
+package (a wheel carries them as ``sitegen/theme``, ``sitegen/schemas`` and
+``sitegen/starter``), or, when sitegen runs from this repository's checkout (an editable
+install), in its ``templates/`` and ``schema/`` folders, which are their sources, and in
+``sitegen/starter``."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def default_theme() -> Path:
 def schemas() -> Path:
     """The folder of the JSON Schemas sitegen publishes and editors use."""
     return _packaged("schemas", "schema", "timeline.schema.json")
+
+
+def starter() -> Path:
+    """The folder of the files ``sitegen init`` writes (and the built-in entry archetype).
+
+    It is package data in the checkout too (``sitegen/starter``): no copy to keep in step.
+    """
+    return _packaged("starter", "sitegen/starter", "archetypes/entry.md")

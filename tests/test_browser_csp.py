@@ -98,7 +98,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
     co.root.mkdir()
     for name in ("content", "templates"):
         shutil.copytree(ROOT / name, co.root / name)
-    shutil.copy(ROOT / "pyproject.toml", co.root / "pyproject.toml")
+    shutil.copy(ROOT / "sitegen.toml", co.root / "sitegen.toml")
     root = build_checkout(co)
     with static_server(root) as url:
         yield root / "x", url + "x/"
