@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import CONTROL_RE, Config
-from sitegen.content.dates import PartialDate
+from sitegen.content.archetype import collapse
+from sitegen.content.dates import DateValueError, PartialDate, parse_date
 from sitegen.content.model import (
     ID_RE,
     Account,
@@ -35,8 +37,21 @@ ENTRY_KEYS = (
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of", "archived",
                "accessed")
 PAGE_SHOWS = ("sourcing", "coverage")  # what a free page may ask to show: see page.html
-PARTICIPANT_KINDS = ("person", "organisation", "state")
-SOURCE_KINDS = ("primary", "secondary")
+LIST_FIELDS = ("participants", "concerns", "topics", "related", "accounts", "sources")
+# two ids of a list run together: an item indented one space more than the one before it
+# continues that item's text ("- nato\n   - russia" reads as the one id 'nato - russia')
+MERGED_ITEMS = re.compile(r"\S+(?: - \S+)+")
+MERGED_HINT = ("start every item of the list with '- ' at the same indentation, "
+               "e.g. '  - first-id' then '  - second-id' on the next line")
+# Markdown a summary should not hold: it is shown as plain text in cards, feeds and search
+SUMMARY_MARKDOWN = re.compile(
+    r"\[[^\]\n]+\]\([^)\s]+\)"           # [a link](address)
+    r"|\*\*\S|\S\*\*|(?<![\w*])__\S"       # **strong** or __strong__
+    r"|(?<![\w*])\*(?=\S)[^*]+(?<=\S)\*(?![\w*])"  # *emphasis*
+    r"|(?<![\w_])_(?=\S)[^_]+(?<=\S)_(?![\w_])"    # _emphasis_
+    r"|`[^`]+`|\[\^[^\]]+\]|^#{1,6}\s|</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>")
+# the date a file name starts with: 2022-01-12-…, 2008-08-… or 1994-…
+FILE_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?=-|\Z)")
 
 
 class Fields:
@@ -135,12 +150,21 @@ class Fields:
                        f"write '{key}: [first-id, second-id]'")
             return ()
         out = []
-        for item in value:
+        for i, item in enumerate(value):
+            line = value.line_of(i) if isinstance(value, LineList) else None
             if not isinstance(item, str | int) or isinstance(item, bool):
-                self.error(key, f"each item must be an id, not {_kind(item)}")
+                self.error(key, f"each item must be an id, not {_kind(item)}", line=line)
+                continue
+            if isinstance(item, str) and MERGED_ITEMS.fullmatch(item):
+                self.merged(key, item, line)
                 continue
             out.append(str(item))
         return tuple(out)
+
+    def merged(self, key: str, item: str, line: int | None) -> None:
+        """Report two list items run together by a mis-indented '- ' line."""
+        self.error(key, f"'{item}' is two items run together: the list looks mis-indented",
+                   MERGED_HINT, line=line)
 
     def mapping_list(self, key: str, what: str) -> list[tuple[LineDict, int]]:
         value = self.data.get(key)
@@ -272,7 +296,8 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
             sources.append(src)
     if "sources" not in meta or not meta.get("sources"):
         f.error("sources", "at least one source is required",
-                "add '- title: …, publisher: …, url: …, kind: primary'", line=meta.line)
+                "add '- title: …, publisher: …, url: …, kind: primary'",
+                line=meta.line_of("sources"))
     accounts = _accounts(f, {s.url for s in sources})
     corrections = []
     for item, _ in f.mapping_list("corrections", "{date, text}"):
@@ -299,6 +324,14 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         f.error("extra", f"the value of {odd} cannot be published (only text, numbers, "
                 "true/false, lists and mappings)",
                 "quote dates and other special values so that they stay text")
+    if summary is not None and SUMMARY_MARKDOWN.search(summary):
+        col.warn(shown, f.line("summary"), "summary", "holds Markdown, which is shown as "
+                 "typed: the summary is plain text in cards, feeds and search results",
+                 "write it without formatting; links and emphasis belong in the body")
+    if date is not None:
+        _date_matches_file_name(f, stem, date, end)
+    if config.archetype is not None:
+        _no_sample_text(f, body, body_line, draft)
     if not f.ok or title is None or summary is None or date is None or kind is None:
         return None
     return Entry(
@@ -309,8 +342,88 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         outcomes=tuple(outcomes), accounts=tuple(accounts),
         corrections=tuple(sorted(corrections, key=lambda c: c.date.sort_key)),
         topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,
-        extra=_plain(extra), body_md=body, body_line=body_line, field_lines=dict(meta.key_lines),
+        extra=_plain(extra), body_md=body, body_line=body_line, field_lines=_field_lines(meta),
     )
+
+
+def _field_lines(meta: LineDict) -> dict[str, int]:
+    """The line of each field, and of each item of the list fields as ``'participants[3]'``
+    (0-based, in file order), so that a problem with one item names that item's line."""
+    lines = dict(meta.key_lines)
+    for key in LIST_FIELDS:
+        items = meta.get(key)
+        if isinstance(items, LineList):
+            for i, item in enumerate(items):
+                at = item.line_of("party") if key == "accounts" and isinstance(
+                    item, LineDict) else items.line_of(i)
+                lines[f"{key}[{i}]"] = at
+    return lines
+
+
+def item_line(lines: dict[str, int], key: str, index: int) -> int | None:
+    """The line of item ``index`` of a list field (see _field_lines), else the field's."""
+    return lines.get(f"{key}[{index}]", lines.get(key))
+
+
+def _date_matches_file_name(f: Fields, stem: str, date: PartialDate,
+                            end: PartialDate | None) -> None:
+    """Warn when the file name's date contradicts ``date`` (a coarser name that agrees, or
+    a day inside a multi-day event's span, is fine): the file was named for another day."""
+    m = FILE_DATE.match(stem)
+    if m is None:
+        return
+    try:
+        named = parse_date(m.group(0))
+    except DateValueError:
+        return
+    if date.iso().startswith(named.iso()):
+        return
+    if end is not None and date.first_day() <= named.first_day() <= end.last_day():
+        return
+    f.col.warn(f.shown, f.line("date"), "date",
+               f"{date.iso()} does not match the file name, which starts with {named.iso()}",
+               f"correct the date, or rename the file to start with {date.iso()} (the entry's "
+               "address changes with its name)")
+
+
+def _no_sample_text(f: Fields, body: str, body_line: int, draft: bool) -> None:
+    """Report the archetype's sample text left in an entry: a warning in a draft, an error
+    once the entry is published."""
+    archetype = f.config.archetype
+    assert archetype is not None
+    found: list[tuple[int, str, str]] = []
+
+    def walk(value: Any, name: str, line: int) -> None:
+        if isinstance(value, str):
+            text = collapse(value)
+            if text in archetype.placeholders:
+                found.append((line, name, text))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                at = value.line_of(str(key)) if isinstance(value, LineDict) else line
+                walk(item, f"{name}.{key}" if name else str(key), at)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, name, value.line_of(i) if isinstance(value, LineList) else line)
+
+    if archetype.placeholders:
+        walk(f.data, "", f.data.line)
+    if archetype.body_placeholders:
+        flat = collapse(body)
+        for paragraph in archetype.body_placeholders:
+            if paragraph in flat:
+                first = paragraph.split(" ", 1)[0]
+                at = next((i for i, text in enumerate(body.split("\n")) if first in text), 0)
+                found.append((body_line + at, "body", paragraph))
+    for line, name, text in found:
+        shown_text = text if len(text) <= 60 else text[:57] + "…"
+        message = f"still holds the archetype's sample text '{shown_text}'"
+        if draft:
+            f.col.warn(f.shown, line, name, message,
+                       "replace it before you publish the entry (it is an error then)")
+        else:
+            f.error(name, message, "replace it with what the sources say, or remove it",
+                    line=line)
 
 
 def _accounts(f: Fields, urls: set[str]) -> list[Account]:
@@ -372,21 +485,24 @@ def _entry_participants(f: Fields) -> tuple[EntryParticipant, ...]:
         return ()
     if not isinstance(value, list):
         f.error("participants", f"must be a list, not {_kind(value)}",
-                "write one participant id per line: '  - stoltenberg: chair'")
+                "write one participant id per line: '  - chair-person: chair'")
         return ()
     out = []
-    for item in value:
-        if isinstance(item, str):
+    for i, item in enumerate(value):
+        line = value.line_of(i) if isinstance(value, LineList) else None
+        if isinstance(item, str) and MERGED_ITEMS.fullmatch(item.strip()):
+            f.merged("participants", item.strip(), line)
+        elif isinstance(item, str):
             out.append(EntryParticipant(item.strip()))
         elif isinstance(item, dict) and len(item) == 1:
             (pid, role), = item.items()
             if role is not None and not isinstance(role, str):
-                f.error("participants", f"the role of '{pid}' must be text")
+                f.error("participants", f"the role of '{pid}' must be text", line=line)
                 continue
             out.append(EntryParticipant(str(pid), role.strip() if role else None))
         else:
             f.error("participants", "each item is an id, or 'id: role at this event'",
-                    "e.g. '- stoltenberg: chair'")
+                    "e.g. '- chair-person: chair'", line=line)
     return tuple(out)
 
 
@@ -398,7 +514,7 @@ def _source(f: Fields) -> Source | None:
     if url and not url.startswith(("http://", "https://")):
         f.error("url", f"'{url}' is not a web address", "it must start with https:// or http://")
     date = f.date("date")
-    kind = f.choice("kind", SOURCE_KINDS, required=True)
+    kind = f.choice("kind", f.config.source_kinds, required=True)
     doc_id = f.text("doc_id", single_line=True)
     copy_of = f.text("copy_of", single_line=True)
     archived = f.text("archived")
@@ -452,7 +568,7 @@ def build_participant(data: LineDict, shown: str, col: _Collector,
     f.unknown_keys(("id", "name", "kind", "aliases", "roles", "description"))
     pid = _registry_id(f)
     name = f.text("name", required=True, single_line=True)
-    kind = f.choice("kind", PARTICIPANT_KINDS, required=True)
+    kind = f.choice("kind", config.participant_kinds, required=True)
     aliases = f.id_list("aliases")
     description = f.text("description", single_line=True) or ""
     roles = []

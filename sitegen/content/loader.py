@@ -17,6 +17,7 @@ import frontmatter
 from sitegen.config import Config
 from sitegen.content import fields
 from sitegen.content.dates import DATE_FORMS, DateValueError, PartialDate, parse_date
+from sitegen.content.fields import item_line
 from sitegen.content.model import (
     Account,
     Entry,
@@ -186,7 +187,7 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
         meta.line, meta.key_lines = 1, {}
     if not isinstance(meta, LineDict):
         col.error(shown, 2, None, "the front matter must be a mapping of 'field: value' lines",
-                  "write e.g. 'title: NATO-Russia Council meets'")
+                  "write e.g. 'title: The council meets'")
         return None
     return meta, body, body_line
 
@@ -397,28 +398,30 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
         check_parties(e, participants, col)
         check_sources(e, config.sources, col)
         lines = e.field_lines
-        for p in e.participants:
+        for i, p in enumerate(e.participants):
             if p.id not in participants:
-                col.error(e.path, lines.get("participants"), "participants",
+                col.error(e.path, item_line(lines, "participants", i), "participants",
                           f"unknown participant '{p.id}'",
                           did_you_mean(p.id, participants) or
                           "add it to content/participants.yaml first")
-        for a in e.accounts:
+        for i, a in enumerate(e.accounts):
             if a.party not in participants:
-                col.error(e.path, lines.get("accounts"), "accounts",
+                col.error(e.path, item_line(lines, "accounts", i), "accounts",
                           f"unknown party '{a.party}'",
                           did_you_mean(a.party, participants) or
                           "use a participant id from content/participants.yaml")
-        for t in e.topics:
+        for i, t in enumerate(e.topics):
             if t not in topics:
-                col.error(e.path, lines.get("topics"), "topics", f"unknown topic '{t}'",
+                col.error(e.path, item_line(lines, "topics", i), "topics",
+                          f"unknown topic '{t}'",
                           did_you_mean(t, topics) or "add it to content/topics.yaml first")
-        for r in e.related:
+        for i, r in enumerate(e.related):
             if r not in ids:
-                col.error(e.path, lines.get("related"), "related", f"unknown entry id '{r}'",
+                col.error(e.path, item_line(lines, "related", i), "related",
+                          f"unknown entry id '{r}'",
                           did_you_mean(r, ids) or "related takes ids of other entries")
             elif r == e.id:
-                col.error(e.path, lines.get("related"), "related",
+                col.error(e.path, item_line(lines, "related", i), "related",
                           "an entry cannot relate to itself")
         _check_body_links(e.path, e.body_md, e.body_line, ids, col)
         if (e.sources and not any(s.kind == "primary" for s in e.sources)

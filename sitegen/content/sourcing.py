@@ -45,7 +45,7 @@ def check_sources(e: Entry, rules: SourceRules, col: _Collector) -> None:
         col.warn(e.path, line, "sources",
                  f"every dated primary source is more than {rules.primary_window_days} days "
                  "from the event", "add a primary source from the event itself, or record where "
-                 "it was looked for: 'primary_not_found: nato.int, kremlin.ru (searched …)'")
+                 "it was looked for: 'primary_not_found: the ministry's site (searched …)'")
 
 
 def near(e: Entry, d: PartialDate, days: int) -> bool:
@@ -59,17 +59,19 @@ def near(e: Entry, d: PartialDate, days: int) -> bool:
 
 def check_parties(e: Entry, participants: dict[str, Participant], col: _Collector) -> None:
     """``concerns`` and ``forum`` name known participants; nobody is both present and absent."""
+    from sitegen.content.fields import item_line
     from sitegen.errors import did_you_mean
 
     lines = e.field_lines
     present = {p.id for p in e.participants}
-    for pid in e.concerns:
+    for i, pid in enumerate(e.concerns):
+        line = item_line(lines, "concerns", i)
         if pid not in participants:
-            col.error(e.path, lines.get("concerns"), "concerns", f"unknown participant '{pid}'",
+            col.error(e.path, line, "concerns", f"unknown participant '{pid}'",
                       did_you_mean(pid, participants) or
                       "add it to content/participants.yaml first")
         elif pid in present:
-            col.error(e.path, lines.get("concerns"), "concerns",
+            col.error(e.path, line, "concerns",
                       f"'{pid}' is listed as present (participants) and as concerned but absent",
                       "keep it in one of the two lists")
     if e.forum is not None:

@@ -6,6 +6,7 @@ where libyaml is available.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
@@ -180,10 +181,22 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         else:
             data = _construct_plain(loader, node)
     except yaml.MarkedYAMLError as exc:
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+            # the parser ran to the end of the text looking for the closing quote: the
+            # problem is where the quote opened, not where the text ends
+            raise YamlSyntaxError(
+                "invalid YAML: a quoted value starts on this line and its quote is never "
+                "closed", exc.context_mark.line + first_line, None,
+                "end the value with the same quote mark, or remove the opening one") from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlSyntaxError(_explain(problem, text, mark), line) from None
+        opened = _unclosed_quote(text, mark.line if mark is not None else len(text))
+        hint = None
+        if opened is not None and line is not None and opened + first_line < line:
+            hint = (f"the quote opened on line {opened + first_line} is not closed on that "
+                    "line: a quoted value runs on until the next quote mark")
+        raise YamlSyntaxError(_explain(problem, text, mark), line, None, hint) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"invalid YAML: {exc}", None) from None
     except RecursionError:  # the pure-Python parser on absurdly deep nesting
@@ -245,6 +258,26 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, tuple[int, int]]:
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in sizes)
     return sizes
+
+
+_QUOTE_OPENS = re.compile(r"^\s*(?:-\s+)?(?:[^\s:#'\"][^:#]*:\s+)?([\"'])")
+
+
+def _unclosed_quote(text: str, before: int) -> int | None:
+    """The first line (0-based, before line ``before``) whose value opens a quote that the
+    line does not close, if any."""
+    for number, line in enumerate(text.split("\n")[:before]):
+        m = _QUOTE_OPENS.match(line)
+        if m is None:
+            continue
+        quote, rest = m.group(1), line[m.end():]
+        if quote == "'":
+            rest = rest.replace("''", "")
+        else:
+            rest = re.sub(r"\\.", "", rest)
+        if quote not in rest:
+            return number
+    return None
 
 
 def _explain(problem: str, text: str, mark: Any) -> str:
