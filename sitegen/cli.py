@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="also build into a temporary folder and check every internal link")
     c.add_argument("--external", action="store_true",
                    help="with --links: also try external links (needs a network)")
+    c.add_argument("--format", choices=("text", "github"), default="text",
+                   help="github: also print each problem as a GitHub workflow annotation, "
+                   "so a pull request shows it on its line")
 
     s = sub.add_parser("serve", help="preview on http://127.0.0.1:8000/ with live reload")
     s.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
@@ -58,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# commands that write files: a failure says that nothing was written
+WRITERS = ("build", "new", "serve")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
@@ -70,7 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except SitegenError as exc:
-        print(exc.format(), file=sys.stderr)
+        if getattr(args, "format", "text") == "github":
+            from sitegen.annotations import annotation
+
+            for problem in exc.problems:
+                print(annotation(problem))
+        print(exc.format(wrote_nothing=args.command in WRITERS), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -120,11 +132,12 @@ def _run(args: argparse.Namespace) -> int:
         from sitegen.engine.build import check
 
         result = check(config, strict=args.strict)
-        _print_warnings(result.warnings)
+        _print_warnings(result.warnings, github=args.format == "github")
         if args.links:
             from sitegen.outputs.linkcheck import check_links
 
-            return check_links(config, external=args.external)
+            return check_links(config, external=args.external,
+                               annotations=args.format == "github")
         print(f"ok: {result.entries} entries, {result.pages} pages checked, "
               f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}")
         return 0
@@ -145,6 +158,12 @@ def _run(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
-def _print_warnings(warnings: list) -> None:  # type: ignore[type-arg]
+def _print_warnings(warnings: list, github: bool = False) -> None:  # type: ignore[type-arg]
+    """Each warning on stderr; with ``github`` also as an annotation on stdout."""
+    if github:
+        from sitegen.annotations import annotation
+
+        for w in warnings:
+            print(annotation(w))
     for w in warnings:
         print(w.format(), file=sys.stderr)

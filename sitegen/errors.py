@@ -70,12 +70,17 @@ class SitegenError(Exception):
     def _summary(self) -> str:
         return "\n".join(p.format() for p in self.problems)
 
-    def format(self) -> str:
-        """Everything a user needs to read, one problem per paragraph."""
+    def format(self, wrote_nothing: bool = True) -> str:
+        """Everything a user needs to read, one problem per paragraph, and a count.
+
+        ``wrote_nothing``: the command would have written (build, new, init) and did not,
+        which the closing line says; a command that never writes (check) leaves it out.
+        """
         if self.problems:
             lines = [p.format() for p in self.problems]
             n = sum(1 for p in self.problems if p.severity == "error")
-            lines.append(f"{n} error{'s' if n != 1 else ''} found; nothing was written.")
+            end = "; nothing was written." if wrote_nothing else "."
+            lines.append(f"{n} error{'s' if n != 1 else ''} found{end}")
             return "\n".join(lines)
         return printable(str(self))
 

@@ -174,8 +174,10 @@ def format_report(report: LinkReport, external: bool) -> str:
 
 
 def check_links(config: Config, *, external: bool = False, stream: TextIO | None = None,
-                timeout: float = EXTERNAL_TIMEOUT) -> int:
-    """Build into a temporary folder, check its links, print the report; the exit code."""
+                timeout: float = EXTERNAL_TIMEOUT, annotations: bool = False) -> int:
+    """Build into a temporary folder, check its links, print the report; the exit code.
+
+    ``annotations``: also print each broken link as a GitHub workflow annotation."""
     from sitegen.engine.build import build
 
     out = stream or sys.stdout
@@ -188,5 +190,12 @@ def check_links(config: Config, *, external: bool = False, stream: TextIO | None
             report.external_results[url] = outcome
             if broken:
                 report.external_broken.append(url)
+    if annotations:
+        from sitegen.annotations import plain_annotation
+
+        for b in report.broken:
+            print(plain_annotation("error", "sitegen: broken link", b.format()), file=out)
+        for url in report.external_broken:
+            print(plain_annotation("error", "sitegen: broken external link", url), file=out)
     print(format_report(report, external), file=out)
     return 1 if report.broken or report.external_broken else 0
