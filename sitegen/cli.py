@@ -58,11 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("title", help="the event's title, in quotes")
     n.add_argument("--date", required=True, help="2022-01-12, 2008-08 or 1994")
     n.add_argument("--kind", default="meeting", help="the kind of event (default: meeting)")
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of an entry's front matter, "
+                        "made from the site's settings, for editors")
+    sc.add_argument("--output", metavar="FILE", help="write it to FILE instead")
     return parser
 
 
 # commands that write files: a failure says that nothing was written
-WRITERS = ("build", "new", "serve")
+WRITERS = ("build", "new", "schema", "serve")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,6 +152,17 @@ def _run(args: argparse.Namespace) -> int:
         path = new_entry(config, args.title, args.date, args.kind)
         shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
         print(f"wrote {shown}")
+        return 0
+
+    if args.command == "schema":
+        from sitegen.content.schema import entry_schema_json
+
+        data = entry_schema_json(config)
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
         return 0
 
     if args.command == "serve":

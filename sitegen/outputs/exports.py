@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import html
 import io
+import json
 import struct
 import zlib
 from typing import Any
@@ -234,23 +235,34 @@ def social_image(site: Site) -> bytes:
     return _png(width, height, rows)
 
 
-def timeline_schema() -> bytes | None:
-    """The published JSON Schema of timeline.json (from the project's schema/ folder)."""
+def timeline_schema(config: Config) -> bytes | None:
+    """The published JSON Schema of timeline.json (sitegen's schemas/), with the site's own
+    participant and source kinds as the allowed values."""
     from sitegen.packaged import schemas
 
     path = schemas() / "timeline.schema.json"
-    return path.read_bytes() if path.is_file() else None
+    if not path.is_file():
+        return None
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    entry = schema["$defs"]["entry"]["properties"]
+    entry["sources"]["items"]["properties"]["kind"]["enum"] = list(config.source_kinds)
+    schema["properties"]["participants"]["items"]["properties"]["kind"]["enum"] = list(
+        config.participant_kinds)
+    return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def export_files(site: Site, config: Config) -> list[tuple[str, bytes]]:
     """Every open-data file as (path, bytes), in a stable order."""
+    from sitegen.content.schema import SCHEMA_PATH, entry_schema_json
+
     files = [
         ("timeline.csv", timeline_csv(site, config)),
         ("timeline.ics", timeline_ics(site, config)),
         ("timelinejs.json", timelinejs_json(site, config)),
         (SOCIAL_IMAGE, social_image(site)),
     ]
-    schema = timeline_schema()
+    schema = timeline_schema(config)
     if schema is not None:
         files.append(("schema/timeline.schema.json", schema))
+    files.append((SCHEMA_PATH, entry_schema_json(config)))
     return files
