@@ -54,10 +54,12 @@ def _parser() -> argparse.ArgumentParser:
                        "links, no special files, only the kinds of files a site holds")
     v.add_argument("dir", metavar="DIR", help="the folder to check (e.g. output or _site)")
 
-    n = sub.add_parser("new", help="write a new entry skeleton in content/entries/")
+    n = sub.add_parser("new", help="write a new entry in content/entries/ from the site's "
+                       "archetype")
     n.add_argument("title", help="the event's title, in quotes")
     n.add_argument("--date", required=True, help="2022-01-12, 2008-08 or 1994")
-    n.add_argument("--kind", default="meeting", help="the kind of event (default: meeting)")
+    n.add_argument("--kind", help="one of the site's kinds (default: the archetype's kind, "
+                   "else the first kind in the settings)")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of an entry's front matter, "
                         "made from the site's settings, for editors")
@@ -149,7 +151,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "new":
         from sitegen.content.scaffold import new_entry
 
-        path = new_entry(config, args.title, args.date, args.kind)
+        path, warnings = new_entry(config, args.title, args.date, args.kind)
+        _print_warnings(warnings)
         shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
         print(f"wrote {shown}")
         return 0
