@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--kind", help="one of the site's kinds (default: the archetype's kind, "
                    "else the first kind in the settings)")
 
+    i = sub.add_parser("init", help="start a new site in DIR: settings, sample content, "
+                       "archetype, editors' guide and publishing workflows")
+    i.add_argument("dir", metavar="DIR", help="the new site's folder (created if missing)")
+    i.add_argument("--title", help="the site's title (default: from the folder's name)")
+    i.add_argument("--language", default="en", help="the pages' language (default: en)")
+    i.add_argument("--base-url", metavar="URL", default="http://127.0.0.1:8000/",
+                   help="where the site will be published (you can change it later)")
+    i.add_argument("--force", action="store_true",
+                   help="write into a folder that is not empty (never replaces a file)")
+
     sc = sub.add_parser("schema", help="print the JSON Schema of an entry's front matter, "
                         "made from the site's settings, for editors")
     sc.add_argument("--output", metavar="FILE", help="write it to FILE instead")
@@ -68,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # commands that write files: a failure says that nothing was written
-WRITERS = ("build", "new", "schema", "serve")
+WRITERS = ("build", "new", "init", "schema", "serve")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +122,15 @@ def _run(args: argparse.Namespace) -> int:
         files = verify_output(Path(args.dir), args.dir.rstrip("/") or "/")
         print(f"ok: {args.dir.rstrip('/') or '/'} holds {files} files, no links, only the "
               "kinds of files a site holds")
+        return 0
+    if args.command == "init":  # makes the project: no configuration yet
+        from sitegen.newsite import init_site
+
+        target = Path(args.project) / args.dir
+        written = init_site(target, title=args.title, language=args.language,
+                            base_url=args.base_url, force=args.force)
+        print(f"wrote {len(written)} files into {args.dir}; next: cd {args.dir} && "
+              "sitegen serve (the samples are drafts: see README.md there)")
         return 0
 
     root = Path(args.project)

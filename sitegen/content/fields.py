@@ -39,7 +39,7 @@ SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of",
 PAGE_SHOWS = ("sourcing", "coverage")  # what a free page may ask to show: see page.html
 LIST_FIELDS = ("participants", "concerns", "topics", "related", "accounts", "sources")
 # two ids of a list run together: an item indented one space more than the one before it
-# continues that item's text ("- nato\n   - russia" reads as the one id 'nato - russia')
+# continues that item's text ("- first\n   - second" reads as the one id 'first - second')
 MERGED_ITEMS = re.compile(r"\S+(?: - \S+)+")
 MERGED_HINT = ("start every item of the list with '- ' at the same indentation, "
                "e.g. '  - first-id' then '  - second-id' on the next line")

@@ -72,7 +72,7 @@ def no_formula(cell: str) -> str:
 def timeline_csv(site: Site, config: Config) -> bytes:
     """One row per entry, RFC 4180 (CRLF, quoted where needed), UTF-8, formulas neutralised."""
     buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)  # the excel dialect: RFC 4180 CRLF
     writer.writeheader()
     for e in site.entries:
         writer.writerow({k: no_formula(v) for k, v in csv_row(e, site, config).items()})
