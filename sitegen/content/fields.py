@@ -395,9 +395,8 @@ def _no_sample_text(f: Fields, body: str, body_line: int, draft: bool) -> None:
 
     def walk(value: Any, name: str, line: int) -> None:
         if isinstance(value, str):
-            text = collapse(value)
-            if text in archetype.placeholders:
-                found.append((line, name, text))
+            if archetype.is_placeholder(value):
+                found.append((line, name, collapse(value)))
         elif isinstance(value, dict):
             for key, item in value.items():
                 at = value.line_of(str(key)) if isinstance(value, LineDict) else line
