@@ -27,7 +27,8 @@ SITE_ARCHETYPE = Path("archetypes") / "entry.md"
 BUILTIN_NAME = "sitegen's built-in archetype"
 TOKEN = re.compile(r"\{\{\s*(title|date|kind)\s*\}\}")
 MAX_BYTES = 64 * 1024
-_FRONT = re.compile(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+# front matter at the start of a file: group 1 is its YAML (None when empty)
+FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _KIND_LINE = re.compile(r"^kind:[^\n]*$", re.MULTILINE)
 _SAMPLE = {"title": "sample-title-token", "date": "2000-01-01", "kind": "sample-kind-token"}
 
@@ -56,7 +57,7 @@ class Archetype:
         values = {"title": title_yaml, "date": date, "kind": kind}
         text = TOKEN.sub(lambda m: values[m.group(1)], self.text)
         if self.kind is not None:
-            head = _FRONT.match(text)
+            head = FRONT_MATTER.match(text)
             if head:
                 end = head.end()
                 text = _KIND_LINE.sub(f"kind: {kind}", text[:end], count=1) + text[end:]
@@ -106,7 +107,7 @@ def parse_archetype(text: str, shown: str) -> Archetype:
         return ConfigError(problems=[Problem(shown, line, None, message, hint)])
 
     sample = TOKEN.sub(lambda m: _SAMPLE[m.group(1)], text)
-    head = _FRONT.match(sample)
+    head = FRONT_MATTER.match(sample)
     if head is None:
         raise bad(1, "has no front matter",
                   "an archetype is an entry: '---', its fields, '---', then the body")

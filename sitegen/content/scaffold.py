@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 
 import yaml
 from slugify import slugify as _transliterating_slugify
 
 from sitegen.config import CONTROL_RE, Config
-from sitegen.content.archetype import Archetype, load_archetype
+from sitegen.content.archetype import FRONT_MATTER, Archetype, load_archetype
 from sitegen.content.dates import DATE_FORMS, DateValueError, PartialDate, parse_date
 from sitegen.content.yamlio import YamlSyntaxError, load_yaml
 from sitegen.errors import (
@@ -23,7 +22,6 @@ from sitegen.errors import (
 )
 
 SIMILAR = 0.6  # difflib ratio of two titles' slugs from which a warning is given
-_FRONT = re.compile(r"---[ \t]*\n(.*?\n)---", re.DOTALL)
 
 
 def slugify(title: str, limit: int = 60) -> str:
@@ -129,8 +127,8 @@ def similar_entries(folder: Path, d: PartialDate, title: str, root: Path) -> lis
 def _title_of(path: Path) -> str | None:
     """An entry's title, or None when the file cannot be read as an entry."""
     try:
-        head = _FRONT.match(path.read_text(encoding="utf-8")[:65536])
-        meta = load_yaml(head.group(1)) if head else None
+        head = FRONT_MATTER.match(path.read_text(encoding="utf-8")[:65536])
+        meta = load_yaml(head.group(1) or "") if head else None
     except (OSError, UnicodeDecodeError, YamlSyntaxError):
         return None
     title = meta.get("title") if isinstance(meta, dict) else None
