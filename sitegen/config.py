@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -133,6 +135,33 @@ class Config:
     def with_base_url(self, base_url: str) -> Config:
         """The same configuration published under another base URL."""
         return replace(self, base_url=normalise_base_url(base_url, "--base-url"))
+
+    def theme_dirs(self) -> tuple[Path, ...]:
+        """Where templates are looked up, first match wins: the site's own ``templates/``
+        (which may override single files) and then the packaged default theme."""
+        from sitegen.packaged import default_theme
+
+        theme, own = default_theme(), self.templates_dir
+        if not own.is_dir():
+            return (theme,)
+        if own.resolve() == theme.resolve():  # sitegen's own repository: templates/ is the theme
+            return (own,)
+        return (own, theme)
+
+    def static_files(self) -> dict[str, Path]:
+        """Every static file of the theme by its path under ``static/``, regular files only
+        (no link is followed); the site's own files replace the packaged theme's."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.theme_dirs()):
+            static = folder / "static"
+            if not static.is_dir() or static.is_symlink():
+                continue
+            for parent, _dirs, names in os.walk(static):  # does not enter linked folders
+                for name in names:
+                    path = Path(parent, name)
+                    if stat.S_ISREG(os.lstat(path).st_mode):
+                        files[path.relative_to(static).as_posix()] = path
+        return dict(sorted(files.items()))
 
     @property
     def markup_options(self) -> MarkupOptions:

@@ -102,7 +102,7 @@ def build_uncached(config: Config, *, drafts: bool = False, strict: bool = False
         for path, data in render_site(site, config, progress):
             out.write(path, data)
             n_pages += path.endswith(".html")
-        out.copy_tree(config.templates_dir / "static", "static")
+        out.copy_files(config.static_files(), "static")
         if search:
             from sitegen.search.indexer import index_site
 

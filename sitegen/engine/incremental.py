@@ -239,7 +239,7 @@ class SiteBuilder:
             "digests": digest("digests", 2, cfg),  # 2: registry-independent card digests
             "markdown": digest("markdown", code_digest(), markdown_pkg.__version__,
                                sys.version_info[:2], self.config.markup_options),
-            "pages": digest("pages", cfg, self.drafts, tree_digest(self.config.templates_dir),
+            "pages": digest("pages", cfg, self.drafts, *map(tree_digest, self.config.theme_dirs()),
                             os.environ.get("SOURCE_DATE_EPOCH", "")),
         }
 
@@ -333,7 +333,7 @@ class SiteBuilder:
                                                results, keys, later)
                 finally:
                     _PLAN = None
-                out.copy_tree(self.config.templates_dir / "static", "static")
+                out.copy_files(self.config.static_files(), "static")
                 if adopted:  # else the folder holds only what this build wrote
                     reuse.prune(out, self._expected(new_pages, out))
                 if search:
@@ -474,10 +474,7 @@ class SiteBuilder:
         """Every file this build produced: pages, data files, static files, kept files."""
         expected = {rel for rel in records if rel not in (DATA, JSON)}
         expected.update(rel for key in (DATA, JSON) for rel, _ in records[key][1])
-        static = self.config.templates_dir / "static"
-        if static.is_dir():
-            expected.update("static/" + p.relative_to(static).as_posix()
-                            for p in static.rglob("*") if p.is_file())
+        expected.update("static/" + rel for rel in self.config.static_files())
         expected.update(p.name for p in out.tmp.iterdir() if p.name in KEEP)
         return expected
 

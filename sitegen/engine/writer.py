@@ -291,17 +291,10 @@ class AtomicOutput:
         self.files += 1
         return status
 
-    def copy_tree(self, src: Path, dest_rel: str) -> None:
-        """Copy a folder of static files (regular files only: no link is followed; the
-        templates' loader refuses links in the first place)."""
-        if not src.is_dir() or src.is_symlink():
-            return
-        files = []
-        for folder, _dirs, names in os.walk(src):  # does not descend into linked folders
-            files += [Path(folder, name) for name in names
-                      if stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode)]
-        for path in sorted(files):
-            rel = path.relative_to(src).as_posix()
+    def copy_files(self, files: dict[str, Path], dest_rel: str) -> None:
+        """Copy static files, given by their paths under ``dest_rel`` (Config.static_files:
+        regular files only, no link followed; the templates' loader refuses links anyway)."""
+        for rel, path in files.items():
             self.write(f"{dest_rel}/{rel}" if dest_rel else rel, path.read_bytes())
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

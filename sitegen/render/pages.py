@@ -244,7 +244,7 @@ def render_search(r: Renderer) -> Rendered:
 
 def has_search_page(r: Renderer) -> bool:
     """Whether the templates provide a search page (templates/search.html)."""
-    return (r.config.templates_dir / "search.html").is_file()
+    return any((d / "search.html").is_file() for d in r.config.theme_dirs())
 
 
 def all_html_pages(r: Renderer) -> list[tuple[str, Any]]:

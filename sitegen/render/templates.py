@@ -49,9 +49,10 @@ def check_no_links(config: Config) -> None:
     /proc/self/environ printed the build's environment into every page."""
     folder = config.templates_dir
     links = [str(folder)] if os.path.islink(folder) else []
-    for parent, dirs, files in os.walk(folder):  # linked folders are listed, not entered
-        links += [os.path.join(parent, name) for name in dirs + files
-                  if os.path.islink(os.path.join(parent, name))]
+    for top in config.theme_dirs():
+        for parent, dirs, files in os.walk(top):  # linked folders are listed, not entered
+            links += [os.path.join(parent, name) for name in dirs + files
+                      if os.path.islink(os.path.join(parent, name))]
     if links:
         raise TemplateError(problems=[Problem(
             display_path(link, config.root), None, None,
@@ -61,10 +62,11 @@ def check_no_links(config: Config) -> None:
 
 
 def make_environment(config: Config) -> jinja2.Environment:
-    """A Jinja environment over the site's templates folder (which must hold no link)."""
+    """A Jinja environment over the site's templates folder, then the packaged theme (neither
+    may hold a link): a site overrides single files of the theme and inherits the rest."""
     check_no_links(config)
     env = _Environment(
-        loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+        loader=jinja2.FileSystemLoader([str(d) for d in config.theme_dirs()]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -101,7 +103,8 @@ class Templates:
             raise TemplateError(problems=[Problem(
                 display_path(self.config.templates_dir, self.config.root), None, None,
                 f"template '{exc.name}' not found",
-                "templates/ must hold base.html and one template per page kind")]) from None
+                "a template a site adds must be in its templates/ folder; the packaged theme "
+                "has base.html and one template per page kind")]) from None
         except jinja2.UndefinedError as exc:
             path, line = self._template_frame(exc, name)
             raise TemplateError(problems=[Problem(
@@ -128,7 +131,8 @@ class Templates:
     def _undecodable(self, exc: UnicodeDecodeError, name: str) -> Problem:
         """Name the template that is not UTF-8 (Jinja's error does not say which)."""
         found: tuple[Path, int | None] = (self.config.templates_dir / name, None)
-        for path in sorted(self.config.templates_dir.rglob("*")):
+        paths = [p for d in self.config.theme_dirs() for p in sorted(d.rglob("*"))]
+        for path in paths:
             if path.is_file() and path.suffix in (".html", ".xml", ".txt", ".j2"):
                 data = path.read_bytes()
                 try:
@@ -143,10 +147,10 @@ class Templates:
 
     def _template_frame(self, exc: BaseException, name: str) -> tuple[str, int | None]:
         """The innermost template file and line in the exception's traceback."""
-        tdir = str(self.config.templates_dir.resolve())
+        tdirs = tuple(str(d.resolve()) for d in self.config.theme_dirs())
         found: tuple[str, int | None] = (
             display_path(self.config.templates_dir / name, self.config.root), None)
         for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.startswith(tdir):
+            if frame.filename.startswith(tdirs):
                 found = (display_path(Path(frame.filename), self.config.root), frame.lineno)
         return found
