@@ -236,7 +236,7 @@ class SiteBuilder:
         cfg = config_digest(self.config)
         return {
             "parsed": digest("parsed", cfg),
-            "digests": digest("digests", 2, cfg),  # 2: registry-independent card digests
+            "digests": digest("digests", 3, cfg),  # 3: cards show significance
             "markdown": digest("markdown", code_digest(), markdown_pkg.__version__,
                                sys.version_info[:2], self.config.markup_options),
             "pages": digest("pages", cfg, self.drafts, tree_digest(self.config.templates_dir),
@@ -590,8 +590,8 @@ def entry_digests(e: Any) -> Digests:
     The card digest covers the entry fields a card shows; what the card takes from the
     registries and the configuration is in every page's signature already (``everywhere``).
     """
-    card = (e.id, e.title, e.summary, e.date, e.end, e.circa, e.kind, e.level, e.location,
-            e.draft, e.participants, e.concerns, e.forum, e.outcomes, e.topics)
+    card = (e.id, e.title, e.summary, e.date, e.end, e.circa, e.kind, e.significance, e.level,
+            e.location, e.draft, e.participants, e.concerns, e.forum, e.outcomes, e.topics)
     bodiless = repr(replace(e, body_md=""))
     return digest(bodiless, e.body_md), digest(repr(card)), digest(bodiless)
 
