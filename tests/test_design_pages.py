@@ -132,7 +132,7 @@ def test_home_cards_carry_the_filter_data(built: dict[str, Path]) -> None:
     card = re.search(r'<li class="event [^"]*" id="2016-04-20-resumes"[^>]*>', home)
     assert card, "the card of 2016-04-20-resumes"
     attrs = dict(re.findall(r'(data-[a-z]+)="([^"]*)"', card.group(0)))
-    assert attrs == {"data-kind": "meeting", "data-year": "2016",
+    assert attrs == {"data-kind": "meeting",
                      "data-participants": "nato russia stoltenberg", "data-topics": "ukraine",
                      "data-outcomes": "resumed"}
     assert home.count('<li class="event ') == len(PUBLISHED)

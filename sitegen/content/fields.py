@@ -37,7 +37,8 @@ ENTRY_KEYS = (
 )
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of", "archived",
                "accessed")
-PAGE_SHOWS = ("significance", "sourcing", "coverage")  # what a free page may ask to show: see page.html
+# what a free page may ask to show after its text: see page.html
+PAGE_SHOWS = ("significance", "sourcing", "coverage")
 PARTICIPANT_KINDS = ("person", "organisation", "state")
 SOURCE_KINDS = ("primary", "secondary")
 
