@@ -21,6 +21,7 @@ from sitegen.render.context import (
     topic_url,
     year_url,
 )
+from sitegen.render.jsonld import dataset_ld, entry_ld
 from sitegen.render.markup import MarkdownRenderer, MarkupError
 from sitegen.render.templates import Templates
 
@@ -204,7 +205,8 @@ def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
 def render_entry(r: Renderer, entry: Entry) -> Rendered:
     ctx = r.projector.entry(entry, body_html(r, entry.body_md, entry.path, entry.body_line))
     return r.html("entry.html", entry_url(entry.id) + "index.html", entry.title, entry.summary,
-                  "entry", entry=ctx)
+                  "entry", entry=ctx,
+                  jsonld=entry_ld(entry, r.site, r.config, ctx["canonical"]))
 
 
 def render_participant(r: Renderer, participant: Participant) -> Rendered:
@@ -251,8 +253,11 @@ def render_page(r: Renderer, page: Page) -> Rendered:
         "sourcing": r.projector.sourcing() if "sourcing" in page.show else None,
         "coverage": r.projector.coverage() if "coverage" in page.show else None,
     }
+    # the page that lists the data files (the about page) describes them as a Dataset
+    ld = (dataset_ld(r.site, r.config, r.config.absolute_url(page_url(page.id)))
+          if page.id == "about" else None)
     return r.html("page.html", page_url(page.id) + "index.html", page.title, page.description,
-                  "page", content=content)
+                  "page", content=content, jsonld=ld)
 
 
 def render_404(r: Renderer) -> Rendered:
