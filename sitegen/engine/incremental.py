@@ -649,7 +649,9 @@ class _Signatures:
         if kind == "page":
             if item.body_md not in results:
                 return None
-            return digest(self.everywhere, "page", repr(item), results[item.body_md][1])
+            # a page that shows site data (turning points, sources, coverage) reads entries
+            data = self.bodiless.values() if item.show else ()
+            return digest(self.everywhere, "page", repr(item), results[item.body_md][1], *data)
         if kind in ("participant", "topic", "year"):
             key = item if kind == "year" else item.id
             listed = self.r.listed.get((kind, key), [])
