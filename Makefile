@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SITEGEN := $(BIN)/sitegen
 
-.PHONY: site build serve check test lint fuzz bench golden clean help
+.PHONY: site build serve check test lint fuzz bench golden screenshots clean help
 
 help:
 	@echo "make site   - set up .venv and build the site into output/"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench  - build-speed benchmark against a naive reference"
 	@echo "make fuzz   - longer property-based fuzzing of the loader"
 	@echo "make golden - regenerate the fixture sites' expected output (review the diff!)"
+	@echo "make screenshots - retake docs/screenshots/ from the project's own site"
 	@echo "make clean  - remove output/, caches and the virtual environment"
 
 site build:
@@ -49,3 +50,8 @@ clean:
 golden:
 	@sh tools/bootstrap.sh test
 	$(BIN)/python tests/golden.py
+
+screenshots:
+	@sh tools/bootstrap.sh test
+	@sh tools/ensure-chromium.sh
+	$(BIN)/python tests/screenshots.py

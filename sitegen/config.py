@@ -16,6 +16,15 @@ from urllib.parse import urlsplit
 
 from sitegen.content.archetype import Archetype, load_archetype
 from sitegen.errors import ConfigError, Problem, did_you_mean, display_path
+from sitegen.presentation import (
+    KindFamily,
+    PeriodKind,
+    check_families,
+    default_families,
+    default_period_kind,
+    kind_families_setting,
+    period_kinds_setting,
+)
 from sitegen.render.budget import DEFAULT_SECONDS
 
 DEFAULT_KINDS = (
@@ -98,6 +107,10 @@ class Config:
     period_kinds: tuple[str, ...] = DEFAULT_PERIOD_KINDS
     participant_kinds: tuple[str, ...] = DEFAULT_PARTICIPANT_KINDS
     source_kinds: tuple[str, ...] = DEFAULT_SOURCE_KINDS
+    # how each period kind is drawn (sitegen.presentation), in period_kinds' order
+    period_styles: tuple[PeriodKind, ...] = tuple(
+        default_period_kind(k, i) for i, k in enumerate(DEFAULT_PERIOD_KINDS))
+    kind_families: tuple[KindFamily, ...] = ()  # () : presentation.default_families(kinds)
     content_dir: Path = field(default=Path("content"))
     templates_dir: Path = field(default=Path("templates"))
     output_dir: Path = field(default=Path("output"))
@@ -162,6 +175,15 @@ class Config:
                     if stat.S_ISREG(os.lstat(path).st_mode):
                         files[path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
+    @functools.cached_property
+    def families(self) -> tuple[KindFamily, ...]:
+        """The kinds grouped into colour families (the setting, or the default grouping)."""
+        return self.kind_families or default_families(self.kinds)
+
+    def period_style(self, kind: str) -> PeriodKind:
+        """How periods of ``kind`` are drawn."""
+        return next((p for p in self.period_styles if p.id == kind),
+                    default_period_kind(kind, len(self.period_styles)))
 
     @property
     def markup_options(self) -> MarkupOptions:
@@ -189,12 +211,12 @@ class MarkupOptions(NamedTuple):
 
 
 _STR_KEYS = ("title", "description", "language", "author", "publisher")
-_LIST_KEYS = ("kinds", "levels", "outcome_types", "period_kinds", "participant_kinds",
-              "source_kinds")
+_LIST_KEYS = ("kinds", "levels", "outcome_types", "participant_kinds", "source_kinds")
 _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
-    "search", "remote_images", "sources", "coverage", "entry_cpu_budget",
+    "search", "remote_images", "sources", "coverage", "entry_cpu_budget", "period_kinds",
+    "kind_families",
 )
 MAX_CPU_BUDGET = 600  # seconds: a body that needs more is not a timeline entry
 _BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
@@ -394,6 +416,15 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                     "feeds and calendars cannot carry them; remove it")
             else:
                 values[key] = value
+        elif key == "period_kinds":
+            styles = period_kinds_setting(value, bad)
+            if styles is not None:
+                values["period_styles"] = styles
+                values[key] = tuple(p.id for p in styles)
+        elif key == "kind_families":
+            families = kind_families_setting(value, bad)
+            if families is not None:
+                values[key] = families
         elif key in _LIST_KEYS:
             if not (isinstance(value, list) and value
                     and all(isinstance(v, str) and _ID.fullmatch(v) for v in value)):
@@ -450,6 +481,8 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                     f"{MAX_CPU_BUDGET})")
             else:
                 values[key] = float(value)
+    if "kind_families" in values:
+        check_families(values["kind_families"], values.get("kinds", DEFAULT_KINDS), bad)
     if problems:
         raise ConfigError(problems=problems)
     cfg = Config(root=root, source_file=source, **values)

@@ -97,9 +97,12 @@ def test_print_shows_the_chronology_with_link_targets(watched, shipped_site, shi
     assert not page.is_visible("#filters") and not page.is_visible(".year-nav")
     assert not page.is_visible(".header-search")
     assert page.locator(".event").first.is_visible()
-    after = page.evaluate("getComputedStyle(document.querySelector('.card-title a'), "
+    after = page.evaluate("getComputedStyle(document.querySelector('.event h3 a'), "
                           "'::after').content")
-    assert "/entries/" in after
+    assert f"<{shipped_server}entries/" in after  # the full address, not a path
+    for hint in (".ui-hint", ".fold-title", ".skip-link"):  # no instructions on paper
+        assert page.eval_on_selector_all(
+            hint, "els => els.filter(e => e.offsetParent !== null).length") == 0, hint
     page.pdf(path=str(artifacts / "timeline-print.pdf"))
     page.goto(shipped_server + an_entry(shipped_site))
     page.emulate_media(media="print")
@@ -121,10 +124,10 @@ def test_without_javascript_the_shipped_timeline_reads_in_full(browser, shipped_
         shown = page.eval_on_selector_all(
             ".event", "els => els.filter(e => e.offsetParent !== null).map(e => e.id)")
         assert sorted(shown) == entries
-        links = set(page.eval_on_selector_all(".card-title a", "els => els.map(e => e.href)"))
+        links = set(page.eval_on_selector_all(".event h3 a", "els => els.map(e => e.href)"))
         assert links == {f"{shipped_server}entries/{e}/" for e in entries}
         facets = page.eval_on_selector_all(
-            ".card-who a, .card-topics a, .year-heading a", "els => els.map(e => e.href)")
+            ".who a, .topic-nav a, .year-heading a", "els => els.map(e => e.href)")
         for kind in ("participants/", "topics/", "years/"):
             assert any(f"{shipped_server}{kind}" in h for h in facets), kind
         for e in (entries[0], entries[len(entries) // 2], entries[-1]):

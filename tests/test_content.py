@@ -63,7 +63,7 @@ def test_registries_are_rich_enough(site):
     assert len(site.participants) >= 30
     assert len(site.topics) >= 10
     kinds = {p.kind for p in site.periods}
-    assert {"era", "suspension"} <= kinds
+    assert {"era", "channel-not-meeting", "cooperation-suspended", "missions-closed"} <= kinds
     people = [p for p in site.participants.values() if p.kind == "person"]
     assert sum(bool(p.roles) for p in people) / len(people) >= 0.9, "people need their roles"
 

@@ -112,7 +112,7 @@ def test_csv_has_stable_columns_and_one_row_per_entry(published):
     assert list(rows[0]) == [
         "id", "date", "date_precision", "end", "circa", "title", "summary", "kind", "level",
         "location", "participant_ids", "participants", "topic_ids", "topics", "outcomes",
-        "source_urls", "primary_sources", "updated", "url"]
+        "source_urls", "primary_sources", "updated", "url", "significance"]
     assert [r["id"] for r in rows] == PUBLISHED
     council = rows[2]
     assert council["title"] == "The council meets on <Ukraine> & security"

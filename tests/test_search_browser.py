@@ -110,7 +110,7 @@ def test_without_javascript_the_search_page_links_the_browse_pages(browser, site
         pg.goto(site_url + "search/?q=treaty")
         assert not pg.is_visible(".search-form")
         assert pg.is_visible("text=needs JavaScript")
-        hrefs = pg.eval_on_selector_all(".search-nojs a", "els => els.map(e => e.href)")
+        hrefs = pg.eval_on_selector_all(".search-browse-all a", "els => els.map(e => e.href)")
         assert site_url + "years/2019/" in hrefs
         assert site_url + "participants/nato/" in hrefs
         assert site_url + "topics/arms-control/" in hrefs

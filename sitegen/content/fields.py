@@ -10,7 +10,9 @@ from sitegen.config import CONTROL_RE, Config
 from sitegen.content.archetype import collapse
 from sitegen.content.dates import DateValueError, PartialDate, parse_date
 from sitegen.content.model import (
+    DEFAULT_SIGNIFICANCE,
     ID_RE,
+    SIGNIFICANCE,
     Account,
     Correction,
     Entry,
@@ -30,13 +32,15 @@ if TYPE_CHECKING:
     from sitegen.content.loader import _Collector
 
 ENTRY_KEYS = (
-    "id", "title", "summary", "date", "end", "circa", "order", "kind", "level", "location",
+    "id", "title", "summary", "date", "end", "circa", "order", "kind", "significance", "level",
+    "location",
     "participants", "concerns", "forum", "outcomes", "accounts", "topics", "related", "sources",
     "primary_not_found", "draft", "updated", "corrections", "extra",
 )
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of", "archived",
                "accessed")
-PAGE_SHOWS = ("sourcing", "coverage")  # what a free page may ask to show: see page.html
+# what a free page may ask to show after its text: see page.html
+PAGE_SHOWS = ("significance", "sourcing", "coverage")
 LIST_FIELDS = ("participants", "concerns", "topics", "related", "accounts", "sources")
 # two ids of a list run together: an item indented one space more than the one before it
 # continues that item's text ("- first\n   - second" reads as the one id 'first - second')
@@ -271,6 +275,7 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         f.error("end", f"end ({end}) is before date ({date})",
                 "end is the last day of a multi-day event; it cannot come first")
     kind = f.choice("kind", config.kinds, required=True)
+    significance = f.choice("significance", SIGNIFICANCE) or DEFAULT_SIGNIFICANCE
     level = f.choice("level", config.levels)
     location = f.text("location", single_line=True)
     circa, draft = f.flag("circa"), f.flag("draft")
@@ -336,7 +341,7 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         return None
     return Entry(
         id=entry_id, path=shown, title=title, summary=summary, date=date, end=end, circa=circa,
-        order=order, kind=kind, level=level, location=location,
+        order=order, kind=kind, significance=significance, level=level, location=location,
         participants=participants, concerns=concerns, forum=forum,
         primary_not_found=primary_not_found,
         outcomes=tuple(outcomes), accounts=tuple(accounts),

@@ -15,6 +15,12 @@ from sitegen.content.dates import PartialDate
 # with fullmatch only (a pattern ending in '$' also accepts a final newline).
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
+# How much an entry weighs in the record, highest first; an entry without the field is
+# DEFAULT_SIGNIFICANCE. Turning points stand out in the timeline and on the chart, routine
+# entries are shown as compact cards.
+SIGNIFICANCE = ("turning-point", "major", "routine")
+DEFAULT_SIGNIFICANCE = "major"
+
 
 @dataclass(frozen=True)
 class Role:
@@ -115,6 +121,7 @@ class Entry:
     date: PartialDate
     kind: str
     body_md: str
+    significance: str = DEFAULT_SIGNIFICANCE  # one of SIGNIFICANCE
     end: PartialDate | None = None
     circa: bool = False
     order: int = 0

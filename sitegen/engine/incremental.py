@@ -236,7 +236,7 @@ class SiteBuilder:
         cfg = config_digest(self.config)
         return {
             "parsed": digest("parsed", cfg),
-            "digests": digest("digests", 2, cfg),  # 2: registry-independent card digests
+            "digests": digest("digests", 3, cfg),  # 3: cards show significance
             "markdown": digest("markdown", code_digest(), markdown_pkg.__version__,
                                sys.version_info[:2], self.config.markup_options),
             "pages": digest("pages", cfg, self.drafts, *map(tree_digest, self.config.theme_dirs()),
@@ -587,8 +587,8 @@ def entry_digests(e: Any) -> Digests:
     The card digest covers the entry fields a card shows; what the card takes from the
     registries and the configuration is in every page's signature already (``everywhere``).
     """
-    card = (e.id, e.title, e.summary, e.date, e.end, e.circa, e.kind, e.level, e.location,
-            e.draft, e.participants, e.concerns, e.forum, e.outcomes, e.topics)
+    card = (e.id, e.title, e.summary, e.date, e.end, e.circa, e.kind, e.significance, e.level,
+            e.location, e.draft, e.participants, e.concerns, e.forum, e.outcomes, e.topics)
     bodiless = repr(replace(e, body_md=""))
     return digest(bodiless, e.body_md), digest(repr(card)), digest(bodiless)
 
@@ -646,7 +646,9 @@ class _Signatures:
         if kind == "page":
             if item.body_md not in results:
                 return None
-            return digest(self.everywhere, "page", repr(item), results[item.body_md][1])
+            # a page that shows site data (turning points, sources, coverage) reads entries
+            data = self.bodiless.values() if item.show else ()
+            return digest(self.everywhere, "page", repr(item), results[item.body_md][1], *data)
         if kind in ("participant", "topic", "year"):
             key = item if kind == "year" else item.id
             listed = self.r.listed.get((kind, key), [])

@@ -30,7 +30,7 @@ from sitegen.render.context import entry_url
 CSV_COLUMNS = (
     "id", "date", "date_precision", "end", "circa", "title", "summary", "kind", "level",
     "location", "participant_ids", "participants", "topic_ids", "topics", "outcomes",
-    "source_urls", "primary_sources", "updated", "url",
+    "source_urls", "primary_sources", "updated", "url", "significance",
 )
 LIST_SEP = "; "
 SOCIAL_IMAGE = "og-image.png"
@@ -56,6 +56,7 @@ def csv_row(e: Entry, site: Site, config: Config) -> dict[str, str]:
         "source_urls": LIST_SEP.join(s.url for s in e.sources),
         "primary_sources": str(sum(s.kind == "primary" for s in e.sources)),
         "updated": _iso(e.updated), "url": config.absolute_url(entry_url(e.id)),
+        "significance": e.significance,
     }
 
 

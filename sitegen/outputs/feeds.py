@@ -89,7 +89,8 @@ def entry_record(e: Entry, config: Config) -> dict[str, Any]:
     return {
         "id": e.id, "url": config.absolute_url(entry_url(e.id)), "title": e.title,
         "summary": e.summary, "date": e.date.iso(), "date_precision": e.date.precision,
-        "end": _d(e.end), "circa": e.circa, "order": e.order, "kind": e.kind, "level": e.level,
+        "end": _d(e.end), "circa": e.circa, "order": e.order, "kind": e.kind,
+        "significance": e.significance, "level": e.level,
         "location": e.location,
         "participants": [{"id": p.id, "role": p.role} for p in e.participants],
         "concerns": list(e.concerns), "forum": e.forum,

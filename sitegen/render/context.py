@@ -9,9 +9,20 @@ from typing import Any
 
 from sitegen.config import Config
 from sitegen.content.dates import PartialDate
-from sitegen.content.model import Entry, Participant, Period, Site
+from sitegen.content.model import SIGNIFICANCE, Entry, Participant, Period, Site
 from sitegen.content.sourcing import host_of
 from sitegen.render.chart import kind_class
+
+OUTCOME_CHARS = 120  # a card shows its first outcome's text cut to about this length
+AFTER_ENTRIES = 1 << 62  # sorts a period after every entry of its start date
+
+
+def shorten(text: str, limit: int = OUTCOME_CHARS) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
 
 
 def date_ctx(d: PartialDate | None) -> dict[str, Any] | None:
@@ -89,12 +100,14 @@ class Projector:
             "circa": e.circa,
             "year": e.year,
             "kind": e.kind,
-            "kind_class": kind_class(e.kind, self.config.kinds),
+            "kind_class": kind_class(e.kind, self.config.families),
+            "significance": e.significance,
             "level": e.level,
             "location": e.location,
             "draft": e.draft,
             "participants": [self.participant_ref(p.id, p.role) for p in e.participants],
             "outcomes": [{"type": o.type, "text": o.text} for o in e.outcomes],
+            "outcome_short": shorten(e.outcomes[0].text) if e.outcomes else "",
             "topics": [self.topic_ref(t) for t in e.topics],
         }
 
@@ -179,6 +192,18 @@ class Projector:
             "denied": sorted(rules.denied_domains),
         }
 
+    def significance(self) -> dict[str, Any]:
+        """How many entries have each rank, and the turning points, for a page that says so."""
+        counts = Counter(e.significance for e in self.site.entries)
+        def label(rank: str, n: int) -> str:
+            words = rank.replace("-", " ")
+            return words + "s" if rank == "turning-point" and n != 1 else words
+
+        return {"counts": [{"rank": s, "label": label(s, counts[s]), "count": counts[s]}
+                           for s in SIGNIFICANCE],
+                "turning_points": [self.card(e) for e in self.site.entries
+                                   if e.significance == "turning-point"]}
+
     def coverage(self) -> dict[str, Any] | None:
         """The years the record covers, its declared gaps, and any undeclared empty year."""
         cov = self.config.coverage
@@ -198,8 +223,10 @@ class Projector:
         }
 
     def period(self, p: Period) -> dict[str, Any]:
-        return {"id": p.id, "label": p.label, "kind": p.kind, "start": date_ctx(p.start),
-                "end": date_ctx(p.end), "description": p.description, "sources": list(p.sources)}
+        style = self.config.period_style(p.kind)
+        return {"id": p.id, "label": p.label, "kind": p.kind, "kind_label": style.label,
+                "colour": style.colour, "start": date_ctx(p.start), "end": date_ctx(p.end),
+                "description": p.description, "sources": list(p.sources)}
 
     def participant(self, p: Participant) -> dict[str, Any]:
         return {
@@ -210,21 +237,30 @@ class Projector:
         }
 
     def year_groups(self, entries: Iterable[Entry]) -> list[dict[str, Any]]:
-        """Entries grouped by year, with the periods that begin in each year interleaved."""
+        """Entries grouped by year, with the periods that begin in each year interleaved.
+
+        A period comes after every entry of its start date (at the start's precision: a
+        period from "January 2022" follows the entries of January 2022), since those are
+        the events that open it. Periods with no entry between them form one band: each
+        period item's ``band`` is "single", or "start", "middle" and "end".
+        """
         groups: dict[int, list[dict[str, Any]]] = {}
         for e in entries:
             groups.setdefault(e.year, []).append({"type": "entry", "sort": e.sort_key,
                                                  "entry": self.card(e)})
         for p in self.site.periods:
             if p.start.year in groups:
+                last = p.start.last_day()
                 groups[p.start.year].append(
-                    {"type": "period", "sort": (p.start.sort_key, -1, p.id),
+                    {"type": "period", "sort": ((last.year, last.month, last.day),
+                                                AFTER_ENTRIES, p.id),
                      "period": self.period(p)})
         out = []
         for year in sorted(groups):
             items = sorted(groups[year], key=lambda it: it["sort"])
             for it in items:
                 del it["sort"]
+            _bands(items)
             out.append({"year": year, "id": f"y{year}", "items": items,
                         "count": sum(1 for it in items if it["type"] == "entry"),
                         "url": self.url(year_url(year))})
@@ -241,6 +277,34 @@ class Projector:
         return [dict(self.participant_ref(k), count=v) for k, v in ranked]
 
     def periods_active(self, year: int) -> list[dict[str, Any]]:
-        """Periods that cover any part of ``year``."""
-        return [self.period(p) for p in self.site.periods
-                if p.start.year <= year and (p.end is None or p.end.year >= year)]
+        """Periods that cover any part of ``year``, grouped by kind in the settings' order:
+        [{kind_label, colour, periods: [...]}], for one band that sums up the year."""
+        active = [p for p in self.site.periods
+                  if p.start.year <= year and (p.end is None or p.end.year >= year)]
+        order = [s.id for s in self.config.period_styles]
+        kinds = sorted({p.kind for p in active},
+                       key=lambda k: (order.index(k) if k in order else len(order), k))
+        out = []
+        for k in kinds:
+            style = self.config.period_style(k)
+            out.append({"kind": k, "kind_label": style.label, "colour": style.colour,
+                        "periods": [self.period(p) for p in active if p.kind == k]})
+        return out
+
+
+def _bands(items: list[dict[str, Any]]) -> None:
+    """Mark runs of period items with nothing between them as one band (see year_groups)."""
+    i = 0
+    while i < len(items):
+        if items[i]["type"] != "period":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(items) and items[j + 1]["type"] == "period":
+            j += 1
+        if i == j:
+            items[i]["band"] = "single"
+        else:
+            for k in range(i, j + 1):
+                items[k]["band"] = "start" if k == i else "end" if k == j else "middle"
+        i = j + 1

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.content.model import Entry, Page, Participant, Site, Topic
+from sitegen.content.model import SIGNIFICANCE, Entry, Page, Participant, Site, Topic
 from sitegen.errors import ContentError
 from sitegen.render.chart import legend as chart_legend
 from sitegen.render.chart import overview_svg
@@ -21,6 +21,7 @@ from sitegen.render.context import (
     topic_url,
     year_url,
 )
+from sitegen.render.jsonld import dataset_ld, entry_ld
 from sitegen.render.markup import MarkdownRenderer, MarkupError
 from sitegen.render.templates import Templates
 
@@ -142,6 +143,31 @@ def home_groups(r: Renderer) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return groups, {"per_year": per_year, "max_cards": HOME_MAX_CARDS, "truncated": truncated}
 
 
+def filter_facets(r: Renderer) -> list[dict[str, Any]]:
+    """The facets of the timeline filters: name in the URL, card attribute, title, and
+    (value, label) choices, each in the order a reader looks for them."""
+    site, c = r.site, r.config
+    kinds = {e.kind for e in site.entries}
+    used_outcomes = {o.type for e in site.entries for o in e.outcomes}
+    present = {p.id for e in site.entries for p in e.participants}  # what cards can match
+    people = sorted((x for x in site.participants.values() if x.id in present),
+                    key=lambda x: (x.name.casefold(), x.id))
+    topics = sorted(site.topics.values(), key=lambda t: (t.label.casefold(), t.id))
+    return [
+        {"name": "participant", "key": "participants", "title": "Participant",
+         "items": [(x.id, x.name) for x in people]},
+        {"name": "topic", "key": "topics", "title": "Topic",
+         "items": [(t.id, t.label) for t in topics]},
+        {"name": "kind", "key": "kind", "title": "Kind",
+         "items": [(k, k.replace("-", " ")) for f in c.families for k in f.kinds
+                   if k in kinds]},
+        {"name": "outcome", "key": "outcomes", "title": "Outcome",
+         "items": [(o, o.replace("-", " ")) for o in c.outcome_types if o in used_outcomes]},
+        {"name": "significance", "key": "significance", "title": "Significance",
+         "items": [(s, s.replace("-", " ")) for s in SIGNIFICANCE]},
+    ]
+
+
 def render_home(r: Renderer) -> Rendered:
     p = r.projector
     groups, paginate = home_groups(r)
@@ -152,8 +178,9 @@ def render_home(r: Renderer) -> Rendered:
                   participants=[p.participant_ref(x) for x in r.site.participants],
                   topics=[p.topic_ref(t) for t in r.site.topics],
                   kinds=list(r.config.kinds), outcome_types=list(r.config.outcome_types),
-                  chart=overview_svg(r.site, r.config.kinds),
-                  legend=chart_legend(r.site, r.config.kinds))
+                  significance=list(SIGNIFICANCE), facets=filter_facets(r),
+                  chart=overview_svg(r.site, r.config),
+                  legend=chart_legend(r.site, r.config))
 
 
 def body_html(r: Renderer, text: str, path: str, line: int) -> str:
@@ -178,7 +205,8 @@ def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
 def render_entry(r: Renderer, entry: Entry) -> Rendered:
     ctx = r.projector.entry(entry, body_html(r, entry.body_md, entry.path, entry.body_line))
     return r.html("entry.html", entry_url(entry.id) + "index.html", entry.title, entry.summary,
-                  "entry", entry=ctx)
+                  "entry", entry=ctx,
+                  jsonld=entry_ld(entry, r.site, r.config, ctx["canonical"]))
 
 
 def render_participant(r: Renderer, participant: Participant) -> Rendered:
@@ -221,11 +249,15 @@ def render_page(r: Renderer, page: Page) -> Rendered:
     content: dict[str, Any] = {
         "id": page.id, "title": page.title,
         "body_html": body_html(r, page.body_md, page.path, page.body_line),
+        "significance": r.projector.significance() if "significance" in page.show else None,
         "sourcing": r.projector.sourcing() if "sourcing" in page.show else None,
         "coverage": r.projector.coverage() if "coverage" in page.show else None,
     }
+    # the page that lists the data files (the about page) describes them as a Dataset
+    ld = (dataset_ld(r.site, r.config, r.config.absolute_url(page_url(page.id)))
+          if page.id == "about" else None)
     return r.html("page.html", page_url(page.id) + "index.html", page.title, page.description,
-                  "page", content=content)
+                  "page", content=content, jsonld=ld)
 
 
 def render_404(r: Renderer) -> Rendered:

@@ -1,13 +1,15 @@
-// The search page: Pagefind's JavaScript API behind a small, accessible form.
-// Without JavaScript the page shows browse links instead (.search-nojs).
+// The search page: Pagefind's JavaScript API behind a small, accessible form. Without
+// JavaScript, or without a search index, the page shows browse links (.search-browse-all).
 (function () {
   "use strict";
   var root = document.querySelector("[data-search]");
   if (!root) { return; }
+  root.classList.add("search-js");  // hides the "needs JavaScript" sentence
   var base = root.getAttribute("data-base") || "/";
   var form = root.querySelector(".search-form");
   var input = root.querySelector("#search-q");
   var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-filter]"));
+  var order = root.querySelector("#search-sort");
   var status = root.querySelector(".search-status");
   var list = root.querySelector(".search-results");
   var pagefind = null;
@@ -16,7 +18,8 @@
   var MAX = 50;
 
   function safeExcerpt(html, into) {
-    // Keep only the text and Pagefind's <mark> highlights of an excerpt.
+    // Keep only the text and Pagefind's <mark> highlights of an excerpt, which is cut from
+    // the page: an ellipsis says so where it does not end a sentence.
     var tpl = document.createElement("template");
     tpl.innerHTML = html;
     tpl.content.childNodes.forEach(function (node) {
@@ -28,6 +31,8 @@
         into.appendChild(document.createTextNode(node.textContent));
       }
     });
+    var text = into.textContent.trim();
+    if (text && !/[.!?…]$/.test(text)) { into.appendChild(document.createTextNode(" …")); }
   }
 
   function filters() {
@@ -40,6 +45,7 @@
     var params = new URLSearchParams();
     if (q) { params.set("q", q); }
     Object.keys(f).forEach(function (k) { params.set(k, f[k]); });
+    if (order.value) { params.set("sort", order.value); }
     var qs = params.toString();
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
@@ -55,7 +61,8 @@
       if (r.meta && r.meta.date) {
         var d = document.createElement("span");
         d.className = "search-date";
-        d.textContent = r.meta.date + (r.meta.kind ? " · " + r.meta.kind : "");
+        d.textContent = r.meta.date + (r.meta.kind ? " · " + r.meta.kind : "") +
+          (r.meta.turning_point ? " · turning point" : "");
         li.appendChild(d);
       }
       var p = document.createElement("p");
@@ -80,7 +87,9 @@
       return;
     }
     status.textContent = "Searching…";
-    var search = await pagefind.search(q || null, { filters: f, sort: q ? undefined : { date: "asc" } });
+    // best match (Pagefind's relevance) unless a date order is chosen; no words: by date
+    var sort = order.value || (q ? "" : "asc");
+    var search = await pagefind.search(q || null, { filters: f, sort: sort ? { date: sort } : undefined });
     var data = await Promise.all(search.results.slice(0, MAX).map(function (r) { return r.data(); }));
     if (mine === generation) { show(data, search.results.length, q); }
   }
@@ -93,19 +102,23 @@
   async function start() {
     try {
       pagefind = await import(base + "pagefind/pagefind.js");
-      await pagefind.options({ baseUrl: base });
+      // titles weigh more than the text, and a turning point's title more again
+      await pagefind.options({ baseUrl: base,
+        ranking: { metaWeights: { title: 10, turning_point: 5 } } });
     } catch (err) {
-      status.textContent = "Search is not available: this copy of the site was built without its search index.";
+      status.textContent = "Search is not available here: this copy of the site has no " +
+        "search index (a preview, or a build made without search). Browse instead:";
       return;
     }
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     selects.forEach(function (s) { s.value = params.get(s.getAttribute("data-filter")) || ""; });
+    order.value = ["asc", "desc"].indexOf(params.get("sort")) !== -1 ? params.get("sort") : "";
     form.hidden = false;
     root.classList.add("search-ready");
     form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
     input.addEventListener("input", schedule);
-    selects.forEach(function (s) { s.addEventListener("change", run); });
+    selects.concat([order]).forEach(function (s) { s.addEventListener("change", run); });
     input.focus();
     run();
   }
