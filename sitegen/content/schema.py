@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from sitegen.config import Config
+from sitegen.content.model import DEFAULT_SIGNIFICANCE, SIGNIFICANCE
 
 SCHEMA_PATH = "schema/entry-frontmatter.schema.json"
 _ID = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
@@ -76,6 +77,8 @@ def entry_schema(config: Config) -> dict[str, Any]:
         "circa": {"type": "boolean", "description": "the date is approximate"},
         "order": {"type": "integer", "description": "orders entries with the same date"},
         "kind": {"enum": list(config.kinds)},
+        "significance": {"enum": list(SIGNIFICANCE), "default": DEFAULT_SIGNIFICANCE,
+                         "description": "turning points stand out, routine entries are compact"},
         "level": {"enum": list(config.levels)},
         "location": dict(_TEXT),
         "participants": {
