@@ -96,8 +96,9 @@ class MarkdownRenderer:
     """One reusable Markdown converter (creating one per document costs ~9% of a build)."""
 
     def __init__(self, resolve_entry: Callable[[str], str | None],
-                 options: MarkupOptions = SANITISED) -> None:
+                 options: MarkupOptions = SANITISED, accelerate: bool = True) -> None:
         self.options = options
+        self.accelerate = accelerate  # False: stock Python-Markdown (for the accelerator's tests)
         self.allow_raw_html = options.allow_raw_html
         self.cpu_budget = options.cpu_budget  # seconds of CPU for each conversion and sanitising
         self._resolve = resolve_entry
@@ -114,7 +115,8 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
-        speed_up(md)  # same bytes, about half the time (see fastinline.py)
+        if self.accelerate:
+            speed_up(md)  # same bytes, about half the time (see sitegen/accel/fastinline.py)
         return md
 
     def render(self, text: str) -> str:
