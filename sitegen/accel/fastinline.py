@@ -15,7 +15,8 @@ when the Registry changes, so a pattern registered later runs too).
 
 This is the one module that reaches into Python-Markdown's private names (the name-mangled
 ``_InlineProcessor__handleInline``, ``Registry._sort``/``_priority``/``_data``, processors'
-``test`` and toc's ``__dict__``), so it holds only on the versions it is tested on.
+``test`` and toc's ``__dict__``), so it runs only on the versions it is tested on: sitegen
+imports it only through sitegen.accel.speed_up_markdown, once the version gate is open.
 The proofs: tests/test_fastinline.py compares the output (and ``md.toc``) with stock
 Python-Markdown on thousands of generated documents, and tools/markdown-suite.sh runs
 Python-Markdown's own test suite with every ``Markdown`` accelerated. The speed:
@@ -321,7 +322,8 @@ def speed_up(md: markdown.Markdown) -> None:
     """Replace ``md``'s inline passes (and smarty's, and toc's) with the fast versions, and
     let block processors skip blocks that lack the literal they need.
 
-    Exact on the Python-Markdown versions the tests cover.
+    Exact on the Python-Markdown versions the tests cover: sitegen calls it through
+    sitegen.accel.speed_up_markdown, which checks the version first.
     """
     needs = _block_needs()
     for item in list(md.parser.blockprocessors._priority):  # type: ignore[attr-defined]
