@@ -2,7 +2,8 @@
 
 Outside a gate's range the tests below simulate an untested version by changing the version
 string the gate reads; they show stock behaviour (the same output) and one notice, which
-does not fail ``--strict``. Inside it they show the accelerated path.
+does not fail ``--strict``. Inside it they show the accelerated path. The last tests keep
+pyproject.toml's dependency bounds and imports in step with the gates and the code.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import ast
 import importlib.metadata
 import json
 import platform
+import re
+import sys
+import tomllib
 import warnings
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from sitegen.cli import main
 from sitegen.content import yamlio
 from sitegen.render.markup import MarkdownRenderer
 
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 BODY = "A \"quoted\" [link](entry:x) -- with *emphasis*, `code` and 'apostrophes'...\n\n## Head"
 FRONT_MATTER = "title: T\nparticipants: [nato, russia]\nsources:\n  - url: https://e.org\n"
 
@@ -138,7 +143,26 @@ def test_an_untested_version_is_one_notice_that_does_not_fail_strict(
     assert tree(tmp_path / "stock") == tree(tmp_path / "fast")
 
 
-# -- where the accelerators live -------------------------------------------------------------
+# -- pyproject.toml ---------------------------------------------------------------------------
+
+def _requirement(name: str, group: list[str]) -> str:
+    found = [r for r in group if re.match(rf"{re.escape(name)}\s*[<>=!~\[]", r, re.I)]
+    assert len(found) == 1, f"{name} in {group}"
+    return found[0].replace(" ", "")
+
+
+def test_dependency_bounds_are_the_gates_ranges() -> None:
+    deps = PYPROJECT["project"]["dependencies"]
+    test = PYPROJECT["project"]["optional-dependencies"]["test"]
+    assert _requirement("markdown", deps) == "markdown>=3.10,<3.12"
+    assert (gates.MARKDOWN.lowest, gates.MARKDOWN.below) == ("3.10", "3.12")
+    assert _requirement("PyYAML", deps) == "PyYAML>=6.0,<7"
+    assert (gates.PYYAML.lowest, gates.PYYAML.below) == ("6.0", "7")
+    for group in (deps, test):
+        assert _requirement("pagefind", group) == "pagefind[bin]>=1.3,<1.6"
+    assert (gates.PAGEFIND.lowest, gates.PAGEFIND.below) == ("1.3", "1.6")
+    assert PYPROJECT["project"]["requires-python"] == f">={gates.JSON.lowest}"
+
 
 def _imports(path: Path) -> set[str]:
     names = set()
@@ -148,6 +172,24 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module)
     return names
+
+
+def test_every_library_sitegen_imports_is_declared() -> None:
+    declared = {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-")
+                for group in [PYPROJECT["project"]["dependencies"],
+                              PYPROJECT["project"]["optional-dependencies"]["serve"]]
+                for r in group}
+    providers = importlib.metadata.packages_distributions()
+    missing = {}
+    for path in sorted((ROOT / "sitegen").rglob("*.py")):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top == "sitegen" or top in sys.stdlib_module_names:
+                continue
+            dists = {d.lower().replace("_", "-") for d in providers.get(top, [top])}
+            if not dists & declared:
+                missing[f"{path.relative_to(ROOT)}: {top}"] = sorted(dists)
+    assert missing == {}
 
 
 def test_only_sitegen_accel_loads_an_accelerator() -> None:
