@@ -88,10 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    from sitegen.accel.gates import notices_to
     from sitegen.errors import SitegenError
 
     try:
-        return _run(args)
+        with notices_to(sys.stderr):  # fallbacks to stock library code: one line each
+            return _run(args)
     except SitegenError as exc:
         if getattr(args, "format", "text") == "github":
             from sitegen.annotations import annotation
@@ -139,6 +141,10 @@ def _run(args: argparse.Namespace) -> int:
                                            if not root.exists() else "is not a folder",
                                            "give the project folder (the one with content/)")])
     config = load_config(root)
+    if args.command in ("build", "check", "serve"):
+        from sitegen.accel.gates import check_all
+
+        check_all()  # here, before any worker starts: each notice is printed once
     if getattr(args, "base_url", None):
         config = config.with_base_url(args.base_url)
 

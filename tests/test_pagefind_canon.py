@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 from unittest import mock
 
@@ -14,21 +16,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 from publish_fixture import index_data, publishing_site
 
+from sitegen.accel import canonicalise_search_index, pagefind_canon
+from sitegen.accel.gates import EnvironmentNotice
 from sitegen.accel.pagefind_canon import (
     ENTRY_FILE,
     SIGNATURE,
+    FormatError,
     Record,
     canonicalise_index,
     decode,
     encode,
     gzip_bytes,
+    index_version,
     pagefind_hash,
     read_body,
     read_record,
 )
+from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.engine.build import build
-from sitegen.errors import OutputError
 from sitegen.search import indexer as search
 
 
@@ -112,7 +118,7 @@ def test_any_order_pagefind_writes_becomes_the_same_bytes(raw_site, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["gzip", "renamed"])
-def test_an_index_in_another_format_stops_the_build_untouched(raw_site, tmp_path, damage):
+def test_an_index_in_another_format_is_left_as_pagefind_wrote_it(raw_site, tmp_path, damage):
     folder = tmp_path / "pagefind"
     shutil.copytree(raw_site / "pagefind", folder)
     victim = sorted(folder.glob("filter/*"))[0]
@@ -121,12 +127,60 @@ def test_an_index_in_another_format_stops_the_build_untouched(raw_site, tmp_path
     else:
         victim.write_bytes(gzip_bytes(SIGNATURE + encode(["kind", []])))
     before = tree(folder)
-    with pytest.raises(OutputError) as exc:
+    with pytest.raises(FormatError):
         canonicalise_index(folder)
-    text = exc.value.format()
-    assert "cannot make the search index reproducible (Pagefind 1.5.2)" in text
-    assert "--no-search" in text
     assert tree(folder) == before
+    with pytest.warns(EnvironmentNotice) as notices:
+        assert canonicalise_search_index(folder) is False
+    assert tree(folder) == before
+    [notice] = [str(n.message) for n in notices]
+    version = index_version(folder)
+    assert notice.startswith(f"Pagefind {version} wrote an index in a format sitegen does not know")
+    assert "the search index is Pagefind's own, as it wrote it" in notice
+
+
+def test_an_untested_pagefind_version_keeps_its_own_index(raw_site, tmp_path):
+    folder = tmp_path / "pagefind"
+    shutil.copytree(raw_site / "pagefind", folder)
+    entry = json.loads((folder / ENTRY_FILE).read_bytes())
+    entry["version"] = "1.6.0"
+    (folder / ENTRY_FILE).write_text(json.dumps(entry))
+    before = tree(folder)
+    with pytest.warns(EnvironmentNotice, match=r"Pagefind 1\.6\.0 is not a version .* tested"):
+        assert canonicalise_search_index(folder) is False
+    assert tree(folder) == before
+
+
+def test_a_tested_version_is_canonicalised_without_a_notice(raw_site, tmp_path):
+    folder = tmp_path / "pagefind"
+    shutil.copytree(raw_site / "pagefind", folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EnvironmentNotice)
+        assert canonicalise_search_index(folder) is True
+    assert tree(folder) == tree(canonical_copy(raw_site, tmp_path / "canon"))
+
+
+def test_a_build_whose_index_cannot_be_canonicalised_ships_it_with_a_notice(
+        tmp_path, monkeypatch, capsys):
+    """Even with --strict: a notice is about the installed Pagefind, not the content."""
+    def unknown(folder: Path) -> None:
+        raise FormatError("a format from the future")
+
+    monkeypatch.setattr(pagefind_canon, "canonicalise_index", unknown)
+    site = publishing_site(tmp_path / "site")
+    entry = site / "content" / "entries" / "2019-treaty-ends.md"  # its one content warning
+    entry.write_text(entry.read_text().replace("sources:", "primary_not_found: example.org\n"
+                                                "sources:", 1))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    code = main(["-C", str(site), "build", "--strict", "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert err.count("notice: ") == 1
+    version = index_version(tmp_path / "out" / "pagefind")
+    assert f"notice: Pagefind {version} wrote an index in a format sitegen does not know (a " \
+           "format from the future): the search index is Pagefind's own" in err
+    assert index_data(tmp_path / "out" / "pagefind")  # the index is there, and complete
+    assert (tmp_path / "out" / "pagefind" / "pagefind.js").is_file()
 
 
 records = st.recursive(st.integers(0, 2**64 - 1) | st.text(),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from sitegen.accel import fastyaml
 from sitegen.content import yamlio
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,12 +44,12 @@ def lines(value: Any) -> Any:
 
 def stock(text: str) -> Any:
     """load_yaml, but always through PyYAML's construct_document."""
-    original = yamlio._construct_plain
-    yamlio._construct_plain = lambda loader, node: loader.construct_document(node)
+    original = yamlio.yaml_fast_path
+    yamlio.yaml_fast_path = lambda: None  # what a PyYAML version outside the gate gets
     try:
         return outcome(text)
     finally:
-        yamlio._construct_plain = original
+        yamlio.yaml_fast_path = original
 
 
 def outcome(text: str) -> Any:
@@ -62,6 +63,7 @@ def outcome(text: str) -> Any:
 def test_direct_construction_equals_pyyaml(chunk: int) -> None:
     docs = texts()[chunk::4]
     assert len(docs) > 700
+    assert yamlio.yaml_fast_path() is fastyaml, "the installed PyYAML is outside the gate"
     differing = [d for d in docs if outcome(d) != stock(d)]
     assert differing == []
 
@@ -69,7 +71,7 @@ def test_direct_construction_equals_pyyaml(chunk: int) -> None:
 def test_the_tag_memo_answers_as_the_resolver_does() -> None:
     for value in ["yes", "12", "1.5", "~", "", "2024-01-02", "title", "0o17", ".inf"]:
         for implicit in [(True, False), (False, True), (True, True)]:
-            loader = yamlio._Loader("")
+            loader = fastyaml.Loader("")
             expected = yaml.resolver.BaseResolver.resolve(loader, yaml.ScalarNode, value,
                                                           implicit)
             assert loader.resolve(yaml.ScalarNode, value, implicit) == expected

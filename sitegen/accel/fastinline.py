@@ -1,7 +1,7 @@
 """A faster drop-in for Python-Markdown's inline processors, with byte-identical output.
 
-(It also guards block processors' tests with the literal each needs, and lets toc skip the
-table of contents nobody reads; see FastToc and _block_needs.)
+(It also guards block processors' tests with the literal each needs, and lets toc skip its
+search for the marker in documents without one; see FastToc and _block_needs.)
 
 Python-Markdown tries every inline pattern on every text node, one Python call per
 (pattern, text) pair, and the ``smarty`` extension runs a second full inline pass; together
@@ -10,10 +10,17 @@ that is most of the conversion time. Every pattern we know needs a literal trigg
 replaces text by a placeholder made of letters, digits and control characters, so a trigger
 absent from a text stays absent. Skipping the patterns whose trigger is missing is therefore
 exact; patterns we do not know (a user's extension) always run. The pattern registry is also
-copied into a plain list, as indexing a Registry re-sorts it on every lookup.
+copied into a plain list, as indexing a Registry re-sorts it on every lookup (copied again
+when the Registry changes, so a pattern registered later runs too).
 
-Measured on realistic entries: about half the Markdown time; the tests compare the output
-with stock Python-Markdown on thousands of generated documents.
+This is the one module that reaches into Python-Markdown's private names (the name-mangled
+``_InlineProcessor__handleInline``, ``Registry._sort``/``_priority``/``_data``, processors'
+``test`` and toc's ``__dict__``), so it runs only on the versions it is tested on: sitegen
+imports it only through sitegen.accel.speed_up_markdown, once the version gate is open.
+The proofs: tests/test_fastinline.py compares the output (and ``md.toc``) with stock
+Python-Markdown on thousands of generated documents, and tools/markdown-suite.sh runs
+Python-Markdown's own test suite with every ``Markdown`` accelerated. The speed:
+bench/markdown_speed.py.
 """
 
 from __future__ import annotations
@@ -21,13 +28,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import markdown
 from markdown import util
 from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.extensions.toc import TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor
 
 _QUOTES = ("'", '"')
 # pattern name → the literals of which at least one must occur for the pattern to match
@@ -83,22 +91,36 @@ def presence_test(groups: list[tuple[str, ...]]) -> Callable[[str], list[bool]]:
     return namespace["present"]  # type: ignore[no-any-return]
 
 
-def _sorted_names(registry: Any) -> list[str]:
-    """The registry's names in priority order (its private list is sorted lazily)."""
+def _order(registry: Any) -> list[tuple[str, Any]]:
+    """(name, item) of each entry of a Registry, in priority order (sorted lazily)."""
     registry._sort()
-    return [item.name for item in registry._priority]
+    data = registry._data
+    return [(item.name, data[item.name]) for item in registry._priority]
 
 
 class FastInlineProcessor(InlineProcessor):
-    """InlineProcessor that skips patterns whose trigger literal is not in the text."""
+    """InlineProcessor that skips patterns whose trigger literal is not in the text.
+
+    ``inlinePatterns`` stays the Registry, as in the stock class; the plain copy the loop
+    reads is made again whenever the Registry changed (an extension may register a
+    pattern after this processor was made), checked once per document.
+    """
 
     def __init__(self, md: markdown.Markdown, patterns: Any) -> None:
         super().__init__(md)
-        names = _sorted_names(patterns)
-        self.inlinePatterns = [patterns[name] for name in names]  # type: ignore[assignment]
+        self.inlinePatterns = patterns
+        self._order: list[tuple[str, Any]] | None = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        order = _order(self.inlinePatterns)
+        if order == self._order:
+            return
+        self._order = order
+        self._patterns = [pattern for _, pattern in order]
         groups: list[tuple[str, ...]] = []
         self.group_of: list[int] = []
-        for name in names:
+        for name, _ in order:
             need = needs_of(name)
             if need is None:
                 self.group_of.append(-1)
@@ -109,12 +131,16 @@ class FastInlineProcessor(InlineProcessor):
         self.groups = groups
         self.present = presence_test(groups)
 
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        self._refresh()
+        return super().run(tree, ancestors)
+
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
         """Same loop as Python-Markdown's, skipping patterns that cannot match ``data``."""
         if isinstance(data, util.AtomicString):
             return data
         ok = self.present(data)
-        patterns, group_of = self.inlinePatterns, self.group_of
+        patterns, group_of = self._patterns, self.group_of
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         count = len(patterns)
@@ -136,27 +162,47 @@ class FastSmarty(Treeprocessor):
     (element stash, placeholder linking) reduces to: apply each pattern in priority order
     exactly as ``InlineProcessor`` does (same placeholders, same restart positions), then
     expand the placeholders. The texts visited are the same: every element's text and tail.
+    ``inlinePatterns`` is smarty's Registry, as on the stock processor; should anything but
+    smarty's own text substitutions be registered there, this pass runs them as a
+    FastInlineProcessor does.
     """
 
     def __init__(self, md: markdown.Markdown, patterns: Any) -> None:
         super().__init__(md)
-        names = _sorted_names(patterns)
-        self.patterns = [patterns[name] for name in names]
+        self.inlinePatterns = patterns
+        self._order: list[tuple[str, Any]] | None = None
+        self._general: FastInlineProcessor | None = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        order = _order(self.inlinePatterns)
+        if order == self._order:
+            return
+        self._order = order
+        if not all(type(pattern) is SubstituteTextPattern for _, pattern in order):
+            self._general = FastInlineProcessor(self.md, self.inlinePatterns)
+            return
+        self._general = None
+        self.patterns = [pattern for _, pattern in order]
         quotes = _quote_needs()
-        self.needs = [quotes.get(self.patterns[i].getCompiledRegExp().pattern)
-                      or needs_of(name) or ("",) for i, name in enumerate(names)]
+        self.needs = [quotes.get(pattern.getCompiledRegExp().pattern) or needs_of(name)
+                      or ("",) for name, pattern in order]
         self.triggers = tuple(sorted({t for need in self.needs for t in need}))
         self.present = presence_test(self.needs)
         self.any_trigger = presence_test([self.triggers])
         self.stash: dict[str, str] = {}
 
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: etree.Element) -> etree.Element | None:
+        self._refresh()
+        if self._general is not None:
+            return self._general.run(root)
         self.stash = {}
         for el in root.iter():
             if el is not root and el.text and not isinstance(el.text, util.AtomicString):
                 el.text = self.educate(el.text)
             if el.tail and not isinstance(el.tail, util.AtomicString):
                 el.tail = self.educate(el.tail)
+        return None
 
     def educate(self, data: str) -> str:
         """One text through every pattern, as InlineProcessor.__handleInline would."""
@@ -182,27 +228,65 @@ _PLACEHOLDER = re.compile(util.INLINE_PLACEHOLDER_RE.pattern.replace("([0-9]+)",
 
 
 class FastToc(TocTreeprocessor):
-    """toc's pass without the table of contents nobody reads here.
+    """toc's pass, with shortcuts for documents without headings or without the marker.
 
-    Heading ids are assigned exactly as before. The table-of-contents element is built, and
-    put in the marker's place, only when some text of the document holds the marker (the
-    stock pass otherwise builds, prettifies and serialises it for ``md.toc`` alone, and
-    walks every element's text looking for the marker). sitegen never reads ``md.toc``.
+    The stock pass looks for the marker in every element, joining the text of the
+    element's whole subtree each time; the marker can only replace an element whose own
+    text is the marker, so when no text of the document holds it there is nothing to
+    replace. A document without headings gets what the stock pass gives it (no ids,
+    ``md.toc_tokens == []``, ``md.toc`` an empty table of contents) without building,
+    prettifying and serialising that empty table again each time: its text is made once
+    by the stock code and reused while the settings it depends on stay the same. Every
+    other document takes the stock pass.
     """
 
-    marked = False
+    _empty: tuple[tuple[Any, ...], str] | None = None
 
     def run(self, doc: etree.Element) -> None:
-        marker = self.marker
-        self.marked = bool(marker) and any(marker in (el.text or "") for el in doc.iter())
-        super().run(doc)
+        marked = bool(self.marker) and any(self.marker in el.text
+                                           for el in doc.iter() if el.text)
+        headings = any(isinstance(el.tag, str) and self.header_rgx.match(el.tag)
+                       for el in doc.iter())
+        empty = None if headings or marked else self._empty_toc()
+        if empty is None:
+            super().run(doc)
+            return
+        self.md.toc_tokens = []  # type: ignore[attr-defined]
+        self.md.toc = empty  # type: ignore[attr-defined]
 
-    def build_toc_div(self, toc_list: list) -> etree.Element:  # type: ignore[type-arg]
-        return super().build_toc_div(toc_list) if self.marked else etree.Element("div")
+    def _empty_toc(self) -> str | None:
+        """The stock ``md.toc`` of a document without headings, or None when the stock
+        pass must make it (a postprocessor that is not one of Python-Markdown's own, or
+        a prettifier that is not its own: either might give another text each time)."""
+        md = self.md
+        prettify = md.treeprocessors["prettify"] if "prettify" in md.treeprocessors else None
+        if (prettify is not None and type(prettify) is not PrettifyTreeprocessor) or any(
+                type(pp) not in _plain_postprocessors() for pp in md.postprocessors):
+            return None
+        key = (self.title, self.title_class, self.toc_class, md.serializer, prettify,
+               tuple(md.block_level_elements))  # what the prettifier reads
+        if self._empty is None or self._empty[0] != key:
+            text = md.serializer(self.build_toc_div([]))
+            if util.STX in text or util.ETX in text:  # the postprocessors would act on it
+                return None
+            self._empty = (key, text)
+        return self._empty[1]
 
     def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
-        if self.marked:
+        if any(self.marker in el.text for el in root.iter() if el.text):
             super().replace_marker(root, elem)
+
+
+@cache
+def _plain_postprocessors() -> tuple[type, ...]:
+    """Python-Markdown's own postprocessors: each replaces only text between STX and ETX
+    (its placeholders), so a text without them comes out unchanged."""
+    from markdown import postprocessors as pp
+    from markdown.extensions.footnotes import FootnotePostprocessor
+    from markdown.extensions.md_in_html import MarkdownInHTMLPostprocessor
+
+    return (pp.RawHtmlPostprocessor, pp.AndSubstitutePostprocessor, pp.UnescapePostprocessor,
+            FootnotePostprocessor, MarkdownInHTMLPostprocessor)
 
 
 def _block_needs() -> dict[type, tuple[str, ...]]:
@@ -236,7 +320,11 @@ def _guard(test: Callable[[Any, str], bool], needs: tuple[str, ...]
 
 def speed_up(md: markdown.Markdown) -> None:
     """Replace ``md``'s inline passes (and smarty's, and toc's) with the fast versions, and
-    let block processors skip blocks that lack the literal they need."""
+    let block processors skip blocks that lack the literal they need.
+
+    Exact on the Python-Markdown versions the tests cover: sitegen calls it through
+    sitegen.accel.speed_up_markdown, which checks the version first.
+    """
     needs = _block_needs()
     for item in list(md.parser.blockprocessors._priority):  # type: ignore[attr-defined]
         block_processor = md.parser.blockprocessors[item.name]
@@ -254,9 +342,6 @@ def speed_up(md: markdown.Markdown) -> None:
         if type(processor) is not InlineProcessor:
             continue
         patterns = processor.inlinePatterns
-        if item.name == "smarty" and all(isinstance(p, SubstituteTextPattern)
-                                         for p in patterns):
-            fast: Treeprocessor = FastSmarty(md, patterns)
-        else:
-            fast = FastInlineProcessor(md, patterns)
+        fast: Treeprocessor = (FastSmarty(md, patterns) if item.name == "smarty"
+                               else FastInlineProcessor(md, patterns))
         registry.register(fast, item.name, item.priority)

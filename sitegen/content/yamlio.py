@@ -1,16 +1,18 @@
 """YAML reading that remembers where each key stood, so messages can name the line.
 
 Dates are left as text (the date parser decides their precision); the C loader is used
-where libyaml is available.
+where libyaml is available, and sitegen.accel's faster constructor where the PyYAML version
+is one it is tested on.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any
 
 import yaml
+
+from sitegen.accel import yaml_fast_path
 
 try:  # libyaml is ~11x faster; fall back to the pure-Python loader where it is missing
     _Base: type = yaml.CSafeLoader
@@ -38,38 +40,21 @@ class LineList(list):  # type: ignore[type-arg]
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}  # see _Loader.resolve
-_MEMO_MAX_LEN, _MEMO_MAX_SIZE = 40, 100_000
+class Loader(_Base):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader (the C one where available) that records lines and keeps
+    dates as text; sitegen.accel.fastyaml derives a faster one from it."""
 
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
     line_offset = 0  # added to every recorded line: front matter starts below line 1
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        """The tag of a node, memoised for short scalars (keys, ids, kinds, dates).
-
-        The answer depends on the scalar and this class's resolvers only (it has no path
-        resolvers), and the same few hundred keys and ids recur in every file.
-        """
-        if kind is not yaml.ScalarNode or len(value) > _MEMO_MAX_LEN:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = _RESOLVED.get(key)
-        if tag is None:
-            if len(_RESOLVED) >= _MEMO_MAX_SIZE:
-                _RESOLVED.clear()
-            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
-        return tag
 
 
 # Keep dates as strings: 2021-02-30 must become our message, not a bare ValueError.
-_Loader.yaml_implicit_resolvers = {
+Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in _Base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
 }
 
 
-def _check_key(key: Any, mapping: dict[Any, Any], key_node: yaml.Node) -> None:
+def check_key(key: Any, mapping: dict[Any, Any], key_node: yaml.Node) -> None:
     """Refuse a key no mapping can hold (a list, a mapping, a set: YAML allows them, we do
     not) and a key the mapping already has."""
     try:
@@ -90,7 +75,7 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        _check_key(key, result, key_node)
+        check_key(key, result, key_node)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[str(key)] = key_node.start_mark.line + 1 + loader.line_offset
     return result
@@ -109,50 +94,8 @@ MAX_NODES = 100_000  # far above any real front matter; stops alias bombs
 # repeated 2,000 times by aliases gave a 200 MB timeline.json.
 MAX_EXPANDED_CHARS = 2 * 1024 * 1024
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_VALUE = "tag:yaml.org,2002:value"
-
-
-_SHORT = 48
-_intern = sys.intern
-
-
-def _construct_plain(loader: Any, node: yaml.Node) -> Any:
-    """What construct_document gives, for a document without anchors, aliases or merges.
-
-    PyYAML's general construct_object keeps every node in two dictionaries (for aliases
-    and recursion) and looks its constructor up by tag; front matter is small trees of
-    strings, so this direct walk does the same work in a third of the time. Any other tag
-    still goes through PyYAML's own constructor.
-    """
-    tag = node.tag
-    if tag == _STR and type(node) is yaml.ScalarNode:
-        value = node.value
-        # Keys, ids, kinds, roles, publishers repeat in every file: one shared string each
-        # (10,000 entries hold ~15 MB of copies otherwise, which every worker would copy).
-        return _intern(value) if len(value) <= _SHORT else value
-    offset = loader.line_offset
-    if tag == _MAP and type(node) is yaml.MappingNode:
-        result = LineDict()
-        result.line = node.start_mark.line + 1 + offset
-        key_lines: dict[str, int] = {}
-        result.key_lines = key_lines
-        for key_node, value_node in node.value:
-            if key_node.tag == _VALUE:  # a bare "=" key: flatten_mapping makes it a string
-                key_node.tag = _STR
-            key = _construct_plain(loader, key_node)
-            _check_key(key, result, key_node)
-            result[key] = _construct_plain(loader, value_node)
-            key_lines[str(key)] = key_node.start_mark.line + 1 + offset
-        return result
-    if tag == _SEQ and type(node) is yaml.SequenceNode:
-        items = LineList(_construct_plain(loader, child) for child in node.value)
-        items.line = node.start_mark.line + 1 + offset
-        items.item_lines = [child.start_mark.line + 1 + offset for child in node.value]
-        return items
-    return loader.construct_object(node, deep=True)
+Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 class YamlSyntaxError(ValueError):
@@ -168,7 +111,8 @@ class YamlSyntaxError(ValueError):
 
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML; lines in the result and in errors are offset to ``first_line``."""
-    loader = _Loader(text)
+    fast = yaml_fast_path()  # None: PyYAML's own code throughout
+    loader = (fast.Loader if fast else Loader)(text)
     loader.line_offset = first_line - 1
     try:
         node = loader.get_single_node()
@@ -176,10 +120,10 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
             _check_expansion(node, first_line)
         if node is None:
             data = None
-        elif "*" in text or "&" in text or "<<" in text:  # maybe anchors, aliases, merges
-            data = loader.construct_document(node)
+        elif fast is None or "*" in text or "&" in text or "<<" in text:  # maybe anchors,
+            data = loader.construct_document(node)  # aliases or merges
         else:
-            data = _construct_plain(loader, node)
+            data = fast.construct_plain(loader, node)
     except yaml.MarkedYAMLError as exc:
         if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
             # the parser ran to the end of the text looking for the closing quote: the

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import __version__
-from sitegen.accel.fastjson import indented_json
+from sitegen.accel import indented_json
 from sitegen.config import Config
 from sitegen.content.dates import PartialDate
 from sitegen.content.model import Entry, Site

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sitegen import __version__
-from sitegen.accel.fastjson import indented_json
+from sitegen.accel import indented_json
 from sitegen.config import Config
 from sitegen.content.dates import PartialDate
 from sitegen.content.model import Entry, Site

@@ -10,7 +10,10 @@ an entry page with ``data-pagefind-body`` and carry filters and a date sort (see
 templates/partials/pagefind-meta.html). Pagefind writes filters in a random (hash-map) order
 on every run; ``sitegen.accel.pagefind_canon`` rewrites those files in a canonical order, so the
 whole index is byte-identical across builds of the same input, as the rest of the site is
-(tests/test_publish.py compares two builds byte for byte, ``pagefind/`` included).
+(tests/test_publish.py compares two builds byte for byte, ``pagefind/`` included). That
+holds on the Pagefind versions it is tested on (sitegen.accel.gates.PAGEFIND); with another
+version, or an index format it does not know, the index ships as Pagefind wrote it, with a
+notice: complete and working, only not byte-identical from one build to the next.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.accel.pagefind_canon import SUPPORTED, canonicalise_index
+from sitegen.accel import canonicalise_search_index
 from sitegen.errors import OutputError, Problem
 
 INDEX_DIR = "pagefind"
@@ -52,16 +55,16 @@ def pagefind_command(site_dir: Path) -> list[str]:
 
 
 def index_site(site_dir: Path) -> IndexResult:
-    """Write the Pagefind index into ``site_dir``/pagefind, in canonical order (the same bytes
-    for the same pages); raises OutputError on failure."""
+    """Write the Pagefind index into ``site_dir``/pagefind, in canonical order where it can
+    (the same bytes for the same pages); raises OutputError on failure."""
     start = time.perf_counter()
     folder = site_dir / INDEX_DIR
     if folder.is_symlink() or folder.is_file():
         folder.unlink()
     elif folder.is_dir():
         shutil.rmtree(folder)  # Pagefind keeps existing files of the same name: start empty
-    hint = (f"install it with `pip install 'pagefind[bin]=={SUPPORTED}'` (or `make site`), "
-            "or build without search: `sitegen build --no-search`")
+    hint = ("install sitegen with its dependencies (`make site`, or `pip install "
+            "'pagefind[bin]'`), or build without search: `sitegen build --no-search`")
     try:
         # run from an empty folder: Pagefind reads pagefind.yml/.toml/.json from its
         # working folder, and one committed in the checkout could redirect its output
@@ -81,6 +84,6 @@ def index_site(site_dir: Path) -> IndexResult:
         message = ("the pagefind package is not installed" if missing
                    else "pagefind failed: " + " ".join(output.splitlines()[-3:]))
         raise OutputError(problems=[Problem(INDEX_DIR, None, None, message, hint)])
-    canonicalise_index(folder)
+    canonicalise_search_index(folder)
     files = sum(1 for p in folder.rglob("*") if p.is_file())
     return IndexResult(time.perf_counter() - start, files)
