@@ -140,11 +140,13 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(problems=[Problem(str(root), None, "-C", "does not exist"
                                            if not root.exists() else "is not a folder",
                                            "give the project folder (the one with content/)")])
-    config = load_config(root)
     if args.command in ("build", "check", "serve"):
         from sitegen.accel.gates import check_all
 
-        check_all()  # here, before any worker starts: each notice is printed once
+        # before anything parses YAML or Markdown (the settings may: an archetype) and before
+        # any worker starts: each notice is printed once, in the gates' order
+        check_all()
+    config = load_config(root)
     if getattr(args, "base_url", None):
         config = config.with_base_url(args.base_url)
 

@@ -66,7 +66,7 @@ def test_sections_written_ahead_load_as_the_others(site: Path) -> None:
 def test_a_cache_begun_by_a_failed_build_is_removed(site: Path, monkeypatch: pytest.MonkeyPatch
                                                     ) -> None:
     shutil.rmtree(site / ".cache")
-    monkeypatch.setattr(AtomicOutput, "copy_tree",  # after the pages, before the swap
+    monkeypatch.setattr(AtomicOutput, "copy_files",  # after the pages, before the swap
                         lambda *a: (_ for _ in ()).throw(RuntimeError("late failure")))
     with pytest.raises(RuntimeError):
         build(load_config(site))
