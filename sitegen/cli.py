@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    from sitegen.errors import SitegenError
+    from sitegen.errors import SitegenError, printable
 
     try:
         return _run(args)
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in sitegen itself: say so plainly
         if args.debug or os.environ.get("SITEGEN_DEBUG"):
             raise
-        print(f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
+        print(f"sitegen: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
               "    hint: this is a bug in sitegen; run again with --debug and report the output",
               file=sys.stderr)
         return 70
@@ -106,11 +106,10 @@ def _run(args: argparse.Namespace) -> int:
         config = config.with_base_url(args.base_url)
 
     if args.command == "build":
-        from sitegen.engine.build import ProgressLine, build
+        from sitegen.engine.build import build
 
         output = Path(args.output) if args.output else None
         result = build(config, drafts=args.drafts, strict=args.strict, output=output,
-                       progress=ProgressLine(),
                        search=config.search and not args.no_search)
         _print_warnings(result.warnings)
         print(f"built {result.summary()}")

@@ -15,7 +15,7 @@ from sitegen.content.dates import PartialDate
 from sitegen.content.model import Entry, Participant
 
 if TYPE_CHECKING:
-    from sitegen.content.loader import _Collector
+    from sitegen.content.collector import Collector
 
 
 def host_of(url: str) -> str:
@@ -23,7 +23,7 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def check_sources(e: Entry, rules: SourceRules, col: _Collector) -> None:
+def check_sources(e: Entry, rules: SourceRules, col: Collector) -> None:
     """Record problems with an entry's sources under the site's policy."""
     line = e.field_lines.get("sources")
     for i, s in enumerate(e.sources, 1):
@@ -57,7 +57,7 @@ def near(e: Entry, d: PartialDate, days: int) -> bool:
     return (first - d.last_day()).days <= days and (d.first_day() - last).days <= days
 
 
-def check_parties(e: Entry, participants: dict[str, Participant], col: _Collector) -> None:
+def check_parties(e: Entry, participants: dict[str, Participant], col: Collector) -> None:
     """``concerns`` and ``forum`` name known participants; nobody is both present and absent."""
     from sitegen.errors import did_you_mean
 
@@ -84,7 +84,7 @@ def check_parties(e: Entry, participants: dict[str, Participant], col: _Collecto
                       "give the id of the council or organisation that met")
 
 
-def check_coverage(entries: list[Entry], config: Config, col: _Collector) -> None:
+def check_coverage(entries: list[Entry], config: Config, col: Collector) -> None:
     """Warn of each year inside the declared coverage that has no entry and is no declared
     gap, and of a declared gap that has entries after all."""
     cov = config.coverage

@@ -48,7 +48,6 @@ class Projector:
     config: Config
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {e.id: i for i, e in enumerate(self.site.entries)})
         object.__setattr__(self, "_cards", {})
         object.__setattr__(self, "_refs", {})
 
@@ -112,12 +111,9 @@ class Projector:
                                             "url": self.url(topic_url(t.id))}
         return got
 
-    def entry(self, e: Entry, body_html: str) -> dict[str, Any]:
-        """Everything an entry page shows."""
-        entries = self.site.entries
-        index: dict[str, int] = self._index  # type: ignore[attr-defined]
-        i = index[e.id]
-        related = [self.card(self.site.entry(r)) for r in e.related if r in index]
+    def entry_fields(self, e: Entry) -> dict[str, Any]:
+        """What an entry's page shows of the entry itself: its card and the rest of its
+        fields (the page adds its body, its related entries and its neighbours)."""
         sources = [
             {"title": s.title, "publisher": s.publisher, "url": s.url, "date": date_ctx(s.date),
              "kind": s.kind, "doc_id": s.doc_id, "copy_of": s.copy_of, "archived": s.archived,
@@ -132,12 +128,8 @@ class Projector:
         ]
         ctx = dict(self.card(e))
         ctx.update(
-            body_html=body_html,
             sources=sources,
             accounts=accounts,
-            related=related,
-            previous=self.card(entries[i - 1]) if i > 0 else None,
-            next=self.card(entries[i + 1]) if i + 1 < len(entries) else None,
             updated=date_ctx(e.updated),
             primary_not_found=e.primary_not_found,
             corrections=[{"date": date_ctx(c.date), "text": c.text} for c in e.corrections],
@@ -209,17 +201,20 @@ class Projector:
                        "from": date_ctx(r.start), "to": date_ctx(r.end)} for r in p.roles],
         }
 
-    def year_groups(self, entries: Iterable[Entry]) -> list[dict[str, Any]]:
-        """Entries grouped by year, with the periods that begin in each year interleaved."""
+    def year_groups(self, listing: Iterable[tuple[dict[str, Any], Any, bool]],
+                    periods: Iterable[tuple[dict[str, Any], Any, int, int | None]]
+                    ) -> list[dict[str, Any]]:
+        """Cards grouped by year, with the periods that begin in each year interleaved.
+
+        ``listing``: (card, sort key, listed apart) as Reads gives them; ``periods``: the
+        Reads part of that name."""
         groups: dict[int, list[dict[str, Any]]] = {}
-        for e in entries:
-            groups.setdefault(e.year, []).append({"type": "entry", "sort": e.sort_key,
-                                                 "entry": self.card(e)})
-        for p in self.site.periods:
-            if p.start.year in groups:
-                groups[p.start.year].append(
-                    {"type": "period", "sort": (p.start.sort_key, -1, p.id),
-                     "period": self.period(p)})
+        for card, sort, _ in listing:
+            groups.setdefault(card["year"], []).append({"type": "entry", "sort": sort,
+                                                        "entry": card})
+        for period, sort, start, _ in periods:
+            if start in groups:
+                groups[start].append({"type": "period", "sort": sort, "period": period})
         out = []
         for year in sorted(groups):
             items = sorted(groups[year], key=lambda it: it["sort"])
@@ -230,17 +225,20 @@ class Projector:
                         "url": self.url(year_url(year))})
         return out
 
-    def met_most_often(self, pid: str, entries: Iterable[Entry], n: int = 8) -> list[dict]:
-        """The participants who share the most entries with ``pid``."""
+    def met_most_often(self, pid: str, cards: Iterable[dict[str, Any]],
+                       n: int = 8) -> list[dict]:
+        """The participants who share the most entries with ``pid`` (present only: the
+        participants of the cards; concerns are not meetings)."""
         counts: Counter[str] = Counter()
-        for e in entries:
-            ids = {p.id for p in e.participants}  # present only: concerns are not meetings
+        for card in cards:
+            ids = {p["id"] for p in card["participants"]}
             if pid in ids:
                 counts.update(ids - {pid})
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         return [dict(self.participant_ref(k), count=v) for k, v in ranked]
 
-    def periods_active(self, year: int) -> list[dict[str, Any]]:
-        """Periods that cover any part of ``year``."""
-        return [self.period(p) for p in self.site.periods
-                if p.start.year <= year and (p.end is None or p.end.year >= year)]
+
+def periods_active(periods: Iterable[tuple[dict[str, Any], Any, int, int | None]],
+                   year: int) -> list[dict[str, Any]]:
+    """The periods (as the Reads part gives them) that cover any part of ``year``."""
+    return [p for p, _, start, end in periods if start <= year and (end is None or end >= year)]

@@ -1,4 +1,5 @@
-"""The preview's rebuild step, without a server: success, failure, recovery, coalescing."""
+"""The preview's rebuild step, without a server: success, failure, recovery; and the queue
+that folds a burst of saves into one rebuild."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import load_config
-from sitegen.engine.build import BuildResult
-from sitegen.preview.rebuild import Outcome, Rebuilder, RebuildQueue
+from sitegen.engine.builder import Builder, BuildResult
+from sitegen.preview.rebuild import Outcome, Rebuilder
+from sitegen.preview.watcher import RebuildQueue
 
 ENTRY = Path("content/entries/1994-partnership.md")
 
@@ -80,12 +82,11 @@ def test_a_broken_configuration_is_an_error_too_and_recovers(rebuilder: Rebuilde
 def test_no_exception_escapes(rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch,
                               exc: BaseException) -> None:
     assert rebuilder.rebuild().ok
-    import sitegen.engine.preview
 
-    def explode(self: object, changed: object = None) -> None:
+    def explode(self: object, changed: object = None, **kwargs: object) -> None:
         raise exc
 
-    monkeypatch.setattr(sitegen.engine.preview.PreviewBuilder, "build", explode)
+    monkeypatch.setattr(Builder, "build", explode)
     outcome = rebuilder.rebuild([rebuilder.config.root / ENTRY])
     assert not outcome.ok
     assert f"internal error: {type(exc).__name__}" in (outcome.error or "")
@@ -97,15 +98,14 @@ def test_changes_of_a_failed_build_are_retried_with_the_next(
 ) -> None:
     assert rebuilder.rebuild().ok
     seen: list[set[Path] | None] = []
-    import sitegen.engine.preview
 
-    def record(self: object, changed: set[Path] | None = None) -> BuildResult:
+    def record(self: object, changed: set[Path] | None = None, **kwargs: object) -> BuildResult:
         seen.append(None if changed is None else set(changed))
         if len(seen) == 1:
             raise RuntimeError("first fails")
         return BuildResult(0, 0, 0.0, None)
 
-    monkeypatch.setattr(sitegen.engine.preview.PreviewBuilder, "build", record)
+    monkeypatch.setattr(Builder, "build", record)
     a, b = Path("/x/a.md"), Path("/x/b.md")
     assert not rebuilder.rebuild([a]).ok
     assert rebuilder.rebuild([b]).ok
@@ -137,7 +137,7 @@ def test_queue_folds_a_burst_into_few_builds_and_reports_the_last_change() -> No
         if Path("f19") in changed:
             finished.set()
 
-    queue = RebuildQueue(fake, on_done)  # type: ignore[arg-type]
+    queue = RebuildQueue(fake.rebuild, on_done)
     queue.start()
     try:
         queue.submit([Path("f0")])

@@ -25,7 +25,7 @@ from conftest import FIXTURES, ROOT
 from sitegen import cli
 from sitegen.config import load_config
 from sitegen.engine.build import build
-from sitegen.engine.writer import AtomicOutput, safe_relative
+from sitegen.engine.tree import AtomicTree, check_relative
 from sitegen.errors import OutputError
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset",
@@ -333,26 +333,26 @@ def test_allow_raw_html_lets_trusted_html_through(tmp_path: Path) -> None:
                                  "a/./b", "x\x00y"])
 def test_no_page_path_leaves_the_output(rel: str, tmp_path: Path) -> None:
     with pytest.raises(OutputError):
-        safe_relative(rel)
-    with AtomicOutput(tmp_path / "output") as out, pytest.raises(OutputError):
-        out.write_new(rel, b"x")
+        check_relative(rel)
+    with AtomicTree(tmp_path / "output") as out, pytest.raises(OutputError):
+        out.write(rel, b"x")
 
 
 def test_a_new_page_never_writes_through_what_was_there(tmp_path: Path) -> None:
-    """write_new (the engine's page writer) replaces links and files, never follows them."""
+    """The engine's file writer replaces links and files, never follows them."""
     outside = tmp_path / "outside.html"
     outside.write_bytes(b"outside")
     live = tmp_path / "live.html"
     live.write_bytes(b"live")
-    with AtomicOutput(tmp_path / "output") as out:
+    with AtomicTree(tmp_path / "output") as out:
         (out.tmp / "a").mkdir()
         os.symlink(outside, out.tmp / "a" / "link.html")
         os.link(live, out.tmp / "a" / "shared.html")
         (out.tmp / "a" / "folder.html").mkdir()
         for name in ("link", "shared", "folder"):
-            st = out.write_new(f"a/{name}.html", b"new " + name.encode())
-            assert st.st_size == len(b"new " + name.encode())
-        out.write_new("b/c/d.html", [b"in ", b"pieces"])
+            ident = out.write(f"a/{name}.html", b"new " + name.encode())
+            assert ident[2] == len(b"new " + name.encode())
+        out.write("b/c/d.html", [b"in ", b"pieces"])
     assert outside.read_bytes() == b"outside" and live.read_bytes() == b"live"
     for name in ("link", "shared", "folder"):
         path = tmp_path / "output" / "a" / f"{name}.html"

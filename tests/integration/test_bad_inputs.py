@@ -31,7 +31,7 @@ import pytest
 
 from sitegen import cli
 
-CASES = Path(__file__).resolve().parent / "bad_inputs"
+CASES = Path(__file__).resolve().parent.parent / "bad_inputs"
 BASE = CASES / "_base"
 NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith("_"))
 KEYS = {"exit", "stderr", "absent", "remove", "symlinks", "fifos", "generate", "args", "built"}

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from golden import build_fixture, expected_dir, tree
 
 from sitegen.config import load_config
 from sitegen.engine.build import build
-from sitegen.engine.writer import AtomicOutput, safe_relative
+from sitegen.engine.tree import AtomicTree, check_relative
 from sitegen.errors import OutputError, SitegenError
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_fixture_matches_golden_output(tmp_path):
@@ -91,8 +90,8 @@ def test_base_path_is_honoured_everywhere(basic_site, tmp_path):
                                  "./x"])
 def test_no_path_leaves_the_output(tmp_path, rel):
     with pytest.raises(OutputError):
-        safe_relative(rel)
-    with AtomicOutput(tmp_path / "out") as out, pytest.raises(OutputError):
+        check_relative(rel)
+    with AtomicTree(tmp_path / "out") as out, pytest.raises(OutputError):
         out.write(rel, b"x")
     assert not (tmp_path / "evil.html").exists()
 
@@ -219,11 +218,11 @@ def test_indented_json_is_json_dumps() -> None:
     from conftest import FIXTURES
 
     from sitegen.accel.fastjson import indented_json
-    from sitegen.engine.build import load
+    from sitegen.content.loader import load_site
     from sitegen.outputs.feeds import entry_record
 
     config = load_config(FIXTURES / "basic")
-    site, _ = load(config, drafts=True)
+    site = load_site(config, drafts=True).site
     values: list[object] = [entry_record(e, config) for e in site.entries]
     rng = random.Random(20261202)
     leaves = ["", "a\"b", "\\", "\x00\x1f", "é\u2028", "</script>", 0, -7, 10**30, True, False,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from conftest import ROOT as REPO
 
 from sitegen.content import yamlio
 
-REPO = Path(__file__).resolve().parent.parent
 PIECES = ["title: ", "a", "'q'", '"d"', "\n", "  ", "- ", "x: ", "[1, 2]", "{k: v}", "yes",
           "no", "~", "null", "12", "1.5", "0x1f", "2024-01-02", "=", ": ", "#c", "!!str 3",
           "!!int '4'", "key", "\n  - ", "\n  y: ", "? ", "|\n  block\n", ">\n  fold\n", "é",

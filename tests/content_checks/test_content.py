@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import ROOT
 
 from sitegen.config import load_config
+from sitegen.content.loader import load_site
 from sitegen.content.model import Site
-from sitegen.engine.build import load
 
-ROOT = Path(__file__).resolve().parent.parent
 MILESTONE_YEARS = (1991, 1994, 1997, 1999, 2002, 2008, 2009, 2010, 2014, 2016, 2019, 2021, 2022,
                    2023, 2024)
 
@@ -18,9 +16,9 @@ MILESTONE_YEARS = (1991, 1994, 1997, 1999, 2002, 2008, 2009, 2010, 2014, 2016, 2
 @pytest.fixture(scope="module")
 def site() -> Site:
     # strict: a warning (e.g. an entry without a primary source) fails like an error
-    site, warnings = load(load_config(ROOT), strict=True)
-    assert warnings == []
-    return site
+    loaded = load_site(load_config(ROOT))
+    assert loaded.warnings == []
+    return loaded.site
 
 
 def test_at_least_fifty_entries_from_1991_to_2025(site):
@@ -32,7 +30,7 @@ def test_at_least_fifty_entries_from_1991_to_2025(site):
 
 
 def test_no_drafts_are_shipped():
-    site, _ = load(load_config(ROOT), drafts=True)
+    site = load_site(load_config(ROOT), drafts=True).site
     assert [e.id for e in site.entries if e.draft] == []
 
 

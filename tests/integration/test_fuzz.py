@@ -18,6 +18,7 @@ import markupsafe
 import pytest
 import yaml
 from conftest import ROOT
+from helpers import render_all
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,6 @@ from sitegen.config import load_config
 from sitegen.content.dates import DateValueError, PartialDate, parse_date
 from sitegen.content.fields import ENTRY_KEYS, SOURCE_KEYS
 from sitegen.content.loader import load_site
-from sitegen.engine.build import render_site
 from sitegen.errors import SitegenError
 
 EXAMPLES = int(os.environ.get("SITEGEN_FUZZ_EXAMPLES", "0")) or None
@@ -208,7 +208,7 @@ def test_valid_entries_round_trip_into_pages(fuzz_site: Path, e: dict) -> None: 
         assert [p.id for p in entry.participants] == e["participants"]
         assert [s.url for s in entry.sources] == [s["url"].strip() for s in e["sources"]]
         assert entry.location == (e["location"].strip() if e["location"] else None)
-        pages = dict(render_site(site, config))
+        pages = render_all(config)
         html = pages["entries/2010-fuzz/index.html"].decode("utf-8")
         assert str(markupsafe.escape(entry.title)) in html
         data = json.loads(pages["timeline.json"])

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import markdown
+from conftest import ROOT as REPO
 
 from sitegen.accel.fastinline import FastInlineProcessor, FastSmarty, FastToc
 from sitegen.render.markup import MarkdownRenderer
 
-REPO = Path(__file__).resolve().parent.parent
 PIECES = ["'", '"', "-", "--", "---", "...", "a", "b", " ", "\n", "`", "*", "_", "[x](y)", "[",
           "]", "(", ")", "!", "![i](j)", "<", "<b>", ">", "&", "&amp;", "&nbsp;", "\\", "  \n",
           "[^1]", "\n[^1]: n\n", "70s", "&mdash;", "1", "\u2014", "\n\n", "- ", "## ",
