@@ -46,12 +46,12 @@ def step(argv: list[str]) -> None:
         naive.build(root, root / "naive-out")
     elif kind == "sitegen":
         from sitegen.config import load_config
-        from sitegen.engine.build import build
+        from sitegen.engine.builder import build
 
         build(load_config(root))
     elif kind == "sitegen-drafts":
         from sitegen.config import load_config
-        from sitegen.engine.build import build
+        from sitegen.engine.builder import build
 
         build(load_config(root), drafts=True, output=root / "preview-check")
     elif kind == "serve-edit":

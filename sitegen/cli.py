@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    from sitegen.errors import SitegenError, printable
+    from sitegen.errors import SitegenError, error_text
 
     try:
         return _run(args)
@@ -78,9 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in sitegen itself: say so plainly
         if args.debug or os.environ.get("SITEGEN_DEBUG"):
             raise
-        print(f"sitegen: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
-              "    hint: this is a bug in sitegen; run again with --debug and report the output",
-              file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return 70
 
 
@@ -106,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
         config = config.with_base_url(args.base_url)
 
     if args.command == "build":
-        from sitegen.engine.build import build
+        from sitegen.engine.builder import build
 
         output = Path(args.output) if args.output else None
         result = build(config, drafts=args.drafts, strict=args.strict, output=output,
@@ -116,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
 
     if args.command == "check":
-        from sitegen.engine.build import check
+        from sitegen.engine.builder import check
 
         result = check(config, strict=args.strict)
         _print_warnings(result.warnings)

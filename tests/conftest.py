@@ -94,7 +94,7 @@ def basic_site(tmp_path: Path) -> Path:
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's own content built once per session (base path /), as a folder."""
     from sitegen.config import load_config
-    from sitegen.engine.build import build
+    from sitegen.engine.builder import build
 
     out = tmp_path_factory.mktemp("shipped") / "site"
     config = load_config(ROOT).with_base_url("http://127.0.0.1/")

@@ -9,8 +9,7 @@ from pathlib import Path
 from conftest import FIXTURES
 
 from sitegen.config import Config, load_config
-from sitegen.engine.build import build
-from sitegen.engine.builder import Builder
+from sitegen.engine.builder import Builder, build
 from sitegen.engine.sinks import Nothing
 from sitegen.engine.tree import Identity
 

@@ -1,7 +1,8 @@
-"""The build engine: load → plan → render → commit, for ``build``, ``check`` and ``serve``.
+"""The build engine: load → plan → render → commit, for ``build``, ``check`` and ``serve``
+(``build()`` and ``check()`` below; the preview's in preview/rebuild.py).
 
-1. load: the content folder → the model (content/loader.py), parsing only file texts it has
-   not parsed before (the cache), across cores when there are many.
+1. load: the content folder → the model (content/loader.py, content/reading.py), parsing
+   only file texts it has not parsed before (the cache), across cores when there are many.
 2. plan: every output of every kind (render/pages.py PAGES, outputs/files.py FILES). An
    output is kept when the parts it read when it was made (render/reads.py) still have the
    same digests and its files are still the ones written; the rest is to render.
@@ -16,7 +17,6 @@ the records of outputs); everything about one build is passed from phase to phas
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,15 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
-from sitegen.content.collector import Collector
-from sitegen.content.loader import LoadResult, Reader, load_site, memo_key, parse_entry, read_text
+from sitegen.content.loader import LoadResult
+from sitegen.content.reading import Reading
 from sitegen.engine import workers
+from sitegen.engine.deps import Kind, Memo, Part
+from sitegen.engine.sinks import Nothing
 from sitegen.engine.store import Store, cache_dir, cache_keys, remove_stale_files
-from sitegen.engine.tree import Files, Identity, check_real_folders, identity
+from sitegen.engine.tree import AtomicTree, Files, check_real_folders
 from sitegen.errors import ContentError, Problem
 from sitegen.outputs.files import FILES
 from sitegen.render.pages import PAGES
-from sitegen.render.reads import Body, Kind, Memo, Part, Reads
+from sitegen.render.reads import Body, Reads
 from sitegen.render.templates import Templates
 
 KINDS: tuple[Kind, ...] = (*PAGES, *FILES)
@@ -67,13 +69,11 @@ class Builder:
         disk (None: none); ``once``: a single build (keep nothing for a next one)."""
         self.config, self.sink, self.drafts, self.strict = config, sink, drafts, strict
         self.store, self.once = store, once
-        self.parsed: dict[Any, Any] = {}  # file text key → its parse result (loader memo)
+        self.reading = Reading(once)  # the parsed files and their texts
         self.bodies: dict[str, Body] = {}  # body text digest → converted body
         self.memo = Memo(keep=None if once else {})
         self.records: dict[tuple[str, Any], Record] = {}  # the live output's
         self.spare: dict[tuple[str, Any], tuple[str | None, Files]] = {}  # the spare tree's
-        self.texts: dict[str, tuple[Identity, str]] = {}  # serve: file texts, by path
-        self._prefetched: dict[str, tuple[Identity, str]] = {}
         self._keys: dict[str, str] = {}  # what the memos above are valid under
         self._saved: dict[str, Any] = {}  # what each cache section held when read or written
         self._templates: tuple[str, Templates] | None = None
@@ -126,7 +126,7 @@ class Builder:
             self._saved[name] = items
             items = dict(items or {})
             if name == "content":
-                self.parsed = items.get("parsed", {})
+                self.reading.parsed = items.get("parsed", {})
             elif name == "markdown":
                 self.bodies = items.get("bodies", {})
             else:
@@ -142,7 +142,7 @@ class Builder:
         return notes
 
     def _sections(self) -> dict[str, dict[str, Any]]:
-        return {"content": {"parsed": self.parsed},
+        return {"content": {"parsed": self.reading.parsed},
                 "markdown": {"bodies": self.bodies},
                 "pages": {"live": self.records, "spare": self.spare,
                           "digests": self.memo.digests}}
@@ -172,66 +172,10 @@ class Builder:
 
     # -- load ---------------------------------------------------------------------------
     def _load(self, changed: Collection[Path] | None) -> LoadResult:
-        with workers.no_gc(freeze=self.once):  # building the site: nothing to collect
-            self._prefetch()
-            try:
-                loaded = load_site(self.config, drafts=self.drafts, memo=self.parsed,
-                                   reader=self._reader(changed))
-            finally:
-                self._prefetched.clear()
+        loaded = self.reading.load(self.config, self.drafts, changed)
         if self.strict and loaded.warnings:
             raise ContentError(problems=[replace(w, severity="error") for w in loaded.warnings])
-        if len(self.parsed) != len(loaded.keys):
-            self.parsed = {k: self.parsed[k] for k in loaded.keys}
         return loaded
-
-    def _reader(self, changed: Collection[Path] | None) -> Reader:
-        """read_text, reusing the texts read moments ago (_prefetch) and, for serve, those
-        of files that did not change: same identity (inode, mtime, size) and not under a
-        path ``changed`` names."""
-        exact = {os.path.abspath(p) for p in changed or ()}
-        under = tuple(p.rstrip(os.sep) + os.sep for p in exact) if changed is not None else ("",)
-        texts, prefetched, keep = self.texts, self._prefetched, not self.once
-
-        def read(path: Path, col: Collector, root: Path) -> str | None:
-            key = os.path.abspath(path)
-            try:
-                ident: Identity | None = identity(path)
-            except OSError:
-                ident = None
-            got = prefetched.pop(key, None)
-            if got is None or got[0] != ident:
-                got = texts.get(key)
-                if got is None or got[0] != ident or key in exact or key.startswith(under):
-                    text = read_text(path, col, root)
-                    got = None if text is None or ident is None else (ident, text)
-                    if got is None:
-                        return text
-            if keep:
-                texts[key] = got
-            return got[1]
-
-        return read
-
-    def _prefetch(self) -> None:
-        """A cold build: read and parse the entry files across cores (the loader then finds
-        each file's text and parse result ready)."""
-        folder = self.config.content_dir / "entries"
-        if self.parsed or not folder.is_dir():
-            return
-        paths = sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#")))
-        if len(paths) < workers.MIN_BATCH:
-            return
-        config, real_dirs = self.config, dict[Path, str]()
-
-        def work(batch: Iterable[Path]) -> list[tuple[Any, Identity, str, Any] | None]:
-            return [_read_and_parse(p, config, real_dirs) for p in batch]
-
-        for path, got in zip(paths, workers.run(work, paths), strict=True):
-            if got is not None:
-                key, ident, text, result = got
-                self.parsed[key] = result
-                self._prefetched[os.path.abspath(path)] = (ident, text)
 
     def _reads(self, loaded: LoadResult) -> Reads:
         """The parts of the loaded site, with this builder's memos (bodies converted before
@@ -293,18 +237,16 @@ def _make(rd: Reads, out: Any, kind: Kind, key: Any) -> Made:
     return (kind.name, key), (sig, tuple(parts), ((rel, ident),)), rd.drain()
 
 
-def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str]
-                    ) -> tuple[Any, Identity, str, Any] | None:
-    """A file's memo key, identity, text and parse result (problems are the loader's to
-    report, when it reads the file itself)."""
-    col = Collector(config.root, real_dirs)
-    try:
-        ident = identity(path)
-    except OSError:
-        return None
-    text = read_text(path, col, config.content_dir)
-    if text is None:
-        return None
-    shown = col.show(path)
-    key = memo_key("entry", shown, path.stem, text)
-    return key, ident, text, parse_entry(text, path.stem, shown, config, None)
+def build(config: Config, *, drafts: bool = False, strict: bool = False,
+          output: Path | None = None, search: bool = False, cache: bool = True) -> BuildResult:
+    """``sitegen build``: the site into ``output`` (default: the configured folder),
+    atomically, with the Pagefind index if ``search``; ``cache``: use .cache/sitegen."""
+    sink = AtomicTree(output or config.output_dir,
+                      [config.root, config.content_dir, config.templates_dir])
+    return Builder(config, sink, drafts=drafts, strict=strict,
+                   store=Store(config) if cache else None, once=True).build(search=search)
+
+
+def check(config: Config, *, drafts: bool = True, strict: bool = False) -> BuildResult:
+    """``sitegen check``: validate content and render every page in memory, writing nothing."""
+    return Builder(config, Nothing(), drafts=drafts, strict=strict, once=True).build()

@@ -1,10 +1,10 @@
 """Where a build's files go besides the atomic tree of ``build`` (tree.py): the preview's
 live folder, updated in place, and nothing at all (``check``).
 
-A sink is entered once per build (``open(n)`` gives the context manager for ``n``
-outputs) and offers ``write(rel, data) -> identity``, ``keep(live, spare)`` (reuse an
-output's files), ``publish(rels)`` (show these files now) and ``finish(files)`` (the build
-is complete: these are all its files).
+Every sink is entered once per build (``with sink.open(n):`` for ``n`` outputs) and has
+``write(rel, data) -> identity``, ``keep(live, spare) -> files or None`` (reuse an output's
+files: those recorded in the live folder, or in the spare tree), ``publish(rels)`` (show
+these now) and ``finish(files)`` (the build is done: these are all its files).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from sitegen.engine.tree import (
     MARKER,
     MARKER_TEXT,
-    AtomicTree,
     Files,
     Identity,
     check_output_target,
@@ -27,20 +26,6 @@ from sitegen.engine.tree import (
     output_error,
     write_new,
 )
-
-SPARE_MIN_OUTPUTS = 100  # below this, a new folder is as fast as keeping a spare tree
-
-
-class Tree:
-    """The output folder of ``build``: a new tree per build, swapped in (tree.py)."""
-
-    keeps_records = True
-
-    def __init__(self, target: Path, protected: list[Path]) -> None:
-        self.target, self.protected = target, protected
-
-    def open(self, n: int) -> AtomicTree:
-        return AtomicTree(self.target, self.protected, spare=n >= SPARE_MIN_OUTPUTS)
 
 
 class LiveFolder:
@@ -96,19 +81,17 @@ class LiveFolder:
             raise output_error(self.folder, exc, "cannot update the preview") from None
 
     def finish(self, files: Iterable[str]) -> None:
-        staged = [os.path.relpath(os.path.join(d, name), self.stage).replace(os.sep, "/")
-                  for d, _, names in os.walk(self.stage) for name in names]
-        self.publish(sorted(staged))
+        self.publish(sorted(_files(self.stage)))
         files = set(files) | {MARKER}
-        known = self.known if self.known is not None else self._listing()
-        for rel in sorted(known - files):
+        for rel in sorted((_files(self.folder) if self.known is None else self.known) - files):
             _remove(self.folder, rel)
         self.known = files
 
-    def _listing(self) -> set[str]:
-        top = str(self.folder)
-        return {os.path.relpath(os.path.join(d, n), top).replace(os.sep, "/")
-                for d, _, names in os.walk(top) for n in names}
+
+def _files(top: Path) -> set[str]:
+    """Every file under ``top``, by relative path."""
+    return {os.path.relpath(os.path.join(d, n), top).replace(os.sep, "/")
+            for d, _, names in os.walk(top) for n in names}
 
 
 def _remove(folder: Path, rel: str) -> None:

@@ -34,9 +34,9 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.config import Config
+from sitegen.engine.deps import digest
 from sitegen.engine.workers import no_gc
 from sitegen.errors import Problem, display_path
-from sitegen.render.reads import digest
 
 MAGIC = b"SGCACHE2"
 FILES = {"content": "build.pickle", "markdown": "markdown.pickle", "pages": "pages.pickle"}
@@ -46,9 +46,8 @@ LIBRARIES = ("Markdown", "nh3", "Jinja2", "MarkupSafe", "PyYAML", "python-frontm
 
 
 def cache_keys(config: Config, drafts: bool) -> dict[str, str]:
-    """What each cache section depends on: sitegen's code and libraries, and then the
-    configuration (content, pages), the settings that shape HTML (markdown), the templates
-    but their static files (pages), drafts and SOURCE_DATE_EPOCH (pages)."""
+    """What each section depends on: sitegen's code and libraries, and the configuration
+    (content, pages), the Markdown settings, or templates, drafts and SOURCE_DATE_EPOCH."""
     code = code_digest()
     settings = digest(code, repr(config))
     return {"content": digest("content", settings),
@@ -89,9 +88,8 @@ def cache_dir(config: Config) -> Path:
 
 
 def remove_stale_files(config: Config) -> None:
-    """Remove the ``.NAME.pickle.<pid>`` files killed builds left: those of processes that
-    are gone or of this process's id (a leftover), and any that is not a regular file (a
-    link committed in a checkout would be written through). Running builds' files stay."""
+    """Remove ``.NAME.pickle.<pid>`` files killed builds left (of gone processes or this
+    one's id) and any that is not a regular file (a link would be written through)."""
     try:
         listing = list(os.scandir(cache_dir(config)))
     except OSError:
@@ -303,9 +301,8 @@ def _data_classes() -> dict[tuple[str, str], type]:
 
 
 class _DataUnpickler(pickle.Unpickler):
-    """An unpickler that builds plain data and sitegen's data classes only (defence in
-    depth behind the signature: even a file signed with this user's key cannot name a
-    function or any other class, so unpickling it runs no code)."""
+    """Plain data and sitegen's data classes only: even a file signed with this user's key
+    cannot name a function or any other class, so unpickling it runs no code."""
 
     def find_class(self, module: str, name: str) -> Any:
         found = _data_classes().get((module, name))

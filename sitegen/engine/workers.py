@@ -25,7 +25,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 from sitegen.errors import SitegenError
@@ -36,8 +36,7 @@ Work = Callable[[Sequence[Any]], list[Any]]
 
 
 def processes() -> int:
-    """How many processes to use: SITEGEN_JOBS, else the usable cores (at most 8); one in a
-    process that has other threads."""
+    """SITEGEN_JOBS, else the usable cores (at most 8); 1 beside another thread."""
     if threading.active_count() > 1:
         return 1
     env = os.environ.get("SITEGEN_JOBS", "").strip()
@@ -48,9 +47,8 @@ def processes() -> int:
 
 @contextmanager
 def no_gc(freeze: bool = False) -> Iterator[None]:
-    """The cyclic garbage collector paused, for code that only builds objects that stay
-    (loading the site, unpickling): each full collection walks every object so far. With
-    ``freeze``, what exists afterwards is never scanned again (it lives until the end)."""
+    """The collector paused while only objects that stay are made (each full collection
+    walks them all); ``freeze``: never scan them again (they live until the end)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -66,13 +64,6 @@ class WorkerFailed(RuntimeError):
     """A worker process died or raised something that is not a SitegenError (a bug)."""
 
 
-def _batch(work: Work, items: Sequence[Any]) -> tuple[str, Any]:
-    try:
-        return "ok", work(items)
-    except SitegenError as exc:
-        return "error", (type(exc), exc.problems)
-
-
 def _take(fd: int) -> int | None:
     """The next batch number from the pipe, or None when all are taken."""
     got = os.read(fd, _NUMBER.size)
@@ -83,8 +74,11 @@ def _serve(work: Work, items: Sequence[Any], chunks: list[tuple[int, int]], fd: 
            spool: IO[bytes], after_batch: Callable[[], Any], n: int | None) -> None:
     """Do batch ``n``, then take batches until none are left; spool each one's result."""
     while n is not None:
-        pickle.dump((n, _batch(work, items[slice(*chunks[n])])), spool,
-                    protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            done: tuple[str, Any] = ("ok", work(items[slice(*chunks[n])]))
+        except SitegenError as exc:
+            done = ("error", (type(exc), exc.problems))
+        pickle.dump((n, done), spool, protocol=pickle.HIGHEST_PROTOCOL)
         after_batch()
         n = _take(fd)
     spool.flush()
@@ -124,13 +118,6 @@ def _read_spool(spool: IO[bytes], parts: dict[int, tuple[str, Any]]) -> str | No
         parts[n] = value
 
 
-def _chunks(n: int, first: int, procs: int) -> list[tuple[int, int]]:
-    """Batch bounds: ``first`` items as one batch, then even batches of at most 64."""
-    size = max(1, min(64, (n - first) // (procs * 6)), -(-n // 10_000))
-    head = [(0, first)] if first else []
-    return head + [(i, min(i + size, n)) for i in range(first, n, size)]
-
-
 def run(work: Work, items: Sequence[Any], *, first: int = 0,
         meanwhile: Callable[[], Any] = lambda: None,
         after_batch: Callable[[], Any] = lambda: None) -> list[Any]:
@@ -140,10 +127,13 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     memoise is done once); ``after_batch()`` runs after each batch where it ran (dropping
     what the batch memoised keeps each process's memory flat)."""
     procs = processes()
-    if procs < 2 or len(items) < MIN_BATCH or not hasattr(os, "fork"):
+    if procs < 2 or len(items) < MIN_BATCH:
         meanwhile()
         return list(work(items))
-    chunks = _chunks(len(items), min(first, len(items)), procs)
+    first = min(first, len(items))
+    size = max(1, min(64, (len(items) - first) // (procs * 6)), -(-len(items) // 10_000))
+    chunks = [(0, first)] if first else []
+    chunks += [(i, min(i + size, len(items))) for i in range(first, len(items), size)]
     read_fd, write_fd = os.pipe()
     os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(1 if first else 0, len(chunks))))
     os.close(write_fd)  # readers see the end once every number is taken
@@ -158,47 +148,19 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
         pids += [_fork(work, items, chunks, read_fd, s, after_batch) for s in spools]
         meanwhile()
         _serve(work, items, chunks, read_fd, own, after_batch, 0 if first else _take(read_fd))
-        _collect(pids, spools, own, parts)
+        _gather(pids, [*spools, own], parts, len(chunks))
     finally:
-        _stop(pids)
+        for pid in pids:  # interrupted: the workers must not outlive the build
+            with suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
         os.close(read_fd)
         for spool in (own, *spools):
             spool.close()
         if not frozen_before:
             gc.unfreeze()
-    return _results(parts, len(chunks))
-
-
-def _collect(pids: list[int], spools: Sequence[IO[bytes]], own: IO[bytes],
-             parts: dict[int, tuple[str, Any]]) -> None:
-    failures = []
-    with no_gc():
-        for pid, spool in zip(list(pids), spools, strict=True):
-            _, status = os.waitpid(pid, 0)
-            pids.remove(pid)
-            crash = _read_spool(spool, parts)
-            if crash or status:
-                failures.append(crash or f"a worker process ended with status {status}")
-        _read_spool(own, parts)
-    if failures:
-        raise WorkerFailed("a worker process failed:\n" + failures[0])
-
-
-def _stop(pids: list[int]) -> None:
-    """Interrupted: the workers must not outlive the build."""
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
-
-
-def _results(parts: dict[int, tuple[str, Any]], n: int) -> list[Any]:
-    if len(parts) != n:
-        raise WorkerFailed("a worker process left its work unfinished")
     results = []
-    for i in range(n):
+    for i in range(len(chunks)):
         outcome, value = parts[i]
         if outcome == "error":
             cls, problems = value
@@ -207,9 +169,25 @@ def _results(parts: dict[int, tuple[str, Any]], n: int) -> list[Any]:
     return results
 
 
+def _gather(pids: list[int], spools: list[IO[bytes]], parts: dict[int, tuple[str, Any]],
+            n: int) -> None:
+    """Wait for the workers and read every spool (the last is this process's)."""
+    failures = []
+    with no_gc():
+        for pid, spool in zip(list(pids), spools, strict=False):
+            status = os.waitpid(pid, 0)[1]
+            pids.remove(pid)
+            crash = _read_spool(spool, parts)
+            if crash or status:
+                failures.append(crash or f"a worker process ended with status {status}")
+        _read_spool(spools[-1], parts)
+    if failures or len(parts) != n:
+        raise WorkerFailed("a worker process failed:\n" + (
+            failures[0] if failures else "it left its work unfinished"))
+
+
 def _trim_heap() -> None:
-    """Give the C heap's free pages back to the system before forking (glibc): a freed
-    page a worker inherits and this process then reuses would otherwise be copied."""
+    """Return free heap pages before forking (glibc), which reuse would otherwise copy."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc

@@ -12,8 +12,9 @@ from typing import Any
 
 from sitegen.config import Config
 from sitegen.content.model import Site
+from sitegen.engine.deps import Kind
 from sitegen.outputs import exports, feeds
-from sitegen.render.reads import Kind, Reads, read_static, static_files
+from sitegen.render.reads import Reads, read_static, static_files
 
 Made = bytes | Iterable[bytes]
 

@@ -176,7 +176,7 @@ def format_report(report: LinkReport, external: bool) -> str:
 def check_links(config: Config, *, external: bool = False, stream: TextIO | None = None,
                 timeout: float = EXTERNAL_TIMEOUT) -> int:
     """Build into a temporary folder, check its links, print the report; the exit code."""
-    from sitegen.engine.build import build
+    from sitegen.engine.builder import build
 
     out = stream or sys.stdout
     with tempfile.TemporaryDirectory(prefix="sitegen-links-") as tmp:

@@ -18,7 +18,7 @@ from sitegen.config import Config, load_config
 from sitegen.engine.builder import Builder
 from sitegen.engine.sinks import LiveFolder
 from sitegen.engine.store import Store
-from sitegen.errors import SitegenError, printable
+from sitegen.errors import error_text
 
 CONFIG_FILES = ("sitegen.toml", "pyproject.toml")
 COLLECT_EVERY = 50  # builds between full garbage collections (see Rebuilder._settle)
@@ -35,15 +35,6 @@ class Outcome:
     error: str | None = None
     rendered: list[str] = field(default_factory=list)
     base_path: str = "/"
-
-
-def error_text(exc: BaseException) -> str:
-    """The text the CLI would print for ``exc``: ``path:line: field: message`` and hints."""
-    if isinstance(exc, SitegenError):
-        return exc.format()
-    return (f"sitegen: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
-            "    hint: this is a bug in sitegen; run `sitegen --debug build --drafts` "
-            "and report the output")
 
 
 def preview_config(root: Path, origin: str, base_url: str | None) -> Config:
@@ -98,7 +89,7 @@ class Rebuilder:
             self._unbuilt = set(wanted) if wanted is not None else set()
             if wanted is None:
                 self._builder = None  # the next build is a full one again
-            self.error = error_text(exc)
+            self.error = error_text(exc, "run `sitegen --debug build --drafts`")
             return Outcome(False, time.perf_counter() - start, error=self.error,
                            base_path=self.base_path)
         self._unbuilt, self.error = set(), None
@@ -107,10 +98,8 @@ class Rebuilder:
                        result.rendered, self.base_path)
 
     def _settle(self) -> None:
-        """Keep the collector off the long-lived heap between rebuilds: a preview of 10,000
-        entries keeps about a million objects from one build to the next, and a full
-        collection of them (~0.25 s) would fall inside the next rebuild. They are frozen
-        after each build; only every COLLECT_EVERY builds is the cyclic garbage collected."""
+        """Freeze the ~1 million objects a 10,000-entry preview keeps between builds (a full
+        collection takes ~0.25 s); collect the cyclic garbage every COLLECT_EVERY builds."""
         self._builds += 1
         if self._builds % COLLECT_EVERY == 1:
             gc.unfreeze()

@@ -263,7 +263,8 @@ def _note_page(handler: Any, message: str) -> None:
 
 def _log_errors_only(handler: web.RequestHandler) -> None:
     if handler.get_status() >= 500:
-        web.app_log.error("%d %s", handler.get_status(), handler._request_summary())
+        web.app_log.error("%d %s %s", handler.get_status(), handler.request.method,
+                          handler.request.uri)
 
 
 class PreviewServer:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sitegen.engine.deps import Kind
 from sitegen.render.context import (
     entry_url,
     page_url,
@@ -16,7 +17,7 @@ from sitegen.render.context import (
     topic_url,
     year_url,
 )
-from sitegen.render.reads import Kind, Reads
+from sitegen.render.reads import Reads
 
 HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
 

@@ -1,25 +1,17 @@
-"""What every output is made of: named parts of the site, each read here and recorded.
+"""What every output is made of: the site's parts, read through Reads and recorded.
 
-Output functions (pages, feeds, data files) never see the model itself: they ask ``Reads``
-for *parts*, such as an entry's card, the fields of its page, its body's HTML, the entries a
-listing shows or the whole model for a data file. Every read is recorded while an output is
-rendered, and every part has a digest, a hash of its value. An output's *signature* is the
-digest of the parts it read: the engine renders it again only when one of them changed
-(Lektor records dependencies the same way, with files instead of parts). Nothing is listed by
-hand: a field added to a projection is in its digest, and a page that reads one more part
-has it in its record.
-
-Digests of the parts made from one entry are memoised with the entry's *version* (the digest
-of the file it was read from) and the registries, so a build that finds nothing changed
-computes no projection at all.
+Output functions (pages, feeds, data files) never see the model itself: they ask Reads for
+*parts*: an entry's card (``card``), the fields its page shows (``entry``), its body's HTML
+(``body``), its neighbours, the entries a listing shows, the registries, the whole model for
+a data file (``model``)... Each read is recorded and each part has a digest
+(engine/deps.py), so the engine knows what each output was made of and when to make it
+again. The values are projections of the model (context.py), made once per build.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -27,169 +19,36 @@ from markupsafe import Markup
 
 from sitegen.config import Config
 from sitegen.content.model import Entry, Site
+from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
 from sitegen.render.chart import legend, overview_svg
 from sitegen.render.context import Projector, entry_url
 from sitegen.render.markup import MarkdownRenderer, MarkupError
 from sitegen.render.templates import Templates
 
-Part = tuple[str, Any]  # (name, key), e.g. ("card", "2019-treaty-ends")
 Body = tuple[str, tuple[tuple[str, str | None], ...], str]  # HTML, entry links, digest
 CARD_TEMPLATE = "partials/card.html"
-ENTRY_PARTS = ("card", "entry", "bodiless")  # made from one entry: memoised by its version
-_UNREAD = object()  # a part's value not at hand
 
 
-def digest(*parts: object) -> str:
-    """A short stable hash of strings, numbers and tuples of them (repr is unambiguous)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+class Reads(Recorder):
+    """The parts of one loaded site (the methods ``_name``), read with ``read(name, key)``."""
 
-
-def fingerprint(value: object) -> str:
-    """What a part's value is, as a string that changes whenever the value does: its repr
-    if short, else a hash of it."""
-    text = repr(value)
-    if len(text) <= 64:
-        return text
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of output, declared once: which exist, where each goes, how it renders.
-
-    ``render`` gets the Reads and one key and returns the file's bytes (or its pieces); it
-    reads the site only through the Reads, which records what it read. ``shared``: outputs
-    that share memoised work (the card HTML of listing pages) are rendered together, first.
-    ``prepare`` may do a batch's common work first (converting its bodies).
-    """
-
-    name: str
-    keys: Callable[[Reads], Iterable[Any]]
-    path: Callable[[Any], str]
-    render: Callable[[Reads, Any], bytes | Iterable[bytes]]
-    shared: bool = False
-    prepare: Callable[[Reads, list[Any]], None] | None = None
-
-
-@dataclass
-class Memo:
-    """What a builder keeps from one build to the next (and in the cache on disk).
-
-    ``digests``: (part, key) → (version, digest) of the parts made from one entry;
-    ``bodies``: body text digest → its Body; ``keep``: memos of output functions (the
-    encoded records of timeline.json), in memory only, and only for a builder that builds
-    again (None: a single build, which would only hold them until it ends).
-    """
-
-    digests: dict[Part, tuple[str, str]] = field(default_factory=dict)
-    bodies: dict[str, Body] = field(default_factory=dict)
-    keep: dict[str, Any] | None = field(default_factory=dict)
-
-
-class Reads:
-    """The parts of one loaded site, their digests, and the record of what was read."""
+    PER_ENTRY = ("card", "entry", "bodiless")  # made from one entry: memoised by version
 
     def __init__(self, site: Site, config: Config, memo: Memo, versions: dict[str, Any],
                  templates: Templates | None = None) -> None:
-        self.site, self.config, self.memo, self.versions = site, config, memo, versions
+        # what the parts of an entry also show: the names of its participants and topics
+        super().__init__(memo, versions, digest(repr(site.participants), repr(site.topics)))
+        self.site, self.config = site, config
         self.templates = templates or Templates(config)
         self.projector = Projector(site, config)
         self._ids = {e.id: i for i, e in enumerate(site.entries)}
         self._seen: dict[str, str | None] = {}  # entry links resolved by this conversion
         self.markdown = MarkdownRenderer(self._resolve, config.markup_options)
-        self._digests: dict[Part, str] = {}
         self._text_digests: dict[str, str] = {}
         self._cards: dict[str, tuple[Any, Markup]] = {}
         self._converted: dict[str, Body] = {}  # since the last drain (for the cache)
-        self._new_digests: dict[Part, tuple[str, str]] = {}  # likewise
-        self._versions: dict[str, str] = {}  # entry id → version of its parts (see digest)
         self._batch: list[str] = []  # bodies converted since the last forget
-        self._record: dict[Part, Any] | None = None
-
-    # -- recording -----------------------------------------------------------------------
-    @contextmanager
-    def recording(self) -> Iterator[dict[Part, Any]]:
-        """Collect the parts read inside the ``with`` with their values (in the order first
-        read)."""
-        outer, self._record = self._record, {}
-        try:
-            yield self._record
-        finally:
-            self._record = outer
-
-    def read(self, name: str, key: Any = None) -> Any:
-        """The value of a part, recorded as read."""
-        value = getattr(self, "_" + name)(key)
-        if self._record is not None:
-            self._record[(name, key)] = value
-        return value
-
-    def signature(self, parts: Iterable[Part] | dict[Part, Any]) -> str | None:
-        """The digest of these parts' digests (``parts``: as recorded, with their values,
-        or just named); None if one cannot be known without work."""
-        values = parts if isinstance(parts, dict) else {}
-        found = []
-        for part in parts:
-            d = self.digest(part, values.get(part, _UNREAD))
-            if d is None:
-                return None
-            found.append((part, d))
-        return digest(found)
-
-    def digest(self, part: Part, value: Any = _UNREAD) -> str | None:
-        """A part's digest (memoised), or None when it would take a conversion to know
-        (``value``: the part's, if it was read; else _UNREAD)."""
-        if part in self._digests:
-            return self._digests[part]
-        name, key = part
-        d: str | None
-        try:
-            if name in ENTRY_PARTS:
-                d = self._entry_digest(part, value)
-            elif name == "body":
-                d = self._body_digest(key)
-            elif name == "listing":
-                d = self._listing_digest(key)
-            elif name == "model":
-                d = self._model_digest(key)
-            else:
-                d = fingerprint(self.read_quietly(name, key) if value is _UNREAD else value)
-        except (KeyError, ValueError, IndexError, StopIteration):
-            d = None  # the part no longer exists: whatever read it must be made again
-        if d is not None:  # (a body's is known once it is converted)
-            self._digests[part] = d
-        return d
-
-    def read_quietly(self, name: str, key: Any = None) -> Any:
-        """A part's value, not recorded (for digests)."""
-        outer, self._record = self._record, None
-        try:
-            return self.read(name, key)
-        finally:
-            self._record = outer
-
-    def _entry_digest(self, part: Part, value: Any) -> str:
-        """The digest of a part made from one entry, memoised with its version: the digest
-        of the entry's file (its key in the loader's memo) and of the registries."""
-        version = self._versions.get(part[1])
-        if version is None:
-            source = self.versions.get(part[1])
-            version = self._versions[part[1]] = digest(source or id(self), self._registry_version)
-        got = self.memo.digests.get(part)
-        if got is None or got[0] != version:
-            if value is _UNREAD:
-                value = self.read_quietly(*part)
-            got = self.memo.digests[part] = (version, fingerprint(value))
-            self._new_digests[part] = got
-        return got[1]
-
-    @cached_property
-    def _registry_version(self) -> str:
-        """What every projection of an entry also depends on: the names of its participants
-        and topics."""
-        return digest(repr(self.site.participants), repr(self.site.topics))
 
     # -- shared by pages -----------------------------------------------------------------
     def html(self, template: str, out_path: str, title: str, description: str, kind: str,
@@ -217,10 +76,9 @@ class Reads:
     def drain(self) -> tuple[dict[str, Body], dict[Part, tuple[str, str]]]:
         """The bodies converted and the digests computed since the last call (a worker
         sends them back with its outputs, for the cache)."""
-        got = self._converted, self._new_digests
-        self._batch += self._converted
-        self._converted, self._new_digests = {}, {}
-        return got
+        bodies, self._converted = self._converted, {}
+        self._batch += bodies
+        return bodies, self.drain_digests()
 
     def forget(self) -> None:
         """Drop what was memoised for one batch of outputs (memory stays flat)."""
@@ -291,7 +149,7 @@ class Reads:
             got = self.memo.bodies[self._text_digest(text)]
         return got[0]
 
-    def _body_digest(self, owner: tuple[str, str]) -> str | None:
+    def _digest_body(self, owner: tuple[str, str]) -> str | None:
         got = self.memo.bodies.get(self._text_digest(self._owner(owner)[0]))
         return None if got is None else got[2]
 
@@ -357,7 +215,7 @@ class Reads:
         """A listing page's entries: (card, sort key, listed apart), in site order."""
         return [(self.projector.card(e), sort, apart) for e, sort, apart in self._members(key)]
 
-    def _listing_digest(self, key: tuple[str, Any]) -> str | None:
+    def _digest_listing(self, key: tuple[str, Any]) -> str | None:
         cards, known = [], self._digests
         for e, sort, apart in self._members(key):
             d = known.get(("card", e.id)) or self.digest(("card", e.id))
@@ -406,7 +264,7 @@ class Reads:
         return replace(self.site, entries=tuple(self._bodiless(e.id) for e in self.site.entries),
                        pages=tuple(replace(p, body_md="") for p in self.site.pages))
 
-    def _model_digest(self, bodies: bool) -> str | None:
+    def _digest_model(self, bodies: bool) -> str | None:
         s = self.site
         if bodies:
             each = [(e.id, self.versions.get(e.id) or digest(repr(e))) for e in s.entries]

@@ -12,7 +12,7 @@ from conftest import ROOT
 from design_fixture import PUBLISHED, design_site
 
 from sitegen.config import load_config
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 
 STATIC = ROOT / "templates" / "static"
 

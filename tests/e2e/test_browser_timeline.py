@@ -16,7 +16,7 @@ from conftest import static_server
 from design_fixture import PUBLISHED, design_site
 
 from sitegen.config import load_config
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 
 pytestmark = pytest.mark.browser
 WAIT = 5_000  # ms, for every wait below

@@ -13,7 +13,7 @@ from conftest import ROOT, copy_fixture, static_server
 from publish_fixture import publishing_site
 
 from sitegen.config import load_config
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 
 pytestmark = pytest.mark.browser
 WAIT = 10_000  # ms, for every wait below

@@ -12,7 +12,7 @@ from conftest import ROOT
 from golden import build_fixture, expected_dir, tree
 
 from sitegen.config import load_config
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 from sitegen.engine.tree import AtomicTree, check_relative
 from sitegen.errors import OutputError, SitegenError
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from sitegen.config import load_config
 from sitegen.content.fields import ENTRY_KEYS, SOURCE_KEYS
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 from sitegen.preview.rebuild import Rebuilder
 
 EXAMPLES = int(os.environ.get("SITEGEN_FIELD_EXAMPLES", "2"))

@@ -24,7 +24,7 @@ from conftest import FIXTURES, ROOT
 
 from sitegen import cli
 from sitegen.config import load_config
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 from sitegen.engine.tree import AtomicTree, check_relative
 from sitegen.errors import OutputError
 

@@ -25,7 +25,7 @@ from golden import tree
 from publish_fixture import page_links, publishing_site
 
 from sitegen.config import load_config
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 from sitegen.errors import OutputError
 from sitegen.outputs import exports
 from sitegen.search import indexer as search

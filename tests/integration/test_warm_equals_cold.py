@@ -17,8 +17,9 @@ import pytest
 from helpers import cold, edit, fixture_copy, inodes, tree
 
 from sitegen.config import load_config
-from sitegen.engine import sinks, workers
-from sitegen.engine.build import build
+from sitegen.engine import tree as engine_tree
+from sitegen.engine import workers
+from sitegen.engine.builder import build
 from sitegen.errors import ContentError, SitegenError
 from sitegen.preview.rebuild import Rebuilder
 
@@ -28,7 +29,7 @@ ENTRIES = Path("content/entries")
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(sinks, "SPARE_MIN_OUTPUTS", 0)
+    monkeypatch.setattr(engine_tree, "SPARE_MIN_OUTPUTS", 0)
     monkeypatch.setattr(workers, "MIN_BATCH", 2)
     monkeypatch.setenv("SITEGEN_JOBS", "2")
     return fixture_copy(tmp_path)

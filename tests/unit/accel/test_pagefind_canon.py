@@ -27,7 +27,7 @@ from sitegen.accel.pagefind_canon import (
     read_record,
 )
 from sitegen.config import load_config
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 from sitegen.errors import OutputError
 from sitegen.search import indexer as search
 

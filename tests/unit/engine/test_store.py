@@ -16,7 +16,7 @@ from helpers import cold, edit, fixture_copy, tree
 from sitegen.config import load_config
 from sitegen.content import fields
 from sitegen.engine import store
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 from sitegen.render.markup import MarkdownRenderer
 
 
