@@ -90,16 +90,17 @@ class Builder:
         loaded = self._load(changed)
         rd = self._reads(loaded)
         outputs = [(kind, key) for kind in KINDS for key in kind.keys(rd)]
+        wanted = set(first)
+        early = [o for o in outputs if o[0].path(o[1]) in wanted]
         with self.sink.open(len(outputs)) as out:
-            records, todo = self._plan(rd, out, outputs)
-            wanted = set(first)
-            early = [o for o in todo if o[0].path(o[1]) in wanted]
-            if early:
-                records |= self._render(rd, out, early)
-                out.publish(rel for o in early for rel, _ in records[(o[0].name, o[1])][2])
-                on_first([o[0].path(o[1]) for o in early])
-            records |= self._render(rd, out, [o for o in todo if o not in early],
-                                    meanwhile=lambda: self._save("content"))
+            records, todo = self._plan(rd, out, early)
+            if todo:  # the pages open in a browser: rendered and shown before the rest
+                records |= self._render(rd, out, todo)
+                out.publish(rel for o in todo for rel, _ in records[(o[0].name, o[1])][2])
+                on_first([o[0].path(o[1]) for o in todo])
+            kept, rest = self._plan(rd, out, [o for o in outputs if o not in early])
+            records |= kept | self._render(rd, out, rest, meanwhile=lambda: self._save("content"))
+            todo += rest
             out.finish(rel for rec in records.values() for rel, _ in rec[2])
             if search:
                 from sitegen.search.indexer import index_site
