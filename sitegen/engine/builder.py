@@ -131,10 +131,7 @@ class Builder:
             elif name == "markdown":
                 self.bodies = items.get("bodies", {})
             else:
-                same: dict[Any, Any] = {}  # one object for equal parts (unpickled apart)
-                self.records = {oid: (sig, tuple(same.setdefault(p, p) for p in parts), files)
-                                for oid, (sig, parts, files) in items.get("live", {}).items()}
-                self.spare = items.get("spare", {})
+                self.records, self.spare = items.get("live", {}), items.get("spare", {})
                 self.memo.digests = items.get("digests", {})
         self._keys = keys
         if store is None:

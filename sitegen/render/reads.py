@@ -208,8 +208,12 @@ class Reads(Recorder):
     def _members(self, key: tuple[str, Any]) -> list[tuple[Entry, tuple[Any, ...], bool]]:
         """A listing's entries, each with its sort key and whether it is listed apart (a
         participant page lists the events that only concern it apart)."""
-        apart = key[1] if key[0] == "participant" else None
-        return [(e, e.sort_key, apart in e.concerns) for e in self._listed.get(key, [])]
+        apart, sort = key[1] if key[0] == "participant" else None, self._sort_keys
+        return [(e, sort[e.id], apart in e.concerns) for e in self._listed.get(key, [])]
+
+    @cached_property
+    def _sort_keys(self) -> dict[str, tuple[Any, ...]]:
+        return {e.id: e.sort_key for e in self.site.entries}
 
     def _listing(self, key: tuple[str, Any]) -> list[tuple[dict[str, Any], Any, bool]]:
         """A listing page's entries: (card, sort key, listed apart), in site order."""

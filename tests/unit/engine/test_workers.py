@@ -24,7 +24,7 @@ def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def whose(xs: Sequence[int]) -> list[tuple[int, int, int]]:
-    time.sleep(0.002)  # long enough that the worker takes a share of the batches
+    time.sleep(0.01)  # long enough that the worker takes a share of the batches
     return [(x * x, len(xs), os.getpid()) for x in xs]
 
 
