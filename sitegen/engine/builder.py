@@ -65,7 +65,7 @@ class Builder:
 
     def __init__(self, config: Config, sink: Any, *, drafts: bool = False,
                  strict: bool = False, store: Store | None = None, once: bool = False) -> None:
-        """``sink``: tree.Tree, sinks.LiveFolder or sinks.Nothing; ``store``: the cache on
+        """``sink``: tree.AtomicTree, sinks.LiveFolder or sinks.Nothing; ``store``: the cache on
         disk (None: none); ``once``: a single build (keep nothing for a next one)."""
         self.config, self.sink, self.drafts, self.strict = config, sink, drafts, strict
         self.store, self.once = store, once
