@@ -7,6 +7,7 @@ that sets none gets only the checks that need no setting.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
     from sitegen.content.collector import Collector
 
 
+@functools.lru_cache(maxsize=65536)
 def host_of(url: str) -> str:
-    """The lowercase host name of a URL ('' when it has none)."""
+    """The lowercase host name of a URL ('' when it has none; memoised: serve checks every
+    source of 10,000 entries on every save)."""
     return (urlsplit(url).hostname or "").lower()
 
 

@@ -97,16 +97,18 @@ class Builder:
             if todo:  # the pages open in a browser: rendered and shown before the rest
                 records |= self._render(rd, out, todo)
                 out.publish(rel for o in todo for rel, _ in records[(o[0].name, o[1])][2])
+                self.records.update(records)  # they are out, whatever happens next
                 on_first([o[0].path(o[1]) for o in todo])
             kept, rest = self._plan(rd, out, [o for o in outputs if o not in early])
-            records |= kept | self._render(rd, out, rest, meanwhile=lambda: self._save("content"))
+            records |= kept | self._render(rd, out, rest, meanwhile=lambda: self._save(
+                "content") if changed is None else None)  # (serve: not on every save)
             todo += rest
             out.finish(rel for rec in records.values() for rel, _ in rec[2])
             if search:
                 from sitegen.search.indexer import index_site
 
                 index_site(out.tmp)
-        self._commit(rd, records)
+        self._commit(rd, records, save=changed is None)
         rendered = sorted(rel for o in todo for rel, _ in records[(o[0].name, o[1])][2])
         pages = sum(o[0].path(o[1]).endswith(".html") for o in outputs)
         return BuildResult(len(loaded.site.entries), pages, time.perf_counter() - start,
@@ -157,16 +159,18 @@ class Builder:
         self.store.save(name, self._keys[name], items)
         self._saved[name] = {k: dict(v) for k, v in items.items()}
 
-    def _commit(self, rd: Reads, records: dict[tuple[str, Any], Record]) -> None:
-        """The build succeeded: its records and memos are the next build's to reuse."""
+    def _commit(self, rd: Reads, records: dict[tuple[str, Any], Record], save: bool) -> None:
+        """The build succeeded: its records and memos are the next build's to reuse (and,
+        if ``save``, the cache's on disk)."""
         if self.sink.keeps_records:
             self.spare = {oid: (rec[0], rec[2]) for oid, rec in self.records.items()}
         self.records = records
         self.bodies = self.memo.bodies
         self.memo.digests = {p: d for p, d in self.memo.digests.items() if p[1] in rd.versions}
-        for name in ("markdown", "pages"):
+        bodies = {e.body_md for e in rd.site.entries} | {p.body_md for p in rd.site.pages}
+        self.memo.texts = {t: d for t, d in self.memo.texts.items() if t in bodies}
+        for name in ("markdown", "pages", "content") if save else ():
             self._save(name)
-        self._save("content")
 
     # -- load ---------------------------------------------------------------------------
     def _load(self, changed: Collection[Path] | None) -> LoadResult:

@@ -5,9 +5,9 @@ a listing, the whole model...). Every read is recorded, every part has a digest 
 its value), and an output's *signature* is the digest of the parts it read: the engine
 renders an output again only when one of those changed. Nothing is listed by hand: a field
 added to a projection is in its digest, a part read for the first time is in the record.
-Digests of the parts made from one entry are memoised with the entry's version (the digest
-of its file and of what else they depend on), so a build that finds nothing changed
-computes no projection.
+A part may have a *version*, cheap to know (for the parts made from one entry: the digest
+of its file and of the registries its projection shows): its digest is then memoised from
+build to build, so a build that finds nothing changed computes no projection.
 """
 
 from __future__ import annotations
@@ -53,30 +53,28 @@ class Kind:
 
 @dataclass
 class Memo:
-    """What a builder keeps from build to build: ``digests`` of parts made from one entry,
-    (part → (version, digest)); ``bodies``, converted (text digest → HTML, entry links,
-    digest); ``keep``: memos of output functions, or None for a single build."""
+    """What a builder keeps from build to build: ``digests`` of versioned parts (part →
+    (version, digest)); ``bodies``, converted (text digest → HTML, entry links, digest);
+    ``keep``: memos of output functions, or None for a single build."""
 
     digests: dict[Part, tuple[str, str]] = field(default_factory=dict)
     bodies: dict[str, Any] = field(default_factory=dict)
     keep: dict[str, Any] | None = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # body text → digest (in memory)
 
 
 class Recorder:
     """Parts read and recorded, their digests, and signatures.
 
-    A subclass provides each part ``name`` as a method ``_name(key)``, may compute a digest
-    without the value (``_digest_name(key)``), and names the parts made from one entry in
-    PER_ENTRY (keyed by entry id; ``versions`` gives each entry's, ``context`` what else
-    they depend on).
+    A subclass provides each part ``name`` as a method ``_name(key)``; may compute a digest
+    without the value (``_digest_name(key)``); and may give a part a *version*
+    (``_version_name(key)``: a string that changes whenever the part's value may), which
+    memoises its digest from build to build (``memo.digests``).
     """
 
-    PER_ENTRY: tuple[str, ...] = ()
-
-    def __init__(self, memo: Memo, versions: dict[str, Any], context: str) -> None:
-        self.memo, self.versions, self._context = memo, versions, context
+    def __init__(self, memo: Memo) -> None:
+        self.memo = memo
         self._digests: dict[Part, str] = {}
-        self._versions: dict[str, str] = {}
         self._new_digests: dict[Part, tuple[str, str]] = {}  # since the last drain
         self._record: dict[Part, Any] | None = None
 
@@ -96,51 +94,48 @@ class Recorder:
             self._record[(name, key)] = value
         return value
 
-    def read_quietly(self, name: str, key: Any = None) -> Any:
-        return getattr(self, "_" + name)(key)
-
     def signature(self, parts: Iterable[Part] | dict[Part, Any]) -> str | None:
-        """The digest of these parts' digests (``parts`` as recorded, with their values, or
-        just named); None if one cannot be known without work (an unconverted body)."""
+        """The digest of these parts' digests, in order (``parts`` as recorded, with their
+        values, or just named: the record keeps which parts they were); None if one cannot
+        be known without work (an unconverted body)."""
         values = parts if isinstance(parts, dict) else {}
         found = []
         for part in parts:
             d = self.digest(part, values.get(part, UNREAD))
             if d is None:
                 return None
-            found.append((part, d))
-        return digest(found)
+            found.append(d)
+        return hashlib.blake2b("\0".join(found).encode("utf-8", "surrogatepass"),
+                               digest_size=16).hexdigest()
 
     def digest(self, part: Part, value: Any = UNREAD) -> str | None:
         """A part's digest, memoised; None when it is not known yet or the part is gone."""
-        if part in self._digests:
-            return self._digests[part]
+        got = self._digests.get(part)
+        if got is not None:
+            return got
         name, key = part
         own = getattr(self, "_digest_" + name, None)
-        d: str | None
+        version = getattr(self, "_version_" + name, None)
         try:
-            if name in self.PER_ENTRY:
-                d = self._entry_digest(part, value)
-            elif own is not None:
-                d = own(key)
+            if own is not None:
+                got = own(key)
+            elif version is not None:
+                got = self._versioned(part, version(key), value)
             else:
-                d = fingerprint(self.read_quietly(name, key) if value is UNREAD else value)
+                got = fingerprint(getattr(self, "_" + name)(key) if value is UNREAD else value)
         except (KeyError, ValueError, IndexError, StopIteration):
-            d = None  # the part no longer exists: whatever read it must be made again
-        if d is not None:
-            self._digests[part] = d
-        return d
+            return None  # the part no longer exists: whatever read it must be made again
+        if got is not None:
+            self._digests[part] = got
+        return got
 
-    def _entry_digest(self, part: Part, value: Any) -> str:
-        version = self._versions.get(part[1])
-        if version is None:
-            source = self.versions.get(part[1]) or id(self)  # no version: this build only
-            version = self._versions[part[1]] = digest(source, self._context)
-        got = self.memo.digests.get(part)
-        if got is None or got[0] != version:
-            got = (version, fingerprint(self.read_quietly(*part) if value is UNREAD else value))
-            self.memo.digests[part] = self._new_digests[part] = got
-        return got[1]
+    def _versioned(self, part: Part, version: str, value: Any) -> str:
+        known = self.memo.digests.get(part)
+        if known is None or known[0] != version:
+            value = getattr(self, "_" + part[0])(part[1]) if value is UNREAD else value
+            known = self.memo.digests[part] = self._new_digests[part] = (
+                version, fingerprint(value))
+        return known[1]
 
     def drain_digests(self) -> dict[Part, tuple[str, str]]:
         """The digests memoised since the last call (workers send them back)."""

@@ -31,24 +31,22 @@ CARD_TEMPLATE = "partials/card.html"
 
 
 class Reads(Recorder):
-    """The parts of one loaded site (the methods ``_name``), read with ``read(name, key)``."""
-
-    PER_ENTRY = ("card", "entry", "bodiless")  # made from one entry: memoised by version
+    """The parts of one loaded site (the methods ``_name``), read with ``read(name, key)``;
+    ``versions``: each entry's (the loader's key of the file it was read from)."""
 
     def __init__(self, site: Site, config: Config, memo: Memo, versions: dict[str, Any],
                  templates: Templates | None = None) -> None:
-        # what the parts of an entry also show: the names of its participants and topics
-        super().__init__(memo, versions, digest(repr(site.participants), repr(site.topics)))
-        self.site, self.config = site, config
+        super().__init__(memo)
+        self.site, self.config, self.versions = site, config, versions
         self.templates = templates or Templates(config)
         self.projector = Projector(site, config)
         self._ids = {e.id: i for i, e in enumerate(site.entries)}
         self._seen: dict[str, str | None] = {}  # entry links resolved by this conversion
         self.markdown = MarkdownRenderer(self._resolve, config.markup_options)
-        self._text_digests: dict[str, str] = {}
         self._cards: dict[str, tuple[Any, Markup]] = {}
         self._converted: dict[str, Body] = {}  # since the last drain (for the cache)
         self._batch: list[str] = []  # bodies converted since the last forget
+        self._sources: dict[str, str] = {}  # entry id → digest of its version
 
     # -- shared by pages -----------------------------------------------------------------
     def html(self, template: str, out_path: str, title: str, description: str, kind: str,
@@ -96,10 +94,10 @@ class Reads(Recorder):
         return url
 
     def _text_digest(self, text: str) -> str:
-        got = self._text_digests.get(text)
+        got = self.memo.texts.get(text)
         if got is None:
             data = text.encode("utf-8", "surrogatepass")
-            got = self._text_digests[text] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            got = self.memo.texts[text] = hashlib.blake2b(data, digest_size=16).hexdigest()
         return got
 
     def _owner(self, owner: tuple[str, str]) -> tuple[str, str, int]:
@@ -215,18 +213,54 @@ class Reads(Recorder):
     def _sort_keys(self) -> dict[str, tuple[Any, ...]]:
         return {e.id: e.sort_key for e in self.site.entries}
 
+    # -- versions: what the parts made from one entry depend on (their digests memoised) --
+    def _version_card(self, entry_id: str) -> str:
+        """The entry's file, and the names its participants and topics have."""
+        return self._source(entry_id) + self._registries_version
+
+    _version_entry = _version_card
+
+    def _version_bodiless(self, entry_id: str) -> str:
+        return self._source(entry_id)
+
+    def _version_related(self, entry_id: str) -> str:
+        return self._source(entry_id) + self._ids_version
+
+    def _version_neighbours(self, entry_id: str) -> str:
+        return self._ids_version
+
+    def _source(self, entry_id: str) -> str:
+        got = self._sources.get(entry_id)
+        if got is None:
+            source = self.versions.get(entry_id)
+            got = self._sources[entry_id] = (digest(source) if source is not None
+                                             else f"unversioned {id(self)}")
+        return got
+
+    @cached_property
+    def _registries_version(self) -> str:
+        return digest(repr(self.site.participants), repr(self.site.topics))
+
+    @cached_property
+    def _ids_version(self) -> str:
+        """The entries, in order (what neighbours and related links depend on)."""
+        return digest([e.id for e in self.site.entries])
+
     def _listing(self, key: tuple[str, Any]) -> list[tuple[dict[str, Any], Any, bool]]:
         """A listing page's entries: (card, sort key, listed apart), in site order."""
         return [(self.projector.card(e), sort, apart) for e, sort, apart in self._members(key)]
 
     def _digest_listing(self, key: tuple[str, Any]) -> str | None:
-        cards, known = [], self._digests
-        for e, sort, apart in self._members(key):
-            d = known.get(("card", e.id)) or self.digest(("card", e.id))
-            if d is None:
-                return None
-            cards.append((d, sort, apart))
-        return digest(cards)
+        tokens, apart = self._listing_tokens, key[1] if key[0] == "participant" else None
+        text = "".join(tokens[e.id] + ("!" if apart in e.concerns else "")
+                       for e in self._listed.get(key, []))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    @cached_property
+    def _listing_tokens(self) -> dict[str, str]:
+        """What a listing shows of each entry: its card and its place (sort key)."""
+        sort = self._sort_keys
+        return {e.id: f"{self.digest(('card', e.id))}{sort[e.id]!r}\n" for e in self.site.entries}
 
     def _periods(self, _: None) -> list[tuple[dict[str, Any], Any, int, int | None]]:
         """Each period: (its projection, its start's sort key, first year, last year)."""

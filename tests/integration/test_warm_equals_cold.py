@@ -242,3 +242,23 @@ def test_a_failed_build_keeps_the_previous_output(site: Path) -> None:
     with pytest.raises(SitegenError):
         build(load_config(site))
     assert tree(site / "output") == before
+
+
+def test_a_page_shown_early_by_a_build_that_failed_later_is_made_again(
+        site: Path, tmp_path: Path) -> None:
+    """The open page is published before the rest; if the rest then fails (here: another
+    entry's body) and the edits are undone, the page shown must not stay the edited one."""
+    serve = Rebuilder(load_config(site), tmp_path / "preview")
+    assert serve.rebuild().ok
+    entry, other = site / ENTRIES / "2019-treaty-ends.md", site / ENTRIES / "1994-partnership.md"
+    originals = {p: p.read_text(encoding="utf-8") for p in (entry, other)}
+    title_edit(site)
+    other.open("a").write("\n" + "".join("    " * i + "- a\n" for i in range(600)))
+    page = tmp_path / "preview" / "entries" / "2019-treaty-ends" / "index.html"
+    outcome = serve.rebuild([entry, other], first=["entries/2019-treaty-ends/index.html"])
+    assert not outcome.ok and "nested too deeply" in (outcome.error or "")
+    assert "Revised" in page.read_text()  # shown early, before the failure
+    for path, text in originals.items():
+        path.write_text(text, encoding="utf-8")
+    assert serve.rebuild([entry, other]).ok
+    assert tree(tmp_path / "preview") == cold(site, tmp_path, drafts=True)

@@ -9,13 +9,12 @@ from sitegen.engine.deps import Memo, Recorder
 
 
 class Parts(Recorder):
-    """A toy site: parts "title" and "card" (per entry), computed from ``data``."""
-
-    PER_ENTRY = ("card",)
+    """A toy site: parts "title" and "card" (versioned: memoised from build to build),
+    computed from ``data``."""
 
     def __init__(self, data: dict[str, str], versions: dict[str, Any], memo: Memo) -> None:
-        super().__init__(memo, versions, context="registries v1")
-        self.data, self.computed = data, 0
+        super().__init__(memo)
+        self.data, self.versions, self.computed = data, versions, 0
 
     def _title(self, _: None) -> str:
         return "Site"
@@ -23,6 +22,9 @@ class Parts(Recorder):
     def _card(self, key: str) -> dict[str, str]:
         self.computed += 1
         return {"id": key, "text": self.data[key]}
+
+    def _version_card(self, key: str) -> str:
+        return self.versions[key]
 
 
 def test_every_part_read_is_recorded_with_its_value() -> None:
