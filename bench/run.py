@@ -3,7 +3,7 @@
 For N = 1,000 and 10,000 entries (bench/corpus.py) it times, each in a fresh process:
 the naive build (bench/naive.py) into an empty folder and again over its own output;
 sitegen cold (no .cache/, no output), warm (nothing changed), one entry edited, one
-template edited; then one entry edited as `serve` does it (a SiteBuilder kept in memory),
+template edited; then one entry edited as `serve` does it (its Rebuilder kept in memory),
 also on the shipped site. It prints a table of seconds, ratios to the naive build and peak
 memory (each process's RSS, and the PSS of all build processes together: forked workers'
 shared pages count once), the largest HTML page, and the Pagefind indexing time on its own
