@@ -37,7 +37,7 @@ test:
 
 fuzz:
 	@sh tools/bootstrap.sh test
-	SITEGEN_FUZZ_EXAMPLES=2000 $(BIN)/python -P -m pytest tests/test_fuzz.py -q
+	SITEGEN_FUZZ_EXAMPLES=2000 SITEGEN_FIELD_EXAMPLES=50 $(BIN)/python -P -m pytest tests/integration/test_fuzz.py tests/integration/test_every_field.py -q
 
 bench:
 	@sh tools/bootstrap.sh test

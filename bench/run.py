@@ -3,7 +3,7 @@
 For N = 1,000 and 10,000 entries (bench/corpus.py) it times, each in a fresh process:
 the naive build (bench/naive.py) into an empty folder and again over its own output;
 sitegen cold (no .cache/, no output), warm (nothing changed), one entry edited, one
-template edited; then one entry edited as `serve` does it (a SiteBuilder kept in memory),
+template edited; then one entry edited as `serve` does it (its Rebuilder kept in memory),
 also on the shipped site. It prints a table of seconds, ratios to the naive build and peak
 memory (each process's RSS, and the PSS of all build processes together: forked workers'
 shared pages count once), the largest HTML page, and the Pagefind indexing time on its own
@@ -46,12 +46,12 @@ def step(argv: list[str]) -> None:
         naive.build(root, root / "naive-out")
     elif kind == "sitegen":
         from sitegen.config import load_config
-        from sitegen.engine.build import build
+        from sitegen.engine.builder import build
 
         build(load_config(root))
     elif kind == "sitegen-drafts":
         from sitegen.config import load_config
-        from sitegen.engine.build import build
+        from sitegen.engine.builder import build
 
         build(load_config(root), drafts=True, output=root / "preview-check")
     elif kind == "serve-edit":

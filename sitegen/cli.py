@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from sitegen.accel.gates import notices_to
-    from sitegen.errors import SitegenError
+    from sitegen.errors import SitegenError, error_text
 
     try:
         with notices_to(sys.stderr):  # fallbacks to stock library code: one line each
@@ -108,9 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in sitegen itself: say so plainly
         if args.debug or os.environ.get("SITEGEN_DEBUG"):
             raise
-        print(f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
-              "    hint: this is a bug in sitegen; run again with --debug and report the output",
-              file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return 70
 
 
@@ -151,18 +149,17 @@ def _run(args: argparse.Namespace) -> int:
         config = config.with_base_url(args.base_url)
 
     if args.command == "build":
-        from sitegen.engine.build import ProgressLine, build
+        from sitegen.engine.builder import build
 
         output = Path(args.output) if args.output else None
         result = build(config, drafts=args.drafts, strict=args.strict, output=output,
-                       progress=ProgressLine(),
                        search=config.search and not args.no_search)
         _print_warnings(result.warnings)
         print(f"built {result.summary()}")
         return 0
 
     if args.command == "check":
-        from sitegen.engine.build import check
+        from sitegen.engine.builder import check
 
         result = check(config, strict=args.strict)
         _print_warnings(result.warnings, github=args.format == "github")

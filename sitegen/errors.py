@@ -85,6 +85,15 @@ class SitegenError(Exception):
         return printable(str(self))
 
 
+def error_text(exc: BaseException, hint: str = "run again with --debug") -> str:
+    """What a user reads about ``exc``: its problems, or for anything else (a bug in
+    sitegen) the internal-error line, control characters escaped, and ``hint``."""
+    if isinstance(exc, SitegenError):
+        return exc.format()
+    return (f"sitegen: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
+            f"    hint: this is a bug in sitegen; {hint} and report the output")
+
+
 class UsageError(SitegenError):
     """The command line was wrong (exit code 2)."""
 

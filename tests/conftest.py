@@ -1,4 +1,5 @@
-"""Shared fixtures: the project, built sites, a loopback static server and one browser."""
+"""Shared fixtures: the project, built sites, a loopback static server and one browser; and
+the guard that fails any test during which os.fork ran beside another thread."""
 
 from __future__ import annotations
 
@@ -22,6 +23,32 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run", "--disable-dev-shm-usage",
 ]
+
+
+class ForkGuard:
+    """Records each os.fork made while more than one thread was alive (the child may
+    inherit a lock some other thread held, forever)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        os.register_at_fork(before=self.before)
+
+    def before(self) -> None:
+        if threading.active_count() > 1:
+            self.seen.append(", ".join(sorted(t.name for t in threading.enumerate())))
+
+
+FORKS = ForkGuard()
+
+
+@pytest.fixture(autouse=True)
+def no_fork_beside_a_thread() -> Iterator[None]:
+    """Every test: fail if os.fork was called while another thread was alive."""
+    before = len(FORKS.seen)
+    yield
+    forks = FORKS.seen[before:]
+    del FORKS.seen[before:]
+    assert forks == [], f"os.fork was called while these threads were alive: {forks}"
 
 
 def free_port() -> int:
@@ -67,7 +94,7 @@ def basic_site(tmp_path: Path) -> Path:
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's own content built once per session (base path /), as a folder."""
     from sitegen.config import load_config
-    from sitegen.engine.build import build
+    from sitegen.engine.builder import build
 
     out = tmp_path_factory.mktemp("shipped") / "site"
     config = load_config(ROOT).with_base_url("http://127.0.0.1/")
@@ -108,3 +135,10 @@ def artifacts() -> Path:
     """Folder for screenshots and other test artifacts."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright keeps a thread until the session ends, and a process
+    with another thread never forks, so build tests that expect workers run before."""
+    e2e = FIXTURES.parent / "e2e"
+    items.sort(key=lambda item: item.path.is_relative_to(e2e))

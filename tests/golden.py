@@ -20,7 +20,7 @@ def build_fixture(name: str, output: Path) -> Path:
     import os
 
     from sitegen.config import load_config
-    from sitegen.engine.build import build
+    from sitegen.engine.builder import build
 
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
     build(load_config(FIXTURES / name), output=output)

@@ -52,7 +52,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from sitegen.config import load_config
-    from sitegen.engine.build import build
+    from sitegen.engine.builder import build
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"

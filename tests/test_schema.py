@@ -16,7 +16,7 @@ from sitegen import cli
 from sitegen.config import load_config
 from sitegen.content.fields import ENTRY_KEYS, SOURCE_KEYS
 from sitegen.content.schema import SCHEMA_PATH, entry_schema, entry_schema_json
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 
 
 def as_editor_sees(value: object) -> object:

@@ -16,7 +16,7 @@ from conftest import ROOT
 from sitegen.config import load_config
 from sitegen.content.loader import load_site
 from sitegen.content.model import DEFAULT_SIGNIFICANCE, SIGNIFICANCE
-from sitegen.engine.build import build
+from sitegen.engine.builder import build
 from sitegen.errors import ContentError
 
 ENTRY = """---

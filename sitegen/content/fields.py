@@ -29,7 +29,7 @@ from sitegen.content.yamlio import LineDict, LineList
 from sitegen.errors import did_you_mean
 
 if TYPE_CHECKING:
-    from sitegen.content.loader import _Collector
+    from sitegen.content.collector import Collector
 
 ENTRY_KEYS = (
     "id", "title", "summary", "date", "end", "circa", "order", "kind", "significance", "level",
@@ -61,7 +61,7 @@ FILE_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?=-|\Z)")
 class Fields:
     """Reads one YAML mapping, recording a located problem for each bad field."""
 
-    def __init__(self, data: LineDict, shown: str, col: _Collector, config: Config,
+    def __init__(self, data: LineDict, shown: str, col: Collector, config: Config,
                  prefix: str = "") -> None:
         self.data, self.shown, self.col, self.config, self.prefix = data, shown, col, config, prefix
         self.ok = True
@@ -192,7 +192,7 @@ class Fields:
 CONTROL_HINT = "remove it: pages, feeds, calendars and terminals cannot carry control characters"
 
 
-def no_control_characters(data: LineDict | LineList, shown: str, col: _Collector,
+def no_control_characters(data: LineDict | LineList, shown: str, col: Collector,
                           prefix: str = "") -> bool:
     """Report every key or text value holding a control character; True when there is none.
 
@@ -230,7 +230,7 @@ def no_control_characters(data: LineDict | LineList, shown: str, col: _Collector
 
 
 def body_has_no_control_characters(body: str, body_line: int, shown: str,
-                                   col: _Collector) -> bool:
+                                   col: Collector) -> bool:
     """The same check for a Markdown body, located at the line of the first bad character."""
     bad = CONTROL_RE.search(body)
     if bad is None:
@@ -255,7 +255,7 @@ def _kind(value: Any) -> str:
 
 
 def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
-                col: _Collector, config: Config) -> Entry | None:
+                col: Collector, config: Config) -> Entry | None:
     """Validate an entry's front matter and build the Entry, or None if it has errors."""
     from sitegen.content.loader import slug_hint
 
@@ -532,7 +532,7 @@ def _source(f: Fields) -> Source | None:
 
 
 def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
-               col: _Collector) -> Page | None:
+               col: Collector) -> Page | None:
     """Validate a free page."""
     from sitegen.config import Config as _C
     from sitegen.content.loader import slug_hint
@@ -566,7 +566,7 @@ def _registry_id(f: Fields) -> str | None:
     return rid
 
 
-def build_participant(data: LineDict, shown: str, col: _Collector,
+def build_participant(data: LineDict, shown: str, col: Collector,
                       config: Config) -> Participant | None:
     f = Fields(data, shown, col, config)
     f.unknown_keys(("id", "name", "kind", "aliases", "roles", "description"))
@@ -593,7 +593,7 @@ def build_participant(data: LineDict, shown: str, col: _Collector,
     return Participant(pid, name, kind, aliases, tuple(roles), description)
 
 
-def build_topic(data: LineDict, shown: str, col: _Collector, config: Config) -> Topic | None:
+def build_topic(data: LineDict, shown: str, col: Collector, config: Config) -> Topic | None:
     f = Fields(data, shown, col, config)
     f.unknown_keys(("id", "label", "description"))
     tid = _registry_id(f)
@@ -604,7 +604,7 @@ def build_topic(data: LineDict, shown: str, col: _Collector, config: Config) -> 
     return Topic(tid, label, description)
 
 
-def build_period(data: LineDict, shown: str, col: _Collector, config: Config) -> Period | None:
+def build_period(data: LineDict, shown: str, col: Collector, config: Config) -> Period | None:
     f = Fields(data, shown, col, config)
     f.unknown_keys(("id", "label", "kind", "start", "end", "description", "sources"))
     pid = _registry_id(f)

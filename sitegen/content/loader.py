@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -16,6 +15,7 @@ import frontmatter
 
 from sitegen.config import Config
 from sitegen.content import fields
+from sitegen.content.collector import Collector
 from sitegen.content.dates import DATE_FORMS, DateValueError, PartialDate, parse_date
 from sitegen.content.fields import item_line
 from sitegen.content.model import (
@@ -33,10 +33,9 @@ from sitegen.content.model import (
 )
 from sitegen.content.sourcing import check_coverage, check_parties, check_sources
 from sitegen.content.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
-from sitegen.errors import ContentError, Problem, did_you_mean, display_path
+from sitegen.errors import ContentError, Problem, did_you_mean
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # An inline link ``](entry:ID)`` or a reference definition ``[label]: entry:ID`` on a line
 # of its own. Linear time: the definition's indent and label stay on one line and the label
 # stops at the next bracket (``^\s*`` and ``[^\]]+`` ran across lines: quadratic on many
@@ -49,57 +48,16 @@ _FM = frontmatter.YAMLHandler()
 
 @dataclass
 class LoadResult:
-    """The model plus the warnings found while building it."""
+    """The model plus the warnings found while building it.
+
+    ``versions``: each entry's id → the key of the file text it was read from (see
+    memo_key: equal keys, equal entries); ``keys``: the memo keys of every entry and page.
+    """
 
     site: Site
     warnings: list[Problem] = field(default_factory=list)
-
-
-@functools.lru_cache(maxsize=65536)
-def _shown(path: Path, root: Path) -> str:
-    """display_path, memoised: a rebuild of 10,000 entries names every file again."""
-    return _shown_str(str(path), str(root))
-
-
-@functools.lru_cache(maxsize=65536)
-def _shown_str(path: str, root: str) -> str:
-    return display_path(path, root)
-
-
-class _Collector:
-    """Accumulates problems for one load."""
-
-    def __init__(self, root: Path, real_dirs: dict[Path, str] | None = None) -> None:
-        """``real_dirs``: a memo of resolved folders to share between collectors."""
-        self.root = root
-        self.problems: list[Problem] = []
-        self._real_dirs: dict[Path, str] = {} if real_dirs is None else real_dirs
-
-    def real_dir(self, folder: Path) -> str:
-        """``folder`` with every link resolved, once per folder and load."""
-        real = self._real_dirs.get(folder)
-        if real is None:
-            real = self._real_dirs[folder] = os.path.realpath(folder)
-        return real
-
-    def show(self, path: Path) -> str:
-        return _shown(path, self.root)
-
-    def error(self, path: str, line: int | None, fld: str | None, message: str,
-              hint: str | None = None) -> None:
-        self.problems.append(Problem(path, line, fld, message, hint))
-
-    def warn(self, path: str, line: int | None, fld: str | None, message: str,
-             hint: str | None = None) -> None:
-        self.problems.append(Problem(path, line, fld, message, hint, "warning"))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+    versions: dict[str, Any] = field(default_factory=dict)
+    keys: list[Any] = field(default_factory=list)
 
 
 def slug_hint(text: str) -> str:
@@ -107,7 +65,7 @@ def slug_hint(text: str) -> str:
     return f"use lowercase letters, digits and hyphens, e.g. '{slug or 'my-entry'}'"
 
 
-def read_text(path: Path, col: _Collector, allowed_root: Path) -> str | None:
+def read_text(path: Path, col: Collector, allowed_root: Path) -> str | None:
     """Read a content file as UTF-8 text, reporting anything that makes it unreadable."""
     shown = col.show(path)
     try:
@@ -155,7 +113,7 @@ def read_text(path: Path, col: _Collector, allowed_root: Path) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str, int] | None:
+def split_front_matter(text: str, shown: str, col: Collector) -> tuple[Any, str, int] | None:
     """Split ``---`` front matter from the body: (metadata, body, body's first line)."""
     if not text.strip():
         col.error(shown, 1, None, "the file is empty",
@@ -192,7 +150,7 @@ def split_front_matter(text: str, shown: str, col: _Collector) -> tuple[Any, str
     return meta, body, body_line
 
 
-Reader = Callable[[Path, "_Collector", Path], "str | None"]
+Reader = Callable[[Path, "Collector", Path], "str | None"]
 
 
 def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
@@ -204,7 +162,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     ``reader`` replaces read_text for entries and pages (serve reuses unchanged texts).
     """
     read = reader or read_text
-    col = _Collector(config.root)
+    col = Collector(config.root)
     content = config.content_dir
     if not content.is_dir():
         col.error(col.show(content), None, None, "the content folder does not exist",
@@ -214,8 +172,9 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     topics = _load_registry(content / "topics.yaml", col, config, "topic")
     periods = _load_registry(content / "periods.yaml", col, config, "period")
     invalid: list[tuple[str, str, int, str]] = []
-    entries = _load_entries(content / "entries", col, config, invalid, memo, read)
-    pages = _load_pages(content / "pages", col, config, memo, read)
+    loaded = LoadResult(Site((), {}, {}, (), ()))
+    entries = _load_entries(content / "entries", col, config, invalid, loaded, memo, read)
+    pages = _load_pages(content / "pages", col, config, loaded, memo, read)
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
     t_map: dict[str, Topic] = {t.id: t for t in topics}
@@ -228,14 +187,15 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
         raise ContentError(problems=col.problems)
     published = tuple(sorted((e for e in entries if drafts or not e.draft),
                              key=lambda e: e.sort_key))
-    site = Site(
+    loaded.site = Site(
         entries=published,
         participants=dict(sorted(p_map.items())),
         topics=dict(sorted(t_map.items())),
         periods=tuple(sorted(periods, key=lambda p: (p.start.sort_key, p.id))),
         pages=tuple(sorted(pages, key=lambda p: p.id)),
     )
-    return LoadResult(site, col.warnings)
+    loaded.warnings = col.warnings
+    return loaded
 
 
 def _is_dir(d: os.DirEntry) -> bool:  # type: ignore[type-arg]
@@ -245,7 +205,7 @@ def _is_dir(d: os.DirEntry) -> bool:  # type: ignore[type-arg]
         return False
 
 
-def _md_files(folder: Path, col: _Collector) -> list[Path]:
+def _md_files(folder: Path, col: Collector) -> list[Path]:
     if not folder.is_dir():
         return []
     found = []
@@ -268,21 +228,24 @@ def _declared_id(meta: LineDict, stem: str) -> str:
     return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else stem
 
 
-def _memo_key(kind: str, shown: str, stem: str, text: str) -> tuple[str, str, str, bytes]:
+def memo_key(kind: str, shown: str, stem: str, text: str) -> tuple[str, str, str, bytes]:
     return (kind, shown, stem, hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                                digest_size=16).digest())
 
 
-def _parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | None
-                 ) -> tuple[Entry | None, list[Problem], tuple[str, str, int, str] | None]:
+def parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | None,
+                key: Any = None
+                ) -> tuple[Entry | None, list[Problem], tuple[str, str, int, str] | None]:
     """One entry file's text → (entry or None, its problems, the invalid-entry record).
 
-    With ``memo`` (the build cache) an unchanged file is not parsed again.
+    With ``memo`` (the build cache) an unchanged file is not parsed again (``key``: its
+    memo_key, if known).
     """
-    key = _memo_key("entry", shown, stem, text) if memo is not None else None
-    if memo is not None and key in memo:
-        return memo[key]  # type: ignore[no-any-return]
-    sub = _Collector(config.root)
+    if memo is not None:
+        key = key or memo_key("entry", shown, stem, text)
+        if key in memo:
+            return memo[key]  # type: ignore[no-any-return]
+    sub = Collector(config.root)
     result: tuple[Entry | None, list[Problem], tuple[str, str, int, str] | None]
     split = split_front_matter(text, shown, sub)
     if split is None:
@@ -297,19 +260,22 @@ def _parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | 
     return result
 
 
-def _load_entries(folder: Path, col: _Collector, config: Config,
-                  invalid: list[tuple[str, str, int, str]], memo: dict | None = None,
-                  read: Reader | None = None) -> list[Entry]:
+def _load_entries(folder: Path, col: Collector, config: Config,
+                  invalid: list[tuple[str, str, int, str]], loaded: LoadResult,
+                  memo: dict | None = None, read: Reader | None = None) -> list[Entry]:
     entries: list[Entry] = []
     for path in _md_files(folder, col):
         shown = col.show(path)
         text = (read or read_text)(path, col, config.content_dir)
         if text is None:
             continue
-        entry, problems, bad = _parse_entry(text, path.stem, shown, config, memo)
+        key = memo_key("entry", shown, path.stem, text)
+        loaded.keys.append(key)
+        entry, problems, bad = parse_entry(text, path.stem, shown, config, memo, key)
         col.problems.extend(problems)
         if entry is not None:
             entries.append(entry)
+            loaded.versions[entry.id] = key
         elif bad is not None:  # still check its body links, so every problem is reported
             invalid.append(bad)
     seen: dict[str, Entry] = {}
@@ -322,7 +288,7 @@ def _load_entries(folder: Path, col: _Collector, config: Config,
     return entries
 
 
-def _load_pages(folder: Path, col: _Collector, config: Config,
+def _load_pages(folder: Path, col: Collector, config: Config, loaded: LoadResult,
                 memo: dict | None = None, read: Reader | None = None) -> list[Page]:
     pages = []
     for path in _md_files(folder, col):
@@ -330,11 +296,12 @@ def _load_pages(folder: Path, col: _Collector, config: Config,
         text = (read or read_text)(path, col, config.content_dir)
         if text is None:
             continue
-        key = _memo_key("page", shown, path.stem, text) if memo is not None else None
+        key = memo_key("page", shown, path.stem, text)
+        loaded.keys.append(key)
         if memo is not None and key in memo:
             page, problems = memo[key]
         else:
-            sub = _Collector(config.root)
+            sub = Collector(config.root)
             split = split_front_matter(text, shown, sub)
             page = None if split is None else fields.build_page(
                 split[0], split[1], split[2], path.stem, shown, sub)
@@ -347,7 +314,7 @@ def _load_pages(folder: Path, col: _Collector, config: Config,
     return pages
 
 
-def _load_registry(path: Path, col: _Collector, config: Config, what: str) -> list[Any]:
+def _load_registry(path: Path, col: Collector, config: Config, what: str) -> list[Any]:
     shown = col.show(path)
     if not path.exists():
         if what != "period":
@@ -391,7 +358,7 @@ def _load_registry(path: Path, col: _Collector, config: Config, what: str) -> li
 
 
 def _cross_check(entries: list[Entry], participants: dict[str, Participant],
-                 topics: dict[str, Topic], col: _Collector, ids: set[str],
+                 topics: dict[str, Topic], col: Collector, ids: set[str],
                  config: Config) -> None:
     """References between files; ``ids`` includes entries that failed (they exist)."""
     for e in entries:
@@ -460,7 +427,7 @@ def _find_link_targets(body: str) -> tuple[tuple[str, int], ...]:
 
 
 def _check_body_links(shown: str, body: str, body_line: int, ids: set[str],
-                      col: _Collector) -> None:
+                      col: Collector) -> None:
     for target, start in _link_targets(body):
         if target not in ids:
             line = body_line + body.count("\n", 0, start)
@@ -469,7 +436,7 @@ def _check_body_links(shown: str, body: str, body_line: int, ids: set[str],
                       "link to entries as [text](entry:2002-05-28-rome-declaration)")
 
 
-def date_or_problem(value: object, shown: str, line: int | None, fld: str, col: _Collector,
+def date_or_problem(value: object, shown: str, line: int | None, fld: str, col: Collector,
                     config: Config) -> PartialDate | None:
     """Parse a date field, reporting a friendly problem instead of raising."""
     try:

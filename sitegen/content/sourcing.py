@@ -7,6 +7,7 @@ that sets none gets only the checks that need no setting.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -15,15 +16,17 @@ from sitegen.content.dates import PartialDate
 from sitegen.content.model import Entry, Participant
 
 if TYPE_CHECKING:
-    from sitegen.content.loader import _Collector
+    from sitegen.content.collector import Collector
 
 
+@functools.lru_cache(maxsize=65536)
 def host_of(url: str) -> str:
-    """The lowercase host name of a URL ('' when it has none)."""
+    """The lowercase host name of a URL ('' when it has none; memoised: serve checks every
+    source of 10,000 entries on every save)."""
     return (urlsplit(url).hostname or "").lower()
 
 
-def check_sources(e: Entry, rules: SourceRules, col: _Collector) -> None:
+def check_sources(e: Entry, rules: SourceRules, col: Collector) -> None:
     """Record problems with an entry's sources under the site's policy."""
     line = e.field_lines.get("sources")
     for i, s in enumerate(e.sources, 1):
@@ -57,7 +60,7 @@ def near(e: Entry, d: PartialDate, days: int) -> bool:
     return (first - d.last_day()).days <= days and (d.first_day() - last).days <= days
 
 
-def check_parties(e: Entry, participants: dict[str, Participant], col: _Collector) -> None:
+def check_parties(e: Entry, participants: dict[str, Participant], col: Collector) -> None:
     """``concerns`` and ``forum`` name known participants; nobody is both present and absent."""
     from sitegen.content.fields import item_line
     from sitegen.errors import did_you_mean
@@ -86,7 +89,7 @@ def check_parties(e: Entry, participants: dict[str, Participant], col: _Collecto
                       "give the id of the council or organisation that met")
 
 
-def check_coverage(entries: list[Entry], config: Config, col: _Collector) -> None:
+def check_coverage(entries: list[Entry], config: Config, col: Collector) -> None:
     """Warn of each year inside the declared coverage that has no entry and is no declared
     gap, and of a declared gap that has entries after all."""
     cov = config.coverage

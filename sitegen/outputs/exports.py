@@ -250,20 +250,3 @@ def timeline_schema(config: Config) -> bytes | None:
     schema["properties"]["participants"]["items"]["properties"]["kind"]["enum"] = list(
         config.participant_kinds)
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode()
-
-
-def export_files(site: Site, config: Config) -> list[tuple[str, bytes]]:
-    """Every open-data file as (path, bytes), in a stable order."""
-    from sitegen.content.schema import SCHEMA_PATH, entry_schema_json
-
-    files = [
-        ("timeline.csv", timeline_csv(site, config)),
-        ("timeline.ics", timeline_ics(site, config)),
-        ("timelinejs.json", timelinejs_json(site, config)),
-        (SOCIAL_IMAGE, social_image(site)),
-    ]
-    schema = timeline_schema(config)
-    if schema is not None:
-        files.append(("schema/timeline.schema.json", schema))
-    files.append((SCHEMA_PATH, entry_schema_json(config)))
-    return files

@@ -109,7 +109,7 @@ def entry_record(e: Entry, config: Config) -> dict[str, Any]:
     }
 
 
-Fragments = dict[int, tuple[Entry, Config, bytes]]  # id(Entry) → its encoded record
+Fragments = dict[str, tuple[Entry, Config, bytes]]  # entry id → the entry and its record
 
 
 def timeline_json(site: Site, config: Config, memo: Fragments | None = None) -> bytes:
@@ -173,12 +173,12 @@ def iter_entry_fragments(site: Site, config: Config, memo: Fragments | None = No
     """
     kept = {}
     for e in site.entries:
-        hit = memo.get(id(e)) if memo is not None else None
+        hit = memo.get(e.id) if memo is not None else None
         if hit is None or hit[0] is not e or hit[1] is not config:
             record = indented_json(entry_record(e, config))
             hit = (e, config, record.replace("\n", "\n  ").encode())
         if memo is not None:
-            kept[id(e)] = hit
+            kept[e.id] = hit
         yield hit[2]
     if memo is not None:
         memo.clear()

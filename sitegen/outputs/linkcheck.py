@@ -178,7 +178,7 @@ def check_links(config: Config, *, external: bool = False, stream: TextIO | None
     """Build into a temporary folder, check its links, print the report; the exit code.
 
     ``annotations``: also print each broken link as a GitHub workflow annotation."""
-    from sitegen.engine.build import build
+    from sitegen.engine.builder import build
 
     out = stream or sys.stdout
     with tempfile.TemporaryDirectory(prefix="sitegen-links-") as tmp:

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from sitegen.engine.writer import MARKER
+from sitegen.engine.tree import MARKER
 from sitegen.errors import OutputError, Problem
 
 # what a build writes: pages, feeds and data exports, static files, Pagefind's index

@@ -12,13 +12,14 @@ import shutil
 import signal
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sitegen.config import Config, load_config
+from sitegen.config import Config
 from sitegen.errors import SitegenError
-from sitegen.preview.rebuild import Outcome, Rebuilder, RebuildQueue
+from sitegen.preview.rebuild import Outcome
+from sitegen.preview.worker import BuildProcess
 
 PUBLIC_HOSTS = ("0.0.0.0", "::", "")
 
@@ -121,56 +122,68 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, reload: 
     sockets, port = bind(host, port, say=lambda s: _say(s, err=True))
     local_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
     shown_host = f"[{local_host}]" if ":" in local_host else local_host
-    origin = f"http://{shown_host}:{port}"
-
-    def local(cfg: Config) -> Config:
-        if base_url:
-            cfg = cfg.with_base_url(base_url)
-        return cfg.with_base_url(origin + cfg.base_path)
-
     _sweep(config)
     folder = serve_folder(config)
+    builds = BuildProcess(config.root, folder, f"http://{shown_host}:{port}", base_url,
+                          config.base_path)
     try:
-        return _serve(config, folder, local, sockets, host, port, shown_host, reload)
+        return _serve(config, builds, sockets, host, port, shown_host, reload)
     finally:
+        builds.stop()
         _remove(folder.parent)
 
 
-def _serve(config: Config, folder: Path, local: Callable[[Config], Config],
-           sockets: list[socket.socket], host: str, port: int, shown_host: str,
-           reload: bool) -> int:
-    """Build the preview into ``folder`` and serve it until Ctrl-C or SIGTERM."""
-    from sitegen.preview.server import Hosts, PreviewServer
+def _url_to_output(url_path: str, base_path: str) -> str | None:
+    """The output path of the page at ``url_path`` (e.g. entries/x/index.html), if any."""
+    if not url_path.startswith(base_path):
+        return None
+    rest = url_path[len(base_path):]
+    return rest + "index.html" if rest == "" or rest.endswith("/") else rest
 
-    rebuilder = Rebuilder(local(config), folder,
-                          reload_config=lambda: local(load_config(config.root)))
+
+def _serve(config: Config, builds: BuildProcess, sockets: list[socket.socket], host: str,
+           port: int, shown_host: str, reload: bool) -> int:
+    """Build the preview and serve it until Ctrl-C or SIGTERM."""
+    from sitegen.preview.server import Hosts, PreviewServer
+    from sitegen.preview.watcher import RebuildQueue, Watcher
+
     report = _Reporter()
     try:
         with _interruptible():
-            report(rebuilder.rebuild())
+            report(builds.rebuild())
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM during the first build
         _say("stopped")
         return 0
     hosts = Hosts.of(host, port, sockets, public=host in PUBLIC_HOSTS)
-    server = PreviewServer(rebuilder, sockets, port, live=reload, hosts=hosts)
+    server = PreviewServer(builds, sockets, port, live=reload, hosts=hosts)
+    early: set[str] = set()  # pages reloaded while the build went on
+
+    def on_first(rels: list[str]) -> None:
+        early.update(builds.base_path + rel.removesuffix("index.html") for rel in rels)
+        server.reload(only=early)
+
+    def build(changed: set[Path]) -> Outcome:
+        """A rebuild that renders the pages open in browsers first and reloads them."""
+        early.clear()
+        shown = [_url_to_output(p, builds.base_path) for p in server.open_pages()]
+        return builds.rebuild(changed, first=[p for p in shown if p], on_first=on_first)
 
     def on_done(outcome: Outcome, changed: set[Path]) -> None:
         was_failing = report.shown is not None
         report(outcome)
         one_css = len(changed) == 1 and next(iter(changed)).suffix == ".css"
         restyle = outcome.ok and not was_failing and one_css  # restyle in place, no reload
-        server.reload(next(iter(changed)).name if restyle else "*")
+        server.reload(next(iter(changed)).name if restyle else "*",
+                      skip=early if outcome.ok else set())
 
-    queue = RebuildQueue(rebuilder, on_done)
-    from sitegen.preview.watcher import Watcher
-
-    watcher = Watcher(config, queue.submit, output=rebuilder.output)
+    queue = RebuildQueue(build, on_done)
+    watcher = Watcher(config, queue.submit, output=builds.output)
 
     def ready() -> None:
         if reload:
             queue.start()
             watcher.start()
-        _say(f"serving http://{shown_host}:{port}{rebuilder.config.base_path} "
+        _say(f"serving http://{shown_host}:{port}{builds.base_path} "
              f"(drafts included{', live reload' if reload else ''}) - press Ctrl-C to stop")
         if host in PUBLIC_HOSTS:
             _say(f"warning: --host {host or '(all)'} makes the preview reachable from other "

@@ -1,22 +1,24 @@
-"""The preview's rebuild step: build again, keep the last good site, remember the error.
+"""The preview's build step: build again into the live folder, keep the last good site,
+remember the error.
 
-Nothing here knows about HTTP or file watching, so the step is tested without a server.
-``RebuildQueue`` runs the step on one worker thread and folds changes that arrive during a
-build into the next one, so a burst of saves gives one rebuild and the last save is never lost.
+This is the engine (engine/builder.py) with the live-folder sink and drafts shown; nothing
+here knows about HTTP or file watching. ``sitegen serve`` runs it in a process of its own
+(worker.py), so that its builds may fork workers and keep the per-entry CPU budget.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
 import time
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.config import Config, load_config
-from sitegen.engine.preview import PreviewBuilder
-from sitegen.errors import SitegenError
+from sitegen.engine.builder import Builder
+from sitegen.engine.sinks import LiveFolder
+from sitegen.engine.store import Store
+from sitegen.errors import error_text
 
 CONFIG_FILES = ("sitegen.toml", "pyproject.toml")
 COLLECT_EVERY = 50  # builds between full garbage collections (see Rebuilder._settle)
@@ -24,83 +26,80 @@ COLLECT_EVERY = 50  # builds between full garbage collections (see Rebuilder._se
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one rebuild did: success, or the error text shown in the overlay and terminal."""
+    """What one rebuild did: success, or the error text shown in the overlay and terminal;
+    the files it wrote, and the site's base path (the configuration may have changed)."""
 
     ok: bool
     seconds: float
     summary: str = ""
     error: str | None = None
+    rendered: list[str] = field(default_factory=list)
+    base_path: str = "/"
 
 
-def error_text(exc: BaseException) -> str:
-    """The text the CLI would print for ``exc``: ``path:line: field: message`` and hints."""
-    if isinstance(exc, SitegenError):
-        return exc.format()
-    return (f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
-            "    hint: this is a bug in sitegen; run `sitegen --debug build --drafts` "
-            "and report the output")
-
-
-def preview_builder(config: Config, output: Path) -> PreviewBuilder:
-    """The builder of the preview: drafts shown, small updates made in place."""
-    return PreviewBuilder(config, drafts=True, output=output)
+def preview_config(root: Path, origin: str, base_url: str | None) -> Config:
+    """The project's configuration as the preview serves it: from ``origin`` (the server's
+    address), under the base path of ``base_url`` (--base-url) or of the configuration."""
+    config = load_config(root)
+    if base_url:
+        config = config.with_base_url(base_url)
+    return config.with_base_url(origin + config.base_path)
 
 
 class Rebuilder:
-    """Builds the preview site into ``output`` again and again, surviving every failure.
+    """Builds the preview into ``output`` again and again, surviving every failure.
 
     ``error`` holds the text of the last failure and is None once a build succeeds again;
-    the output folder keeps the last good site because each build is atomic.
+    the folder keeps the last good site, since a failed build publishes nothing.
     """
 
     def __init__(self, config: Config, output: Path, *,
                  reload_config: Callable[[], Config] | None = None) -> None:
-        self.config = config
-        self.output = output
+        self.config, self.output = config, output
         self.error: str | None = None
         self._reload_config = reload_config or (lambda: load_config(config.root))
-        self._builder: PreviewBuilder | None = None
-        self._config_fresh = True
+        self._builder: Builder | None = None
+        self._config_fresh = True  # the configuration given at start needs no reload
         self._unbuilt: set[Path] = set()  # changes of failed builds, retried with the next
         self._builds = 0
 
-    def rebuild(self, changed: Collection[Path] | None = None) -> Outcome:
-        """Build once (``changed``: the files changed since the last call; None: all).
+    @property
+    def base_path(self) -> str:
+        return self.config.base_path
 
-        Never raises, except KeyboardInterrupt so that Ctrl-C still stops a foreground build.
-        """
+    def rebuild(self, changed: Collection[Path] | None = None, *, first: Iterable[str] = (),
+                on_first: Callable[[list[str]], None] = lambda rels: None) -> Outcome:
+        """Build once (``changed``: the files changed since the last call; None: all);
+        ``first``, ``on_first``: see Builder.build. Never raises, but KeyboardInterrupt."""
         start = time.perf_counter()
         wanted = None if changed is None else self._unbuilt | {Path(p) for p in changed}
         try:
             if self._builder is None or wanted is None or self._touches_config(wanted):
                 self._builder = None
-                if not self._config_fresh:  # the configuration given at start is fresh
+                if not self._config_fresh:
                     self.config = self._reload_config()
                 self._config_fresh = False
-                self._builder = preview_builder(self.config, self.output)
+                self._builder = Builder(self.config, LiveFolder(self.output, self.config.root),
+                                        drafts=True, store=Store(self.config))
                 wanted = None
-            summary = self._builder.build(wanted).summary()
+            result = self._builder.build(wanted, first=first, on_first=on_first)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 — SystemExit included: the server stays up
             self._unbuilt = set(wanted) if wanted is not None else set()
             if wanted is None:
                 self._builder = None  # the next build is a full one again
-            self.error = error_text(exc)
-            return Outcome(False, time.perf_counter() - start, error=self.error)
-        self._unbuilt = set()
-        self.error = None
+            self.error = error_text(exc, "run `sitegen --debug build --drafts`")
+            return Outcome(False, time.perf_counter() - start, error=self.error,
+                           base_path=self.base_path)
+        self._unbuilt, self.error = set(), None
         self._settle()
-        return Outcome(True, time.perf_counter() - start, summary=summary)
+        return Outcome(True, time.perf_counter() - start, result.summary(), None,
+                       result.rendered, self.base_path)
 
     def _settle(self) -> None:
-        """Keep the collector off the long-lived heap between rebuilds.
-
-        A preview of 10,000 entries keeps about a million objects alive from one build to
-        the next (the model, the caches); a full collection scans them all (~0.25 s) and
-        would fall inside the next rebuild. So they are frozen after each build and only
-        every COLLECT_EVERY builds is the cyclic garbage collected.
-        """
+        """Freeze the ~1 million objects a 10,000-entry preview keeps between builds (a full
+        collection takes ~0.25 s); collect the cyclic garbage every COLLECT_EVERY builds."""
         self._builds += 1
         if self._builds % COLLECT_EVERY == 1:
             gc.unfreeze()
@@ -110,57 +109,3 @@ class Rebuilder:
     def _touches_config(self, paths: Collection[Path]) -> bool:
         root = self.config.root
         return any(p.name in CONFIG_FILES and p.parent == root for p in paths)
-
-
-class RebuildQueue:
-    """Runs rebuilds on one worker thread; changes that arrive during a build join the next.
-
-    ``on_done`` is called after the last build of each burst (never for a build that is
-    followed at once by another), from the worker thread.
-    """
-
-    def __init__(self, rebuilder: Rebuilder, on_done: Callable[[Outcome, set[Path]], None]) -> None:
-        self.rebuilder = rebuilder
-        self.on_done = on_done
-        self._cond = threading.Condition()
-        self._pending: set[Path] = set()
-        self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
-
-    def start(self) -> None:
-        """Start the worker thread."""
-        self._thread.start()
-
-    def submit(self, paths: Collection[Path]) -> None:
-        """Ask for a rebuild covering ``paths`` (thread-safe, returns at once)."""
-        with self._cond:
-            self._pending.update(Path(p) for p in paths)
-            self._cond.notify()
-
-    def stop(self, timeout: float = 1.0) -> None:
-        """Stop after the build in progress, waiting at most ``timeout`` seconds for it."""
-        with self._cond:
-            self._stopping = True
-            self._cond.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        burst: set[Path] = set()
-        while True:
-            with self._cond:
-                while not self._pending and not self._stopping:
-                    self._cond.wait()
-                if self._stopping:
-                    return
-                batch, self._pending = self._pending, set()
-            burst |= batch
-            outcome = self.rebuilder.rebuild(batch)
-            with self._cond:
-                if self._pending:  # more saves came in meanwhile: build again first
-                    continue
-            try:
-                self.on_done(outcome, burst)
-            except Exception:  # noqa: BLE001 — a failing notification must not end the worker
-                pass
-            burst = set()

@@ -18,12 +18,13 @@ import asyncio
 import errno
 import html
 import ipaddress
+import json
 import mimetypes
 import re
 import signal
 import socket
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,6 @@ from urllib.parse import unquote, urlsplit
 from tornado import web
 
 from sitegen.errors import Problem, UsageError
-from sitegen.preview.rebuild import Rebuilder
 
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 _BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -185,8 +185,10 @@ def _livereload() -> Any:
 class SiteHandler(web.RequestHandler):
     """Serves the preview folder: files, redirects, the site's 404, overlay and script."""
 
-    def initialize(self, rebuilder: Rebuilder, script: bytes) -> None:
-        self.rebuilder = rebuilder
+    def initialize(self, builds: Any, script: bytes) -> None:
+        """``builds``: the preview's builds (worker.BuildProcess, or rebuild.Rebuilder),
+        for the folder, the base path and the last error."""
+        self.builds = builds
         self.script = script
 
     def prepare(self) -> None:
@@ -202,8 +204,8 @@ class SiteHandler(web.RequestHandler):
         self._answer(include_body=False)
 
     def _answer(self, include_body: bool) -> None:
-        root = self.rebuilder.output
-        found = locate(root, self.rebuilder.config.base_path, self.request.path)
+        root = self.builds.output
+        found = locate(root, self.builds.base_path, self.request.path)
         if isinstance(found, str):
             self.redirect(found)
             return
@@ -216,7 +218,7 @@ class SiteHandler(web.RequestHandler):
         if ctype.startswith("text/") or ctype in ("application/json", "application/xml"):
             ctype += "; charset=utf-8"
         if ctype.startswith("text/html"):
-            error = self.rebuilder.error
+            error = self.builds.error
             data = inject(data, self.script, overlay_html(error) if error else b"")
             if error:  # the page's policy refuses style attributes; the overlay has its own
                 data = _OVERLAY_STYLES.sub(rb"\1 'unsafe-inline'", data, count=1)
@@ -246,15 +248,29 @@ def _same_origin(handler: Any, origin: str) -> bool:
             and parts.netloc.lower() == handler.request.headers.get("Host", "").lower())
 
 
+def _note_page(handler: Any, message: str) -> None:
+    """livereload.js says which page it shows ("info" with its url): remember it, so that
+    the page being read is rendered and reloaded first."""
+    super(type(handler), handler).on_message(message)
+    try:
+        data = json.loads(message)
+    except ValueError:
+        return
+    if isinstance(data, dict) and data.get("command") == "info" and isinstance(
+            data.get("url"), str):
+        handler.page = urlsplit(data["url"]).path
+
+
 def _log_errors_only(handler: web.RequestHandler) -> None:
     if handler.get_status() >= 500:
-        web.app_log.error("%d %s", handler.get_status(), handler._request_summary())
+        web.app_log.error("%d %s %s", handler.get_status(), handler.request.method,
+                          handler.request.uri)
 
 
 class PreviewServer:
     """One tornado application on already-bound sockets, run until SIGINT or SIGTERM."""
 
-    def __init__(self, rebuilder: Rebuilder, sockets: list[socket.socket], port: int,
+    def __init__(self, builds: Any, sockets: list[socket.socket], port: int,
                  live: bool = True, hosts: Hosts | None = None) -> None:
         """``hosts``: the Host headers answered (default: the sockets' addresses, localhost)."""
         self.sockets = sockets
@@ -264,33 +280,45 @@ class PreviewServer:
         script = b""
         if self._lr:
             socket_handler = type("SameOriginLiveReload", (self._lr.LiveReloadHandler,),
-                                  {"check_origin": _same_origin, "prepare": _check_host})
+                                  {"check_origin": _same_origin, "prepare": _check_host,
+                                   "on_message": _note_page, "page": None})
             script_handler = type("CheckedLiveReloadJS", (self._lr.LiveReloadJSHandler,),
                                   {"prepare": _check_host})
             routes += [(r"/livereload", socket_handler),
                        (r"/livereload\.js", script_handler)]
             script = f'<script src="/livereload.js?port={port}" async></script>'.encode()
-        routes.append((r".*", SiteHandler, {"rebuilder": rebuilder, "script": script}))
+        routes.append((r".*", SiteHandler, {"builds": builds, "script": script}))
         hosts = hosts or Hosts.of("", port, sockets, public=False)
         self.app = web.Application(routes, log_function=_log_errors_only, sitegen_hosts=hosts)
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def reload(self, path: str = "*") -> None:
-        """Tell every open page to reload (or restyle, for a .css path); thread-safe."""
+    def open_pages(self) -> list[str]:
+        """The URL paths of the pages open browsers show (as they said); thread-safe."""
+        waiters = list(self._lr.LiveReloadHandler.waiters) if self._lr else []
+        return sorted({w.page for w in waiters if getattr(w, "page", None)})
+
+    def reload(self, path: str = "*", *, only: Collection[str] | None = None,
+               skip: Collection[str] = ()) -> None:
+        """Tell open pages to reload (or restyle, for a .css path): those showing a URL
+        path in ``only`` if given, but not those in ``skip``; thread-safe."""
         loop = self._loop
         if loop is None or not self._lr:
             return
         try:
-            loop.call_soon_threadsafe(self._broadcast, path)
+            loop.call_soon_threadsafe(self._broadcast, path, set(only) if only is not None
+                                      else None, set(skip))
         except RuntimeError:  # the loop has closed: the server is stopping
             pass
 
-    def _broadcast(self, path: str) -> None:
+    def _broadcast(self, path: str, only: set[str] | None, skip: set[str]) -> None:
         if not self._lr:
             return
         waiters = self._lr.LiveReloadHandler.waiters
         message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
         for waiter in list(waiters):
+            page = getattr(waiter, "page", None)
+            if (only is not None and page not in only) or page in skip:
+                continue
             try:
                 waiter.write_message(message)
             except Exception:  # noqa: BLE001 — a closed tab: forget it

@@ -1,4 +1,5 @@
-"""Watch the site's sources (content, templates, configuration) and push changes, debounced.
+"""Watch the site's sources (content, templates, configuration) and push changes, debounced;
+queue the rebuilds they ask for.
 
 Uses ``watchfiles`` (inotify on Linux, FSEvents on macOS): the kernel pushes events, so a save
 is seen in milliseconds instead of livereload's 800 ms polling, and a burst of events (a branch
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.preview.rebuild import CONFIG_FILES
+from sitegen.preview.rebuild import CONFIG_FILES, Outcome
 
 OnChange = Callable[[set[Path]], None]
 
@@ -79,3 +80,58 @@ class Watcher:
         except Exception as exc:  # noqa: BLE001 — say so once; the server keeps serving
             print(f"sitegen serve: stopped watching {', '.join(map(str, paths))}: {exc}",
                   file=sys.stderr, flush=True)
+
+
+class RebuildQueue:
+    """Runs rebuilds on one thread; changes that arrive during a build join the next, so a
+    burst of saves gives one rebuild and the last save is never lost.
+
+    ``build(paths)`` does one rebuild; ``on_done(outcome, paths)`` is called after the last
+    build of each burst (never for a build followed at once by another), from that thread.
+    """
+
+    def __init__(self, build: Callable[[set[Path]], Outcome],
+                 on_done: Callable[[Outcome, set[Path]], None]) -> None:
+        self.build, self.on_done = build, on_done
+        self._cond = threading.Condition()
+        self._pending: set[Path] = set()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, paths: Collection[Path]) -> None:
+        """Ask for a rebuild covering ``paths`` (thread-safe, returns at once)."""
+        with self._cond:
+            self._pending.update(Path(p) for p in paths)
+            self._cond.notify()
+
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop after the build in progress, waiting at most ``timeout`` seconds for it."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        burst: set[Path] = set()
+        while True:
+            with self._cond:
+                while not self._pending and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                batch, self._pending = self._pending, set()
+            burst |= batch
+            outcome = self.build(batch)
+            with self._cond:
+                if self._pending:  # more saves came in meanwhile: build again first
+                    continue
+            try:
+                self.on_done(outcome, burst)
+            except Exception:  # noqa: BLE001 — a failing notification must not end the thread
+                pass
+            burst = set()
+

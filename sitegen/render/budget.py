@@ -8,13 +8,13 @@ counts this process's CPU time (user and system, not wall time, so a busy machin
 make good work fail), and when it runs out the signal handler raises ``OverBudget`` inside
 the work, which the caller turns into a located error.
 
-The mechanism, decided once for the build engine (which does not fork from a threaded
-process): the budget runs where the work runs, on the main thread of a single-threaded
-process: a forked worker of sitegen.engine.parallel, or the main process of a small build,
-``check`` or a one-process build. Nothing is forked or killed for it. Elsewhere (another
-thread, e.g. serve's rebuild thread, or a process with other threads, whose CPU time the
-timer would also count) it does nothing and the shape limits alone apply: a Python signal
-handler runs only on the main thread.
+The mechanism, one for every build: the budget runs where the work runs, on the main
+thread of a single-threaded process: a forked worker (engine/workers.py), or the main
+process of a small build or of ``check``; ``sitegen serve`` builds in a process of its own
+for this reason too (preview/worker.py). Nothing is forked or killed for it. Elsewhere
+(another thread, or a process with other threads, whose CPU time the timer would also
+count: a test driving the preview's builder in a thread) it does nothing and the shape
+limits alone apply: a Python signal handler runs only on the main thread.
 
 The handler runs between Python bytecodes, so work inside one long C call (the sanitiser,
 nh3) is stopped when that call returns, not during it; the shape limits keep such calls

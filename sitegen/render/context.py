@@ -59,7 +59,6 @@ class Projector:
     config: Config
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {e.id: i for i, e in enumerate(self.site.entries)})
         object.__setattr__(self, "_cards", {})
         object.__setattr__(self, "_refs", {})
 
@@ -125,12 +124,9 @@ class Projector:
                                             "url": self.url(topic_url(t.id))}
         return got
 
-    def entry(self, e: Entry, body_html: str) -> dict[str, Any]:
-        """Everything an entry page shows."""
-        entries = self.site.entries
-        index: dict[str, int] = self._index  # type: ignore[attr-defined]
-        i = index[e.id]
-        related = [self.card(self.site.entry(r)) for r in e.related if r in index]
+    def entry_fields(self, e: Entry) -> dict[str, Any]:
+        """What an entry's page shows of the entry itself: its card and the rest of its
+        fields (the page adds its body, its related entries and its neighbours)."""
         sources = [
             {"title": s.title, "publisher": s.publisher, "url": s.url, "date": date_ctx(s.date),
              "kind": s.kind, "doc_id": s.doc_id, "copy_of": s.copy_of, "archived": s.archived,
@@ -145,12 +141,8 @@ class Projector:
         ]
         ctx = dict(self.card(e))
         ctx.update(
-            body_html=body_html,
             sources=sources,
             accounts=accounts,
-            related=related,
-            previous=self.card(entries[i - 1]) if i > 0 else None,
-            next=self.card(entries[i + 1]) if i + 1 < len(entries) else None,
             updated=date_ctx(e.updated),
             primary_not_found=e.primary_not_found,
             corrections=[{"date": date_ctx(c.date), "text": c.text} for c in e.corrections],
@@ -222,6 +214,30 @@ class Projector:
                            if y not in years and cov.declared_gap(y) is None],
         }
 
+    def facets(self) -> list[dict[str, Any]]:
+        """The facets of the timeline filters: name in the URL, card attribute, title, and
+        (value, label) choices, each in the order a reader looks for them."""
+        site, c = self.site, self.config
+        kinds = {e.kind for e in site.entries}
+        used_outcomes = {o.type for e in site.entries for o in e.outcomes}
+        present = {p.id for e in site.entries for p in e.participants}  # what cards can match
+        people = sorted((x for x in site.participants.values() if x.id in present),
+                        key=lambda x: (x.name.casefold(), x.id))
+        topics = sorted(site.topics.values(), key=lambda t: (t.label.casefold(), t.id))
+        return [
+            {"name": "participant", "key": "participants", "title": "Participant",
+             "items": [(x.id, x.name) for x in people]},
+            {"name": "topic", "key": "topics", "title": "Topic",
+             "items": [(t.id, t.label) for t in topics]},
+            {"name": "kind", "key": "kind", "title": "Kind",
+             "items": [(k, k.replace("-", " ")) for f in c.families for k in f.kinds
+                       if k in kinds]},
+            {"name": "outcome", "key": "outcomes", "title": "Outcome",
+             "items": [(o, o.replace("-", " ")) for o in c.outcome_types if o in used_outcomes]},
+            {"name": "significance", "key": "significance", "title": "Significance",
+             "items": [(s, s.replace("-", " ")) for s in SIGNIFICANCE]},
+        ]
+
     def period(self, p: Period) -> dict[str, Any]:
         style = self.config.period_style(p.kind)
         return {"id": p.id, "label": p.label, "kind": p.kind, "kind_label": style.label,
@@ -236,25 +252,20 @@ class Projector:
                        "from": date_ctx(r.start), "to": date_ctx(r.end)} for r in p.roles],
         }
 
-    def year_groups(self, entries: Iterable[Entry]) -> list[dict[str, Any]]:
-        """Entries grouped by year, with the periods that begin in each year interleaved.
+    def year_groups(self, listing: Iterable[tuple[dict[str, Any], Any, bool]],
+                    periods: Iterable[tuple[dict[str, Any], Any, int, int | None]]
+                    ) -> list[dict[str, Any]]:
+        """Cards grouped by year, with the periods that begin in each year interleaved.
 
-        A period comes after every entry of its start date (at the start's precision: a
-        period from "January 2022" follows the entries of January 2022), since those are
-        the events that open it. Periods with no entry between them form one band: each
-        period item's ``band`` is "single", or "start", "middle" and "end".
-        """
+        ``listing``: (card, sort key, listed apart) as Reads gives them; ``periods``: the
+        Reads part of that name."""
         groups: dict[int, list[dict[str, Any]]] = {}
-        for e in entries:
-            groups.setdefault(e.year, []).append({"type": "entry", "sort": e.sort_key,
-                                                 "entry": self.card(e)})
-        for p in self.site.periods:
-            if p.start.year in groups:
-                last = p.start.last_day()
-                groups[p.start.year].append(
-                    {"type": "period", "sort": ((last.year, last.month, last.day),
-                                                AFTER_ENTRIES, p.id),
-                     "period": self.period(p)})
+        for card, sort, _ in listing:
+            groups.setdefault(card["year"], []).append({"type": "entry", "sort": sort,
+                                                        "entry": card})
+        for period, sort, start, _ in periods:
+            if start in groups:
+                groups[start].append({"type": "period", "sort": sort, "period": period})
         out = []
         for year in sorted(groups):
             items = sorted(groups[year], key=lambda it: it["sort"])
@@ -266,30 +277,17 @@ class Projector:
                         "url": self.url(year_url(year))})
         return out
 
-    def met_most_often(self, pid: str, entries: Iterable[Entry], n: int = 8) -> list[dict]:
-        """The participants who share the most entries with ``pid``."""
+    def met_most_often(self, pid: str, cards: Iterable[dict[str, Any]],
+                       n: int = 8) -> list[dict]:
+        """The participants who share the most entries with ``pid`` (present only: the
+        participants of the cards; concerns are not meetings)."""
         counts: Counter[str] = Counter()
-        for e in entries:
-            ids = {p.id for p in e.participants}  # present only: concerns are not meetings
+        for card in cards:
+            ids = {p["id"] for p in card["participants"]}
             if pid in ids:
                 counts.update(ids - {pid})
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         return [dict(self.participant_ref(k), count=v) for k, v in ranked]
-
-    def periods_active(self, year: int) -> list[dict[str, Any]]:
-        """Periods that cover any part of ``year``, grouped by kind in the settings' order:
-        [{kind_label, colour, periods: [...]}], for one band that sums up the year."""
-        active = [p for p in self.site.periods
-                  if p.start.year <= year and (p.end is None or p.end.year >= year)]
-        order = [s.id for s in self.config.period_styles]
-        kinds = sorted({p.kind for p in active},
-                       key=lambda k: (order.index(k) if k in order else len(order), k))
-        out = []
-        for k in kinds:
-            style = self.config.period_style(k)
-            out.append({"kind": k, "kind_label": style.label, "colour": style.colour,
-                        "periods": [self.period(p) for p in active if p.kind == k]})
-        return out
 
 
 def _bands(items: list[dict[str, Any]]) -> None:
@@ -308,3 +306,21 @@ def _bands(items: list[dict[str, Any]]) -> None:
             for k in range(i, j + 1):
                 items[k]["band"] = "start" if k == i else "end" if k == j else "middle"
         i = j + 1
+
+
+def periods_active(periods: Iterable[tuple[dict[str, Any], Any, int, int | None]],
+                   year: int, config: Config) -> list[dict[str, Any]]:
+    """The periods (as the Reads part gives them) that cover any part of ``year``, grouped
+    by kind in the settings' order: [{kind_label, colour, periods: [...]}], for one band
+    that sums up the year."""
+    active = [p for p, _, start, end in periods
+              if start <= year and (end is None or end >= year)]
+    order = [s.id for s in config.period_styles]
+    kinds = sorted({p["kind"] for p in active},
+                   key=lambda k: (order.index(k) if k in order else len(order), k))
+    out = []
+    for k in kinds:
+        style = config.period_style(k)
+        out.append({"kind": k, "kind_label": style.label, "colour": style.colour,
+                    "periods": [p for p in active if p["kind"] == k]})
+    return out

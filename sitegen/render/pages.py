@@ -1,134 +1,40 @@
-"""Pure page functions: model (and site settings) in, (path, bytes) out. No I/O here."""
+"""The HTML pages: one pure function per page kind, and the kinds declared once (PAGES).
+
+Each function gets the Reads (the site's parts, recorded as read) and the key of one page,
+and returns the page's bytes. No I/O here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
-from markupsafe import Markup
-
-from sitegen.config import Config
-from sitegen.content.model import SIGNIFICANCE, Entry, Page, Participant, Site, Topic
-from sitegen.errors import ContentError
-from sitegen.render.chart import legend as chart_legend
-from sitegen.render.chart import overview_svg
+from sitegen.content.model import SIGNIFICANCE
+from sitegen.engine.deps import Kind
 from sitegen.render.context import (
-    Projector,
     entry_url,
     page_url,
     participant_url,
+    periods_active,
     topic_url,
     year_url,
 )
-from sitegen.render.jsonld import dataset_ld, entry_ld
-from sitegen.render.markup import MarkdownRenderer, MarkupError
-from sitegen.render.templates import Templates
-
-Rendered = tuple[str, bytes]
-CARD_TEMPLATE = "partials/card.html"
-
-
-@dataclass
-class Renderer:
-    """What every page function reads: the model, the settings, templates and Markdown."""
-
-    site: Site
-    config: Config
-    templates: Templates
-    markdown: MarkdownRenderer
-    projector: Projector
-    bodies: dict[str, str] = field(default_factory=dict)  # body → HTML converted beforehand
-    cards: dict[str, tuple[Any, Markup]] = field(default_factory=dict)  # see card_html
-
-    @cached_property
-    def years(self) -> list[int]:
-        return self.site.years()
-
-    @cached_property
-    def listed(self) -> dict[tuple[str, Any], list[Entry]]:
-        """Entries by ("participant", id), ("topic", id) and ("year", n), in site order.
-
-        One pass over the entries instead of one per facet page (quadratic at 10,000).
-        """
-        index: dict[tuple[str, Any], list[Entry]] = {}
-        for e in self.site.entries:
-            keys: set[tuple[str, Any]] = {("participant", x.id) for x in e.participants}
-            keys |= {("participant", a.party) for a in e.accounts}
-            keys |= {("participant", c) for c in e.concerns}
-            if e.forum:
-                keys.add(("participant", e.forum))
-            keys |= {("topic", t) for t in e.topics}
-            keys.add(("year", e.year))
-            for key in keys:
-                index.setdefault(key, []).append(e)
-        return index
-
-    @classmethod
-    def create(cls, site: Site, config: Config) -> Renderer:
-        ids = {e.id for e in site.entries}
-        md = MarkdownRenderer(
-            lambda i: config.url(entry_url(i)) if i in ids else None, config.markup_options)
-        return cls(site, config, Templates(config), md, Projector(site, config))
-
-    @cached_property
-    def site_context(self) -> dict[str, Any]:
-        """The ``site`` every page gets (one dict per build: templates must not modify it)."""
-        c = self.config
-        return {
-            "title": c.title, "description": c.description, "language": c.language,
-            "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
-            "base_url": c.base_url,
-            "years": self.years,
-            "pages": [{"id": p.id, "title": p.title, "url": c.url(page_url(p.id))}
-                      for p in self.site.pages],
-        }
-
-    def common(self, title: str, description: str, path: str, kind: str) -> dict[str, Any]:
-        """Context shared by every page."""
-        c = self.config
-        return {
-            "site": self.site_context,
-            "page": {"title": title, "description": description or c.description,
-                     "path": path, "url": c.url(path), "kind": kind,
-                     "canonical": c.absolute_url(path)},
-            "card_html": self.card_html,
-        }
-
-    def card_html(self, card: dict[str, Any]) -> Markup:
-        """``partials/card.html`` for one projected card, rendered once per entry and build.
-
-        The same card appears on the home, year, topic and participant pages (about seven
-        times per entry), so its HTML is kept; its context is ``e`` and ``site`` only.
-        """
-        got = self.cards.get(card["id"])
-        if got is None or got[0] is not card:
-            html = self.templates.render(CARD_TEMPLATE, {"e": card, "site": self.site_context})
-            got = self.cards[card["id"]] = (card, Markup(html))
-        return got[1]
-
-    def html(self, template: str, out_path: str, title: str, description: str, kind: str,
-             **context: Any) -> Rendered:
-        url_path = out_path.removesuffix("index.html")
-        ctx = self.common(title, description, url_path, kind)
-        ctx.update(context)
-        return out_path, self.templates.render(template, ctx).encode("utf-8")
-
+from sitegen.render.reads import Reads
 
 HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
 
 
-def home_groups(r: Renderer) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def home_groups(rd: Reads) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
     """The home page's year groups, bounded: past HOME_MAX_CARDS entries each year shows
     its first ``per_year`` cards and links its year page for the rest.
 
     Every group gets ``shown`` and ``more`` (cards left out, 0 when none) next to ``count``
     and ``url``; the second value is the ``paginate`` context: ``per_year`` (None when the
-    home page lists everything), ``max_cards`` and ``truncated``.
+    home page lists everything), ``max_cards`` and ``truncated``; the third is the total.
     """
-    groups = r.projector.year_groups(r.site.entries)
+    listing = rd.read("listing", ("home", None))
+    groups = rd.projector.year_groups(listing, rd.read("periods"))
     per_year = (max(3, HOME_MAX_CARDS // len(groups))
-                if len(r.site.entries) > HOME_MAX_CARDS else None)
+                if len(listing) > HOME_MAX_CARDS else None)
     for g in groups:
         if per_year is not None and g["count"] > per_year:
             kept, n = [], 0
@@ -140,166 +46,122 @@ def home_groups(r: Renderer) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         g["shown"] = min(g["count"], per_year or g["count"])
         g["more"] = g["count"] - g["shown"]
     truncated = any(g["more"] for g in groups)
-    return groups, {"per_year": per_year, "max_cards": HOME_MAX_CARDS, "truncated": truncated}
+    paginate = {"per_year": per_year, "max_cards": HOME_MAX_CARDS, "truncated": truncated}
+    return groups, paginate, len(listing)
 
 
-def filter_facets(r: Renderer) -> list[dict[str, Any]]:
-    """The facets of the timeline filters: name in the URL, card attribute, title, and
-    (value, label) choices, each in the order a reader looks for them."""
-    site, c = r.site, r.config
-    kinds = {e.kind for e in site.entries}
-    used_outcomes = {o.type for e in site.entries for o in e.outcomes}
-    present = {p.id for e in site.entries for p in e.participants}  # what cards can match
-    people = sorted((x for x in site.participants.values() if x.id in present),
-                    key=lambda x: (x.name.casefold(), x.id))
-    topics = sorted(site.topics.values(), key=lambda t: (t.label.casefold(), t.id))
-    return [
-        {"name": "participant", "key": "participants", "title": "Participant",
-         "items": [(x.id, x.name) for x in people]},
-        {"name": "topic", "key": "topics", "title": "Topic",
-         "items": [(t.id, t.label) for t in topics]},
-        {"name": "kind", "key": "kind", "title": "Kind",
-         "items": [(k, k.replace("-", " ")) for f in c.families for k in f.kinds
-                   if k in kinds]},
-        {"name": "outcome", "key": "outcomes", "title": "Outcome",
-         "items": [(o, o.replace("-", " ")) for o in c.outcome_types if o in used_outcomes]},
-        {"name": "significance", "key": "significance", "title": "Significance",
-         "items": [(s, s.replace("-", " ")) for s in SIGNIFICANCE]},
-    ]
+def render_home(rd: Reads, _: None) -> bytes:
+    c = rd.config
+    groups, paginate, total = home_groups(rd)
+    refs = rd.read("registries")
+    chart, legend = rd.read("chart")
+    return rd.html("index.html", "index.html", c.title, c.description, "home",
+                   groups=groups, paginate=paginate,
+                   periods=[p for p, *_ in rd.read("periods")], total=total,
+                   participants=refs["participants"], topics=refs["topics"],
+                   kinds=list(c.kinds), outcome_types=list(c.outcome_types),
+                   significance=list(SIGNIFICANCE), facets=rd.read("facets"),
+                   chart=chart, legend=legend)
 
 
-def render_home(r: Renderer) -> Rendered:
-    p = r.projector
-    groups, paginate = home_groups(r)
-    return r.html("index.html", "index.html", r.config.title, r.config.description, "home",
-                  groups=groups, paginate=paginate,
-                  periods=[p.period(x) for x in r.site.periods],
-                  total=len(r.site.entries),
-                  participants=[p.participant_ref(x) for x in r.site.participants],
-                  topics=[p.topic_ref(t) for t in r.site.topics],
-                  kinds=list(r.config.kinds), outcome_types=list(r.config.outcome_types),
-                  significance=list(SIGNIFICANCE), facets=filter_facets(r),
-                  chart=overview_svg(r.site, r.config),
-                  legend=chart_legend(r.site, r.config))
+def render_entry(rd: Reads, entry_id: str) -> bytes:
+    ctx = dict(rd.read("entry", entry_id))
+    previous, after = rd.read("neighbours", entry_id)
+    ctx.update(body_html=rd.read("body", ("entry", entry_id)),
+               related=[rd.read("card", r) for r in rd.read("related", entry_id)],
+               previous=rd.read("card", previous) if previous else None,
+               next=rd.read("card", after) if after else None)
+    return rd.html("entry.html", entry_url(entry_id) + "index.html", ctx["title"],
+                   ctx["summary"], "entry", entry=ctx, jsonld=rd.read("jsonld", entry_id))
 
 
-def body_html(r: Renderer, text: str, path: str, line: int) -> str:
-    """A body as HTML; Markdown that cannot convert becomes a located content error."""
-    if text in r.bodies:
-        return r.bodies[text]
-    html = unfinished_body_html(r, text, path, line)
-    try:
-        return r.markdown.finish(html)
-    except MarkupError as exc:  # over the CPU budget
-        raise ContentError(problems=[exc.problem(path, line)]) from None
+def convert_bodies(rd: Reads, entry_ids: list[str]) -> None:
+    """A batch of entry pages: their bodies converted first, together."""
+    rd.convert([("entry", i) for i in entry_ids])
 
 
-def unfinished_body_html(r: Renderer, text: str, path: str, line: int) -> str:
-    """``body_html`` before sanitising (MarkdownRenderer.finish), never from r.bodies."""
-    try:
-        return r.markdown.convert(text)
-    except MarkupError as exc:
-        raise ContentError(problems=[exc.problem(path, line)]) from None
-
-
-def render_entry(r: Renderer, entry: Entry) -> Rendered:
-    ctx = r.projector.entry(entry, body_html(r, entry.body_md, entry.path, entry.body_line))
-    return r.html("entry.html", entry_url(entry.id) + "index.html", entry.title, entry.summary,
-                  "entry", entry=ctx,
-                  jsonld=entry_ld(entry, r.site, r.config, ctx["canonical"]))
-
-
-def render_participant(r: Renderer, participant: Participant) -> Rendered:
-    p = r.projector
-    listed = r.listed.get(("participant", participant.id), [])
-    pid = participant.id
+def render_participant(rd: Reads, pid: str) -> bytes:
+    p = rd.projector
+    header = rd.read("participant", pid)
+    listing = rd.read("listing", ("participant", pid))
     # present, a party to an account, or the forum; "concerned" alone is listed apart
-    concerned = [e for e in listed if pid in e.concerns]
-    entries = [e for e in listed if pid not in e.concerns]
-    return r.html("participant.html", participant_url(pid) + "index.html",
-                  participant.name, participant.description, "participant",
-                  participant=p.participant(participant), groups=p.year_groups(entries),
-                  total=len(entries), met=p.met_most_often(pid, entries),
-                  concerned=[p.card(e) for e in concerned])
+    present = [item for item in listing if not item[2]]
+    return rd.html("participant.html", participant_url(pid) + "index.html",
+                   header["name"], header["description"], "participant",
+                   participant=header, groups=p.year_groups(present, rd.read("periods")),
+                   total=len(present), met=p.met_most_often(pid, [c for c, *_ in present]),
+                   concerned=[card for card, _, apart in listing if apart])
 
 
-def render_topic(r: Renderer, topic: Topic) -> Rendered:
-    p = r.projector
-    entries = r.listed.get(("topic", topic.id), [])
-    return r.html("topic.html", topic_url(topic.id) + "index.html", topic.label,
-                  topic.description, "topic", topic=p.topic_ref(topic.id) | {
-                      "description": topic.description}, groups=p.year_groups(entries),
-                  total=len(entries))
+def render_topic(rd: Reads, tid: str) -> bytes:
+    topic = rd.read("topic", tid)
+    listing = rd.read("listing", ("topic", tid))
+    return rd.html("topic.html", topic_url(tid) + "index.html", topic["label"],
+                   topic["description"], "topic", topic=topic,
+                   groups=rd.projector.year_groups(listing, rd.read("periods")),
+                   total=len(listing))
 
 
-def render_year(r: Renderer, year: int) -> Rendered:
-    p = r.projector
-    entries = r.listed.get(("year", year), [])
-    years = r.years
+def render_year(rd: Reads, year: int) -> bytes:
+    listing = rd.read("listing", ("year", year))
+    periods = rd.read("periods")
+    years = rd.read("site")["years"]
     i = years.index(year)
-    return r.html("year.html", year_url(year) + "index.html", str(year),
-                  f"Events of {year} in {r.config.title}.", "year", year=year,
-                  groups=p.year_groups(entries), total=len(entries),
-                  periods=p.periods_active(year),
-                  previous_year=years[i - 1] if i > 0 else None,
-                  next_year=years[i + 1] if i + 1 < len(years) else None)
+    return rd.html("year.html", year_url(year) + "index.html", str(year),
+                   f"Events of {year} in {rd.config.title}.", "year", year=year,
+                   groups=rd.projector.year_groups(listing, periods), total=len(listing),
+                   periods=periods_active(periods, year, rd.config),
+                   previous_year=years[i - 1] if i > 0 else None,
+                   next_year=years[i + 1] if i + 1 < len(years) else None)
 
 
-def render_page(r: Renderer, page: Page) -> Rendered:
-    content: dict[str, Any] = {
-        "id": page.id, "title": page.title,
-        "body_html": body_html(r, page.body_md, page.path, page.body_line),
-        "significance": r.projector.significance() if "significance" in page.show else None,
-        "sourcing": r.projector.sourcing() if "sourcing" in page.show else None,
-        "coverage": r.projector.coverage() if "coverage" in page.show else None,
-    }
+def render_page(rd: Reads, page_id: str) -> bytes:
+    page = rd.read("page", page_id)
+    content = {"id": page["id"], "title": page["title"],
+               "body_html": rd.read("body", ("page", page_id)),
+               "significance": page["significance"], "sourcing": page["sourcing"],
+               "coverage": page["coverage"]}
     # the page that lists the data files (the about page) describes them as a Dataset
-    ld = (dataset_ld(r.site, r.config, r.config.absolute_url(page_url(page.id)))
-          if page.id == "about" else None)
-    return r.html("page.html", page_url(page.id) + "index.html", page.title, page.description,
-                  "page", content=content, jsonld=ld)
+    ld = rd.read("dataset", page_url(page_id)) if page_id == "about" else None
+    return rd.html("page.html", page_url(page_id) + "index.html", page["title"],
+                   page["description"], "page", content=content, jsonld=ld)
 
 
-def render_404(r: Renderer) -> Rendered:
-    return r.html("404.html", "404.html", "Page not found", "", "404")
+def render_404(rd: Reads, _: None) -> bytes:
+    return rd.html("404.html", "404.html", "Page not found", "", "404")
 
 
-def render_search(r: Renderer) -> Rendered:
+def render_search(rd: Reads, _: None) -> bytes:
     """The search page; it also lists the browse pages for readers without JavaScript."""
-    p = r.projector
-    return r.html("search.html", "search/index.html", "Search",
-                  f"Search {r.config.title}.", "search",
-                  participants=[p.participant_ref(x) for x in r.site.participants],
-                  topics=[p.topic_ref(t) for t in r.site.topics],
-                  kinds=list(r.config.kinds))
+    refs = rd.read("registries")
+    return rd.html("search.html", "search/index.html", "Search",
+                   f"Search {rd.config.title}.", "search",
+                   participants=refs["participants"], topics=refs["topics"],
+                   kinds=list(rd.config.kinds))
 
 
-def has_search_page(r: Renderer) -> bool:
+def has_search_page(rd: Reads) -> bool:
     """Whether the templates provide a search page (templates/search.html)."""
-    return any((d / "search.html").is_file() for d in r.config.theme_dirs())
+    return any((d / "search.html").is_file() for d in rd.config.theme_dirs())
 
 
-def all_html_pages(r: Renderer) -> list[tuple[str, Any]]:
-    """Every HTML page of the site as (kind, item), in a stable order."""
-    jobs: list[tuple[str, Any]] = [("home", None), ("404", None)]
-    if has_search_page(r):
-        jobs.append(("search", None))
-    jobs += [("entry", e) for e in r.site.entries]
-    jobs += [("participant", p) for p in r.site.participants.values()]
-    jobs += [("topic", t) for t in r.site.topics.values()]
-    jobs += [("year", y) for y in r.years]
-    jobs += [("page", pg) for pg in r.site.pages]
-    return jobs
+def _one(path: str) -> Any:
+    return lambda _: path
 
 
-def render_job(r: Renderer, kind: str, item: Any) -> Rendered:
-    """Render one job from all_html_pages."""
-    if kind == "home":
-        return render_home(r)
-    if kind == "404":
-        return render_404(r)
-    if kind == "search":
-        return render_search(r)
-    fn = {"entry": render_entry, "participant": render_participant, "topic": render_topic,
-          "year": render_year, "page": render_page}[kind]
-    return fn(r, item)  # type: ignore[operator]
+PAGES = (
+    Kind("home", lambda rd: [None], _one("index.html"), render_home, shared=True),
+    Kind("404", lambda rd: [None], _one("404.html"), render_404),
+    Kind("search", lambda rd: [None] if has_search_page(rd) else [], _one("search/index.html"),
+         render_search),
+    Kind("entry", lambda rd: [e.id for e in rd.site.entries],
+         lambda i: entry_url(i) + "index.html", render_entry, prepare=convert_bodies),
+    Kind("participant", lambda rd: list(rd.site.participants),
+         lambda i: participant_url(i) + "index.html", render_participant, shared=True),
+    Kind("topic", lambda rd: list(rd.site.topics), lambda i: topic_url(i) + "index.html",
+         render_topic, shared=True),
+    Kind("year", lambda rd: rd.years, lambda y: year_url(y) + "index.html", render_year,
+         shared=True),
+    Kind("page", lambda rd: [p.id for p in rd.site.pages],
+         lambda i: page_url(i) + "index.html", render_page),
+)

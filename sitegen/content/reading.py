@@ -1,0 +1,114 @@
+"""Reading the content folder again and again, fast (the build's load phase).
+
+A Reading keeps, from one load to the next, what parsing each file text gave (the loader's
+memo, which the build cache stores) and, when it loads again (serve), each file's text with
+its identity (inode, mtime, size): a file that did not change is neither read nor parsed
+again. The first load of many files reads and parses them across cores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import Any
+
+from sitegen.config import Config
+from sitegen.content.collector import Collector
+from sitegen.content.loader import LoadResult, Reader, load_site, memo_key, parse_entry, read_text
+from sitegen.engine import workers
+
+Identity = tuple[int, int, int]  # inode, mtime in ns, size
+
+
+def identity(path: str | Path) -> Identity:
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Reading:
+    """The memos of loading one site, load after load (``once``: a single load)."""
+
+    def __init__(self, once: bool = False) -> None:
+        self.once = once
+        self.parsed: dict[Any, Any] = {}  # file text key → its parse result (loader memo)
+        self.texts: dict[str, tuple[Identity, str]] = {}  # by path (unless once)
+        self._prefetched: dict[str, tuple[Identity, str]] = {}
+
+    def load(self, config: Config, drafts: bool, changed: Collection[Path] | None
+             ) -> LoadResult:
+        """The site; ``changed``: the files changed since the last load (None: any)."""
+        with workers.no_gc(freeze=self.once):  # building the site: nothing to collect
+            self._prefetch(config)
+            try:
+                loaded = load_site(config, drafts=drafts, memo=self.parsed,
+                                   reader=self._reader(changed))
+            finally:
+                self._prefetched.clear()
+        if len(self.parsed) != len(loaded.keys):
+            self.parsed = {k: self.parsed[k] for k in loaded.keys}
+        return loaded
+
+    def _reader(self, changed: Collection[Path] | None) -> Reader:
+        """read_text, reusing the texts read moments ago (_prefetch) and those of files that
+        did not change: the same identity and not under a path ``changed`` names."""
+        exact = {os.path.abspath(p) for p in changed or ()}
+        under = tuple(p.rstrip(os.sep) + os.sep for p in exact) if changed is not None else ("",)
+        texts, prefetched, keep = self.texts, self._prefetched, not self.once
+
+        def read(path: Path, col: Collector, root: Path) -> str | None:
+            key = os.path.abspath(path)
+            try:
+                ident: Identity | None = identity(path)
+            except OSError:
+                ident = None
+            got = prefetched.pop(key, None)
+            if got is None or got[0] != ident:
+                got = texts.get(key)
+                if got is None or got[0] != ident or key in exact or key.startswith(under):
+                    text = read_text(path, col, root)
+                    got = None if text is None or ident is None else (ident, text)
+                    if got is None:
+                        return text
+            if keep:
+                texts[key] = got
+            return got[1]
+
+        return read
+
+    def _prefetch(self, config: Config) -> None:
+        """A first load of many entry files: read and parse them across cores (the loader
+        then finds each file's text and parse result ready)."""
+        folder = config.content_dir / "entries"
+        if self.parsed or not folder.is_dir():
+            return
+        paths = sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#")))
+        if len(paths) < workers.MIN_BATCH:
+            return
+        real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
+
+        def work(batch: Iterable[Path]) -> list[tuple[Any, Identity, str, Any] | None]:
+            return [_read_and_parse(p, config, real_dirs) for p in batch]
+
+        for path, got in zip(paths, workers.run(work, paths), strict=True):
+            if got is not None:
+                key, ident, text, result = got
+                self.parsed[key] = result
+                self._prefetched[os.path.abspath(path)] = (ident, text)
+
+
+def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str]
+                    ) -> tuple[Any, Identity, str, Any] | None:
+    """A file's memo key, identity, text and parse result (problems are the loader's to
+    report, when it reads the file itself)."""
+    col = Collector(config.root, real_dirs)
+    try:
+        ident = identity(path)
+    except OSError:
+        return None
+    text = read_text(path, col, config.content_dir)
+    if text is None:
+        return None
+    shown = col.show(path)
+    key = memo_key("entry", shown, path.stem, text)
+    return key, ident, text, parse_entry(text, path.stem, shown, config, None)

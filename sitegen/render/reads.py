@@ -1,0 +1,345 @@
+"""What every output is made of: the site's parts, read through Reads and recorded.
+
+Output functions (pages, feeds, data files) never see the model itself: they ask Reads for
+*parts*: an entry's card (``card``), the fields its page shows (``entry``), its body's HTML
+(``body``), its neighbours, the entries a listing shows, the registries, the whole model for
+a data file (``model``)... Each read is recorded and each part has a digest
+(engine/deps.py), so the engine knows what each output was made of and when to make it
+again. The values are projections of the model (context.py), made once per build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from functools import cached_property
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen.config import Config
+from sitegen.content.model import Entry, Site
+from sitegen.engine.deps import Memo, Part, Recorder, digest
+from sitegen.errors import ContentError
+from sitegen.render.chart import legend, overview_svg
+from sitegen.render.context import AFTER_ENTRIES, Projector, entry_url
+from sitegen.render.jsonld import dataset_ld, entry_ld
+from sitegen.render.markup import MarkdownRenderer, MarkupError
+from sitegen.render.templates import Templates
+
+Body = tuple[str, tuple[tuple[str, str | None], ...], str]  # HTML, entry links, digest
+CARD_TEMPLATE = "partials/card.html"
+
+
+class Reads(Recorder):
+    """The parts of one loaded site (the methods ``_name``), read with ``read(name, key)``;
+    ``versions``: each entry's (the loader's key of the file it was read from)."""
+
+    def __init__(self, site: Site, config: Config, memo: Memo, versions: dict[str, Any],
+                 templates: Templates | None = None) -> None:
+        super().__init__(memo)
+        self.site, self.config, self.versions = site, config, versions
+        self.templates = templates or Templates(config)
+        self.projector = Projector(site, config)
+        self._ids = {e.id: i for i, e in enumerate(site.entries)}
+        self._seen: dict[str, str | None] = {}  # entry links resolved by this conversion
+        self.markdown = MarkdownRenderer(self._resolve, config.markup_options)
+        self._cards: dict[str, tuple[Any, Markup]] = {}
+        self._converted: dict[str, Body] = {}  # since the last drain (for the cache)
+        self._batch: list[str] = []  # bodies converted since the last forget
+        self._sources: dict[str, str] = {}  # entry id → digest of its version
+
+    # -- shared by pages -----------------------------------------------------------------
+    def html(self, template: str, out_path: str, title: str, description: str, kind: str,
+             **context: Any) -> bytes:
+        """A page: ``template`` with the context every page gets, plus ``context``."""
+        c = self.config
+        url_path = out_path.removesuffix("index.html")
+        ctx = {"site": self.read("site"),
+               "page": {"title": title, "description": description or c.description,
+                        "path": url_path, "url": c.url(url_path), "kind": kind,
+                        "canonical": c.absolute_url(url_path)},
+               "card_html": self.card_html}
+        ctx.update(context)
+        return self.templates.render(template, ctx).encode("utf-8")
+
+    def card_html(self, card: dict[str, Any]) -> Markup:
+        """``partials/card.html`` for one card, rendered once per entry and build (a card
+        shows on about seven pages); its context is ``e`` and ``site`` only."""
+        got = self._cards.get(card["id"])
+        if got is None or got[0] is not card:
+            html = self.templates.render(CARD_TEMPLATE, {"e": card, "site": self._site(None)})
+            got = self._cards[card["id"]] = (card, Markup(html))
+        return got[1]
+
+    def drain(self) -> tuple[dict[str, Body], dict[Part, tuple[str, str]]]:
+        """The bodies converted and the digests computed since the last call (a worker
+        sends them back with its outputs, for the cache)."""
+        bodies, self._converted = self._converted, {}
+        self._batch += bodies
+        return bodies, self.drain_digests()
+
+    def forget(self) -> None:
+        """Drop what was memoised for one batch of outputs (memory stays flat)."""
+        self._cards.clear()
+        self.__dict__.pop("_bodiless_site", None)
+        self.projector.forget_cards()
+        for key in self._batch:
+            self.memo.bodies.pop(key, None)
+        self._batch.clear()
+
+    # -- bodies --------------------------------------------------------------------------
+    def _resolve(self, target: str) -> str | None:
+        url = self.config.url(entry_url(target)) if target in self._ids else None
+        self._seen[target] = url
+        return url
+
+    def _text_digest(self, text: str) -> str:
+        got = self.memo.texts.get(text)
+        if got is None:
+            data = text.encode("utf-8", "surrogatepass")
+            got = self.memo.texts[text] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        return got
+
+    def _owner(self, owner: tuple[str, str]) -> tuple[str, str, int]:
+        """The body text of ("entry", id) or ("page", id), with its file and line."""
+        kind, key = owner
+        item: Any = (self.site.entry(key) if kind == "entry" else
+                     next(p for p in self.site.pages if p.id == key))
+        return item.body_md, item.path, item.body_line
+
+    def keep_cached_bodies(self, cached: dict[str, Body]) -> None:
+        """Take the cached HTML of the site's bodies whose entry links resolve as before."""
+        bodies = self.memo.bodies
+        for text in [e.body_md for e in self.site.entries] + [p.body_md for p in self.site.pages]:
+            key = self._text_digest(text)
+            hit = cached.get(key)
+            if hit is not None and all(self._resolve(t) == u for t, u in hit[1]):
+                bodies[key] = hit
+
+    def convert(self, owners: list[tuple[str, str]]) -> None:
+        """Convert these bodies that are not known yet: all of them from Markdown, then all
+        of them sanitised (one kind of work at a time is ~30% faster than alternating)."""
+        todo = {}
+        for owner in owners:
+            text, path, line = self._owner(owner)
+            if self._text_digest(text) not in self.memo.bodies:
+                todo[text] = (path, line)
+        raw = []
+        for text, (path, line) in todo.items():
+            self._seen = {}
+            try:
+                raw.append((text, self.markdown.convert(text), tuple(sorted(self._seen.items()))))
+            except MarkupError as exc:
+                raise ContentError(problems=[exc.problem(path, line)]) from None
+        for text, html, links in raw:
+            try:
+                done = self.markdown.finish(html)
+            except MarkupError as exc:  # over the CPU budget
+                raise ContentError(problems=[exc.problem(*todo[text])]) from None
+            key = self._text_digest(text)
+            self.memo.bodies[key] = self._converted[key] = (done, links, digest(done))
+
+    def _body(self, owner: tuple[str, str]) -> str:
+        text = self._owner(owner)[0]
+        got = self.memo.bodies.get(self._text_digest(text))
+        if got is None:
+            self.convert([owner])
+            got = self.memo.bodies[self._text_digest(text)]
+        return got[0]
+
+    def _digest_body(self, owner: tuple[str, str]) -> str | None:
+        got = self.memo.bodies.get(self._text_digest(self._owner(owner)[0]))
+        return None if got is None else got[2]
+
+    # -- parts: the projections pages are made of ----------------------------------------
+    def _site(self, _: None) -> dict[str, Any]:
+        """The ``site`` every page gets (one dict per build: templates must not modify it)."""
+        return self._site_context
+
+    @cached_property
+    def _site_context(self) -> dict[str, Any]:
+        c = self.config
+        return {"title": c.title, "description": c.description, "language": c.language,
+                "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
+                "base_url": c.base_url, "years": self.years,
+                "pages": [{"id": p.id, "title": p.title, "url": c.url(f"pages/{p.id}/")}
+                          for p in self.site.pages]}
+
+    @cached_property
+    def years(self) -> list[int]:
+        return self.site.years()
+
+    def _card(self, entry_id: str) -> dict[str, Any]:
+        return self.projector.card(self.site.entry(entry_id))
+
+    def _entry(self, entry_id: str) -> dict[str, Any]:
+        return self.projector.entry_fields(self.site.entry(entry_id))
+
+    def _bodiless(self, entry_id: str) -> Entry:
+        return replace(self.site.entry(entry_id), body_md="")
+
+    def _neighbours(self, entry_id: str) -> tuple[str | None, str | None]:
+        i, entries = self._ids[entry_id], self.site.entries
+        return (entries[i - 1].id if i > 0 else None,
+                entries[i + 1].id if i + 1 < len(entries) else None)
+
+    def _related(self, entry_id: str) -> list[str]:
+        return [r for r in self.site.entry(entry_id).related if r in self._ids]
+
+    @cached_property
+    def _listed(self) -> dict[tuple[str, Any], list[Entry]]:
+        """Entries by ("participant", id), ("topic", id), ("year", n) and ("home", None),
+        in site order: one pass over the entries instead of one per page."""
+        index: dict[tuple[str, Any], list[Entry]] = {("home", None): list(self.site.entries)}
+        for e in self.site.entries:
+            keys: set[tuple[str, Any]] = {("participant", x.id) for x in e.participants}
+            keys |= {("participant", a.party) for a in e.accounts}
+            keys |= {("participant", c) for c in e.concerns}
+            if e.forum:
+                keys.add(("participant", e.forum))
+            keys |= {("topic", t) for t in e.topics}
+            keys.add(("year", e.year))
+            for key in keys:
+                index.setdefault(key, []).append(e)
+        return index
+
+    def _members(self, key: tuple[str, Any]) -> list[tuple[Entry, tuple[Any, ...], bool]]:
+        """A listing's entries, each with its sort key and whether it is listed apart (a
+        participant page lists the events that only concern it apart)."""
+        apart, sort = key[1] if key[0] == "participant" else None, self._sort_keys
+        return [(e, sort[e.id], apart in e.concerns) for e in self._listed.get(key, [])]
+
+    @cached_property
+    def _sort_keys(self) -> dict[str, tuple[Any, ...]]:
+        return {e.id: e.sort_key for e in self.site.entries}
+
+    # -- versions: what the parts made from one entry depend on (their digests memoised) --
+    def _version_card(self, entry_id: str) -> str:
+        """The entry's file, and the names its participants and topics have."""
+        return self._source(entry_id) + self._registries_version
+
+    _version_entry = _version_card
+
+    def _version_bodiless(self, entry_id: str) -> str:
+        return self._source(entry_id)
+
+    def _version_related(self, entry_id: str) -> str:
+        return self._source(entry_id) + self._ids_version
+
+    def _version_neighbours(self, entry_id: str) -> str:
+        return self._ids_version
+
+    def _source(self, entry_id: str) -> str:
+        got = self._sources.get(entry_id)
+        if got is None:
+            source = self.versions.get(entry_id)
+            got = self._sources[entry_id] = (digest(source) if source is not None
+                                             else f"unversioned {id(self)}")
+        return got
+
+    @cached_property
+    def _registries_version(self) -> str:
+        return digest(repr(self.site.participants), repr(self.site.topics))
+
+    @cached_property
+    def _ids_version(self) -> str:
+        """The entries, in order (what neighbours and related links depend on)."""
+        return digest([e.id for e in self.site.entries])
+
+    def _listing(self, key: tuple[str, Any]) -> list[tuple[dict[str, Any], Any, bool]]:
+        """A listing page's entries: (card, sort key, listed apart), in site order."""
+        return [(self.projector.card(e), sort, apart) for e, sort, apart in self._members(key)]
+
+    def _digest_listing(self, key: tuple[str, Any]) -> str | None:
+        tokens, apart = self._listing_tokens, key[1] if key[0] == "participant" else None
+        text = "".join(tokens[e.id] + ("!" if apart in e.concerns else "")
+                       for e in self._listed.get(key, []))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    @cached_property
+    def _listing_tokens(self) -> dict[str, str]:
+        """What a listing shows of each entry: its card and its place (sort key)."""
+        sort = self._sort_keys
+        return {e.id: f"{self.digest(('card', e.id))}{sort[e.id]!r}\n" for e in self.site.entries}
+
+    def _periods(self, _: None) -> list[tuple[dict[str, Any], Any, int, int | None]]:
+        """Each period: (its projection, its start's sort key, first year, last year)."""
+        # after every entry of its start date (at the start's precision: a period from
+        # "January 2022" follows the entries of January 2022), the events that open it
+        return [(self.projector.period(p), (_last_day(p.start), AFTER_ENTRIES, p.id),
+                 p.start.year, p.end.year if p.end else None) for p in self.site.periods]
+
+    def _registries(self, _: None) -> dict[str, list[dict[str, Any]]]:
+        p = self.projector
+        return {"participants": [p.participant_ref(x) for x in self.site.participants],
+                "topics": [p.topic_ref(t) for t in self.site.topics]}
+
+    def _participant(self, pid: str) -> dict[str, Any]:
+        return self.projector.participant(self.site.participants[pid])
+
+    def _topic(self, tid: str) -> dict[str, Any]:
+        return self.projector.topic_ref(tid) | {"description": self.site.topics[tid].description}
+
+    def _chart(self, _: None) -> tuple[str, dict[str, Any]]:
+        return overview_svg(self.site, self.config), legend(self.site, self.config)
+
+    def _facets(self, _: None) -> list[dict[str, Any]]:
+        return self.projector.facets()
+
+    def _jsonld(self, entry_id: str) -> dict[str, Any]:
+        """An entry page's structured data (its entry, the registries, the settings)."""
+        return entry_ld(self.site.entry(entry_id), self.site, self.config,
+                        self.config.absolute_url(entry_url(entry_id)))
+
+    _version_jsonld = _version_card
+
+    def _dataset(self, url_path: str) -> dict[str, Any]:
+        """The structured data of the page that lists the data files."""
+        return dataset_ld(self.site, self.config, self.config.absolute_url(url_path))
+
+    def _page(self, page_id: str) -> dict[str, Any]:
+        page = next(p for p in self.site.pages if p.id == page_id)
+        p = self.projector
+        return {"id": page.id, "title": page.title, "description": page.description,
+                "significance": p.significance() if "significance" in page.show else None,
+                "sourcing": p.sourcing() if "sourcing" in page.show else None,
+                "coverage": p.coverage() if "coverage" in page.show else None}
+
+    def _static(self, rel: str) -> bytes:
+        return self.config.static_files()[rel].read_bytes()
+
+    def _model(self, bodies: bool) -> Site:
+        """The whole model, for outputs made of all of it (feeds, data files); without the
+        bodies of entries and pages unless ``bodies``."""
+        return self.site if bodies else self._bodiless_site
+
+    @cached_property
+    def _bodiless_site(self) -> Site:
+        return replace(self.site, entries=tuple(self._bodiless(e.id) for e in self.site.entries),
+                       pages=tuple(replace(p, body_md="") for p in self.site.pages))
+
+    def _digest_model(self, bodies: bool) -> str | None:
+        s = self.site
+        if bodies:
+            each = [(e.id, self.versions.get(e.id) or digest(repr(e))) for e in s.entries]
+            pages: object = s.pages
+        else:
+            each = [(e.id, self.digest(("bodiless", e.id))) for e in s.entries]
+            pages = [replace(p, body_md="") for p in s.pages]
+        return digest(each, repr(s.participants), repr(s.topics), repr(s.periods), repr(pages))
+
+
+def static_files(rd: Reads) -> list[str]:
+    """The theme's static files (every layer's static/, which holds no link), by path."""
+    return sorted(rd.config.static_files())
+
+
+def read_static(rd: Reads, rel: str) -> bytes:
+    data: bytes = rd.read("static", rel)
+    return data
+
+
+def _last_day(d: Any) -> tuple[int, int, int]:
+    last = d.last_day()
+    return (last.year, last.month, last.day)

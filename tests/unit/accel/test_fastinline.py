@@ -1,0 +1,114 @@
+"""The fast inline passes give exactly the bytes stock Python-Markdown gives."""
+
+from __future__ import annotations
+
+import random
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+
+import markdown
+import pytest
+from conftest import ROOT as REPO
+from markdown.inlinepatterns import InlineProcessor
+
+from sitegen.accel.fastinline import FastInlineProcessor, FastSmarty, FastToc, speed_up
+from sitegen.render.markup import MarkdownRenderer
+
+PIECES = ["'", '"', "-", "--", "---", "...", "a", "b", " ", "\n", "`", "*", "_", "[x](y)", "[",
+          "]", "(", ")", "!", "![i](j)", "<", "<b>", ">", "&", "&amp;", "&nbsp;", "\\", "  \n",
+          "[^1]", "\n[^1]: n\n", "70s", "&mdash;", "1", "\u2014", "\n\n", "- ", "## ",
+          "<http://a.b>", "<a@b.c>", "[r]", "\n[r]: http://x\n", "*x*", "__y__", "`c`", "``",
+          "[t](entry:a-b)", "'90s", "\"'", "'\"", "s'", "O'Neil", "1. ", "    code\n", "|a|b|\n",
+          "[TOC]", "\n\n[TOC]\n\n", "\n# ", "\n### H ", "\nT\n---\n",
+          "\n: d\n", "\n*[a]: b\n", "\n> q\n", "\n***\n", "\n___\n", "|", ":", "]:",
+          "\n|-|-|\n"]
+
+
+def stock_renderer(resolve: Callable[[str], str | None]) -> MarkdownRenderer:
+    """The same converter without the fast passes."""
+    return MarkdownRenderer(resolve, accelerate=False)
+
+
+def documents() -> list[str]:
+    rng = random.Random(20261128)
+    docs = [p.read_text(encoding="utf-8") for folder in ("content", "tests/fixtures")
+            for p in sorted((REPO / folder).rglob("*.md"))]
+    docs += ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 60))) for _ in range(4000)]
+    return docs
+
+
+def test_fast_passes_are_installed() -> None:
+    md = MarkdownRenderer(lambda i: None)._md
+    assert isinstance(md.treeprocessors["inline"], FastInlineProcessor)
+    assert isinstance(md.treeprocessors["smarty"], FastSmarty)
+    assert isinstance(md.treeprocessors["toc"], FastToc)
+
+
+def test_same_html_as_stock_markdown() -> None:
+    def resolve(i: str) -> str | None:
+        return f"/e/{i}/" if i.startswith("a") else None
+
+    fast, stock = MarkdownRenderer(resolve), stock_renderer(resolve)
+    assert not isinstance(stock._md.treeprocessors["inline"], FastInlineProcessor)
+    differing = [d for d in documents() if fast.render(d) != stock.render(d)]
+    assert differing == []
+
+
+def test_same_table_of_contents_as_stock_markdown() -> None:
+    """md.toc and md.toc_tokens, which other code (a theme, an extension) may read, are
+    what stock Python-Markdown makes of each document, with or without headings or [TOC]."""
+    fast, stock = MarkdownRenderer(lambda i: None), stock_renderer(lambda i: None)
+    differing = []
+    for doc in documents()[::8]:
+        if fast.convert(doc) != stock.convert(doc) or (
+                (fast._md.toc, fast._md.toc_tokens)  # type: ignore[attr-defined]
+                != (stock._md.toc, stock._md.toc_tokens)):  # type: ignore[attr-defined]
+            differing.append(doc)
+    assert differing == []
+    fast.convert("# One\n\n## Two\n")
+    assert fast._md.toc_tokens[0]["children"][0]["id"] == "two"  # type: ignore[attr-defined]
+    assert 'href="#two"' in fast._md.toc  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("config", [
+    {}, {"title": "Contents", "toc_class": "contents"}, {"marker": ""}, {"toc_depth": "2-3"}])
+def test_toc_settings_give_stock_output(config: dict[str, str]) -> None:
+    def pair() -> tuple[markdown.Markdown, markdown.Markdown]:
+        made = [markdown.Markdown(extensions=["toc", "footnotes", "smarty"],
+                                  extension_configs={"toc": config}) for _ in range(2)]
+        speed_up(made[0])
+        return made[0], made[1]
+
+    fast, stock = pair()
+    for doc in ["text", "# H\n\n[TOC]", "[TOC]\n\n## a\n\n### b", "no [TOC] here", "#"]:
+        assert fast.reset().convert(doc) == stock.reset().convert(doc), doc
+        assert fast.toc == stock.toc and fast.toc_tokens == stock.toc_tokens, doc  # type: ignore[attr-defined]
+
+
+class Shout(InlineProcessor):
+    """A late extension's pattern: !word! becomes <b>WORD</b>."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        el = etree.Element("b")
+        el.text = m.group(1).upper()
+        return el, m.start(0), m.end(0)
+
+
+def test_a_pattern_registered_after_speed_up_runs() -> None:
+    """The fast passes follow their registries: an extension that registers later is not
+    silently ignored (Python-Markdown's own test suite does this too)."""
+    fast, stock = (markdown.Markdown(extensions=["smarty"]) for _ in range(2))
+    speed_up(fast)
+    doc = "say !hello! -- and 'quote'"
+    assert fast.convert(doc) == stock.convert(doc)
+    for md in (fast, stock):
+        md.inlinePatterns.register(Shout(r"!(\w+)!", md), "shout", 200)
+        md.treeprocessors["smarty"].inlinePatterns.register(  # type: ignore[attr-defined]
+            Shout(r"\b(and)\b", md), "and", 1)
+    assert fast.reset().convert(doc) == stock.reset().convert(doc)
+    assert "<b>HELLO</b>" in fast.convert(doc) and "<b>AND</b>" in fast.convert(doc)
+    fast.inlinePatterns.deregister("shout")
+    stock.inlinePatterns.deregister("shout")
+    assert fast.reset().convert(doc) == stock.reset().convert(doc)
+    assert "HELLO" not in fast.convert(doc)
