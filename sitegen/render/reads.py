@@ -18,9 +18,10 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.content.model import Entry, Site
+from sitegen.content.model import SIGNIFICANCE, Entry, Site
 from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
+from sitegen.labels import FACETS
 from sitegen.render.chart import legend, overview_svg
 from sitegen.render.context import AFTER_ENTRIES, Projector, entry_url
 from sitegen.render.jsonld import dataset_ld, entry_ld
@@ -163,6 +164,10 @@ class Reads(Recorder):
         return {"title": c.title, "description": c.description, "language": c.language,
                 "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
                 "base_url": c.base_url, "years": self.years,
+                "labels": {group: {name: c.label(group, name) for name in names}
+                           for group, names in (("facets", FACETS),
+                                                ("significance", SIGNIFICANCE),
+                                                ("significance_plural", SIGNIFICANCE))},
                 "pages": [{"id": p.id, "title": p.title, "url": c.url(f"pages/{p.id}/")}
                           for p in self.site.pages]}
 
