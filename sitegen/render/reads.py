@@ -18,12 +18,13 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import Config
+from sitegen.content.aliases import redirects
 from sitegen.content.model import SIGNIFICANCE, Entry, Site
 from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
 from sitegen.labels import FACETS
 from sitegen.render.chart import legend, overview_svg
-from sitegen.render.context import AFTER_ENTRIES, Projector, entry_url
+from sitegen.render.context import AFTER_ENTRIES, Projector, entry_url, page_url
 from sitegen.render.jsonld import dataset_ld, entry_ld
 from sitegen.render.markup import MarkdownRenderer, MarkupError
 from sitegen.render.templates import Templates
@@ -310,6 +311,25 @@ class Reads(Recorder):
                 "significance": p.significance() if "significance" in page.show else None,
                 "sourcing": p.sourcing() if "sourcing" in page.show else None,
                 "coverage": p.coverage() if "coverage" in page.show else None}
+
+    @cached_property
+    def redirects(self) -> dict[str, tuple[str, str]]:
+        """Each alias path (content/aliases.py) of a published entry or page → ("entry" or
+        "page", the id it redirects to)."""
+        found = {path: ("page", i) for path, i in redirects(self.site.pages, "page").items()}
+        return found | {path: ("entry", i)
+                        for path, i in redirects(self.site.entries, "entry").items()}
+
+    def _redirect(self, path: str) -> dict[str, str]:
+        """A redirect page's target: its title, its URL and its full (canonical) URL."""
+        kind, key = self.redirects[path]
+        if kind == "entry":
+            title, to = self.site.entry(key).title, entry_url(key)
+        else:
+            title, to = next(p.title for p in self.site.pages if p.id == key), page_url(key)
+        c = self.config
+        return {"title": title, "url": c.url(to), "canonical": c.absolute_url(to),
+                "language": c.language, "csp": c.content_security_policy()}
 
     def _static(self, rel: str) -> bytes:
         return self.config.static_files()[rel].read_bytes()
