@@ -130,6 +130,7 @@ class UntrustedKey(Exception):
         self.path, self.message, self.hint = path, message, hint
 
 
+_EUID = os.geteuid() if hasattr(os, "geteuid") else None  # None: not POSIX (Windows)
 OUTSIDE_HINT = ("set XDG_CACHE_HOME (or HOME) to a folder of your own outside the project; "
                 "the build runs without its cache meanwhile")
 REPLACE_HINT = "delete it; sitegen makes a new key (mode 0600) at the next build"
@@ -153,9 +154,9 @@ def check_key_place(path: Path, config: Config | None) -> None:
             problem = "is a link"
         elif not kind(st.st_mode):
             problem = f"is not a {'folder' if what == 'folder' else 'regular file'}"
-        elif st.st_uid != os.geteuid():
+        elif _EUID is not None and st.st_uid != _EUID:
             problem = "belongs to another user"
-        elif st.st_mode & 0o022:
+        elif _EUID is not None and st.st_mode & 0o022:  # (Windows: no owner, no such bits)
             problem = "is writable by group or others"
         if problem:
             raise UntrustedKey(path, f"{'its folder ' if what == 'folder' else ''}{problem}",
@@ -174,7 +175,7 @@ def signing_key(config: Config | None = None) -> bytes:
     path = _key_file()
     check_key_place(path, config)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as fh:
             key = fh.read(33)
         if len(key) == 32:
@@ -186,7 +187,7 @@ def signing_key(config: Config | None = None) -> bytes:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         check_key_place(path, config)  # the folder as made (or as someone else made it)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # (never follows a link)
         with os.fdopen(fd, "wb") as fh:
             fh.write(key)
         os.replace(tmp, path)

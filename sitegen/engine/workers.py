@@ -15,7 +15,6 @@ The preview's builder runs in a process of its own for that reason (preview/work
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import pickle
@@ -36,13 +35,14 @@ Work = Callable[[Sequence[Any]], list[Any]]
 
 
 def processes() -> int:
-    """SITEGEN_JOBS, else the usable cores (at most 8); 1 beside another thread."""
-    if threading.active_count() > 1:
+    """SITEGEN_JOBS, else the usable cores (at most 8); 1 beside a thread, or without fork."""
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
         return 1
     env = os.environ.get("SITEGEN_JOBS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max(1, min(len(cores) if cores else os.cpu_count() or 1, 8))
 
 
 @contextmanager
@@ -189,6 +189,8 @@ def _gather(pids: list[int], spools: list[IO[bytes]], parts: dict[int, tuple[str
 def _trim_heap() -> None:
     """Return free heap pages before forking (glibc), which reuse would otherwise copy."""
     try:
+        import ctypes
+
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
+    except (ImportError, OSError, AttributeError, TypeError):  # not glibc
         pass
