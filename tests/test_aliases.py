@@ -9,7 +9,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import static_server
 from helpers import cold, edit, fixture_copy, tree
 
 from sitegen import cli
@@ -61,23 +60,6 @@ def test_a_title_with_markup_is_escaped_in_the_redirect(site: Path) -> None:
     page = (site / "output/entries/old-treaty/index.html").read_text(encoding="utf-8")
     assert "A &lt;b&gt;treaty&lt;/b&gt; &amp; &#34;its&#34; end" in page
     assert "<b>" not in page
-
-
-def test_a_readers_browser_without_javascript_follows_the_redirect(
-        site: Path, browser: object) -> None:
-    add_aliases(site / ENTRY, "[2019-old-name]")
-    edit(site / "sitegen.toml", 'base_url = "https://example.org/fixture/"',
-         'base_url = "http://127.0.0.1/"')
-    assert sitegen(site, "build", "--no-search") == 0
-    with static_server(site / "output") as url:
-        context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
-        try:
-            page = context.new_page()
-            page.goto(url + "entries/2019-old-name/")
-            page.wait_for_url(url + "entries/2019-treaty-ends/", timeout=10_000)
-            assert page.locator("h1").inner_text() == "A treaty ends"
-        finally:
-            context.close()
 
 
 def test_a_draft_entrys_aliases_are_written_only_with_its_page(site: Path) -> None:
