@@ -1,8 +1,9 @@
-"""Machine-readable outputs: Atom feed, timeline.json, sitemap.xml and robots.txt."""
+"""Machine-readable outputs: Atom feed, timeline.json and its parts, sitemap.xml, robots.txt."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -18,7 +19,7 @@ from sitegen.render.context import entry_url, page_url, participant_url, topic_u
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 def build_time(site: Site) -> dt.datetime:
@@ -84,8 +85,19 @@ def _d(d: PartialDate | None) -> str | None:
     return d.iso() if d else None
 
 
+# timeline.json is an index (schema version 2): the site, the registries, one short line per
+# entry and the list of parts; the entries' records are in one part per year.
+PARTS_DIR = "data/timeline"
+
+
+def part_path(year: int) -> str:
+    """Where the part of one year's entries is published (relative to the site)."""
+    return f"{PARTS_DIR}/{year}.json"
+
+
 def entry_record(e: Entry, config: Config) -> dict[str, Any]:
-    """An entry as open data (also what the JSON Schema describes)."""
+    """An entry as open data (also what the JSON Schema describes). The body is not in the
+    data: it is on the entry's page (``url``), and the Markdown is in the site's sources."""
     return {
         "id": e.id, "url": config.absolute_url(entry_url(e.id)), "title": e.title,
         "summary": e.summary, "date": e.date.iso(), "date_precision": e.date.precision,
@@ -104,28 +116,43 @@ def entry_record(e: Entry, config: Config) -> dict[str, Any]:
         "primary_not_found": e.primary_not_found,
         "draft": e.draft, "updated": _d(e.updated),
         "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
-        "extra": e.extra, "body_markdown": e.body_md,
+        "extra": e.extra,
     }
 
 
-Fragments = dict[int, tuple[Entry, Config, bytes]]  # id(Entry) → its encoded record
+def _line(value: Any) -> str:
+    """One record on one line: compact, sorted keys, UTF-8 text as written."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+Encoded = tuple[bytes, bytes]  # an entry's line in the index, its record in its part
+Fragments = dict[int, tuple[Entry, Config, Encoded]]  # id(Entry) → its encoded lines
 
 
 def timeline_json(site: Site, config: Config, memo: Fragments | None = None) -> bytes:
-    """All the data of the site in one documented JSON file (``memo``: entry_fragments)."""
+    """The index, timeline.json (``memo``: see iter_entry_fragments)."""
     return b"".join(timeline_json_parts(site, config, memo))
 
 
 def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = None
                         ) -> Iterator[bytes]:
-    """timeline.json in pieces, to be written as they come: at 10,000 entries the file is
-    ~60 MB, which a build need not hold (nor its pieces) all at once."""
+    """The index, timeline.json, in pieces to be written as they come.
+
+    The site, the registries, the parts (one per year with entries: its year, address and
+    number of entries) and one line per entry (id, date, title and the year of its part),
+    so that a reader finds an entry's part without fetching the others.
+    """
+    counts: dict[int, int] = {}
+    for e in site.entries:
+        counts[e.year] = counts.get(e.year, 0) + 1
     data = {
         "version": JSON_VERSION,
         "generator": f"sitegen {__version__}",
         "site": {"title": config.title, "description": config.description,
                  "url": config.absolute_url(""), "language": config.language,
                  "publisher": config.publisher},
+        "parts": [{"year": y, "url": config.absolute_url(part_path(y)), "entries": n}
+                  for y, n in sorted(counts.items())],
         "entries": [f"\x00{i}\x00" for i in range(len(site.entries))],  # see below
         "participants": [
             {"id": p.id, "name": p.name, "kind": p.kind, "aliases": list(p.aliases),
@@ -141,15 +168,15 @@ def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = Non
                      "sources": list(p.sources)} for p in site.periods],
     }
     text = indented_json(data)
-    # Each entry is encoded on its own (and kept while the Entry object is unchanged: serve
-    # rebuilds) and put in its placeholder's place, two levels deep: the same bytes as
-    # encoding everything at once. Content never holds NUL, so the placeholders are unique,
-    # and they come in order: the text between them alternates with the records.
+    # Each entry's line is encoded on its own (and kept while the Entry object is unchanged:
+    # serve rebuilds) and put in its placeholder's place. Content never holds NUL, so the
+    # placeholders are unique, and they come in order: the text between them alternates
+    # with the lines.
     between = _PLACEHOLDER.split(text)[::2]
     yield between[0].encode()
-    for record, after in zip(iter_entry_fragments(site, config, memo), between[1:],
-                             strict=True):
-        yield record
+    for (line, _), after in zip(iter_entry_fragments(site, config, memo), between[1:],
+                                strict=True):
+        yield line
         yield after.encode()
     yield b"\n"
 
@@ -157,25 +184,51 @@ def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = Non
 _PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
 
 
-def entry_fragments(site: Site, config: Config, memo: Fragments | None = None) -> list[bytes]:
-    """Each entry's JSON record, indented for its place in timeline.json."""
+def timeline_parts(site: Site, config: Config, memo: Fragments | None = None
+                   ) -> Iterator[tuple[str, bytes]]:
+    """Each year's part of the data as (path, bytes): its entries' full records, one per
+    line, in the site's order (``memo``: see iter_entry_fragments)."""
+    index = config.absolute_url("timeline.json")
+    year: int | None = None
+    lines: list[bytes] = []
+
+    def part() -> tuple[str, bytes]:
+        assert year is not None
+        head = (f'{{"version":{JSON_VERSION},"generator":{_line(f"sitegen {__version__}")},'
+                f'"year":{year},"index":{_line(index)},"entries":[\n')
+        return part_path(year), head.encode() + b",\n".join(lines) + b"\n]}\n"
+
+    for e, (_, record) in zip(site.entries, iter_entry_fragments(site, config, memo),
+                              strict=True):
+        if e.year != year and lines:
+            yield part()
+            lines = []
+        year = e.year
+        lines.append(record)
+    if lines:
+        yield part()
+
+
+def entry_fragments(site: Site, config: Config, memo: Fragments | None = None
+                    ) -> list[Encoded]:
+    """Each entry's encoded lines (its index line, its record), as iter_entry_fragments."""
     return list(iter_entry_fragments(site, config, memo))
 
 
 def iter_entry_fragments(site: Site, config: Config, memo: Fragments | None = None
-                         ) -> Iterator[bytes]:
-    """Each entry's JSON record, indented for its place in timeline.json, one at a time.
+                         ) -> Iterator[Encoded]:
+    """Each entry's line in the index and its record in its part, one entry at a time.
 
-    ``memo`` (kept by a caller that builds again, like serve) holds the records of the last
+    ``memo`` (kept by a caller that builds again, like serve) holds the lines of the last
     call; an Entry object that is still the same is not encoded again. It is brought up to
-    date once every record has been taken.
+    date once every entry has been taken.
     """
     kept = {}
     for e in site.entries:
         hit = memo.get(id(e)) if memo is not None else None
         if hit is None or hit[0] is not e or hit[1] is not config:
-            record = indented_json(entry_record(e, config))
-            hit = (e, config, record.replace("\n", "\n  ").encode())
+            short = {"id": e.id, "date": e.date.iso(), "title": e.title, "part": e.year}
+            hit = (e, config, (_line(short).encode(), _line(entry_record(e, config)).encode()))
         if memo is not None:
             kept[id(e)] = hit
         yield hit[2]
