@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import __version__
 from sitegen.accel.fastjson import indented_json
@@ -237,32 +238,59 @@ def iter_entry_fragments(site: Site, config: Config, memo: Fragments | None = No
         memo.update(kept)
 
 
-def sitemap(site: Site, config: Config) -> bytes:
-    """sitemap.xml listing every HTML page."""
-    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
-    ET.register_namespace("", ns)
-    root = ET.Element(f"{{{ns}}}urlset")
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_MAX_URLS = 50_000  # the sitemaps protocol's limit per file (and 50 MB, far off here)
+_XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 
-    def add(path: str, lastmod: PartialDate | None = None) -> None:
-        u = ET.SubElement(root, f"{{{ns}}}url")
-        ET.SubElement(u, f"{{{ns}}}loc").text = config.absolute_url(path)
-        if lastmod is not None and lastmod.precision == "day":
-            ET.SubElement(u, f"{{{ns}}}lastmod").text = lastmod.iso()
 
-    add("")
+def sitemap_urls(site: Site) -> Iterator[tuple[str, PartialDate | None]]:
+    """Every HTML page's path, with the date it was last reviewed when it has one."""
+    yield "", None
     for e in site.entries:
-        add(entry_url(e.id), e.updated)
+        yield entry_url(e.id), e.updated
     for pid in site.participants:
-        add(participant_url(pid))
+        yield participant_url(pid), None
     for tid in site.topics:
-        add(topic_url(tid))
+        yield topic_url(tid), None
     for y in site.years():
-        add(year_url(y))
+        yield year_url(y), None
     for p in site.pages:
-        add(page_url(p.id))
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8",
-                                                                     xml_declaration=False) + b"\n"
+        yield page_url(p.id), None
+
+
+def sitemap(site: Site, config: Config) -> bytes:
+    """sitemap.xml listing every HTML page (a single file: see sitemaps for large sites)."""
+    return _urlset(list(sitemap_urls(site)), config)
+
+
+def _urlset(urls: list[tuple[str, PartialDate | None]], config: Config) -> bytes:
+    """A <urlset>, written as text (an element tree of 50,000 pages takes ~30 MB) in the
+    layout ElementTree's indent gives."""
+    out = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    for path, lastmod in urls:
+        out.append(f"  <url>\n    <loc>{xml_escape(config.absolute_url(path))}</loc>\n")
+        if lastmod is not None and lastmod.precision == "day":
+            out.append(f"    <lastmod>{lastmod.iso()}</lastmod>\n")
+        out.append("  </url>\n")
+    out.append("</urlset>\n")
+    return "".join(out).encode("utf-8")
+
+
+def sitemaps(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
+    """sitemap.xml, as (path, bytes): one file up to 50,000 pages; beyond, the protocol's
+    limit, a sitemap index naming sitemap-1.xml, sitemap-2.xml, … of 50,000 pages each."""
+    urls = list(sitemap_urls(site))
+    if len(urls) <= SITEMAP_MAX_URLS:
+        yield "sitemap.xml", _urlset(urls, config)
+        return
+    index = [_XML_HEAD, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for n, i in enumerate(range(0, len(urls), SITEMAP_MAX_URLS), 1):
+        name = f"sitemap-{n}.xml"
+        index.append(f"  <sitemap>\n    <loc>{xml_escape(config.absolute_url(name))}</loc>\n"
+                     "  </sitemap>\n")
+        yield name, _urlset(urls[i:i + SITEMAP_MAX_URLS], config)
+    index.append("</sitemapindex>\n")
+    yield "sitemap.xml", "".join(index).encode("utf-8")
 
 
 def robots_txt(config: Config) -> bytes:
