@@ -17,6 +17,7 @@ N = 600
 @pytest.fixture(autouse=True)
 def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITEGEN_JOBS", "2")
+    monkeypatch.setenv("SITEGEN_MEMORY_MB", "1000000")  # whatever the test process holds
     monkeypatch.setattr(parallel, "MIN_BATCH", 2)
 
 
@@ -119,3 +120,37 @@ def test_an_error_in_a_batched_func_is_raised_here_as_it_was() -> None:
     with pytest.raises(ContentError) as got:
         parallel.run(fail_in, range(N), batched=True)
     assert (got.value.problems[0].path, got.value.problems[0].line) == ("content/y.md", 7)
+
+
+def test_each_process_must_fit_the_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked worker soon holds its own copy of most of what this process holds, so each
+    process counts this one's resident memory against SITEGEN_MEMORY_MB (default 1,000)."""
+    monkeypatch.delenv("SITEGEN_MEMORY_MB")
+    monkeypatch.setattr(parallel, "_resident", lambda: 400_000_000)
+    assert parallel.affordable(2) == 2 and parallel.affordable(8) == 2
+    monkeypatch.setattr(parallel, "_resident", lambda: 600_000_000)  # ~40,000 entries
+    assert parallel.affordable(2) == 1
+    monkeypatch.setenv("SITEGEN_MEMORY_MB", "4000")
+    assert parallel.affordable(8) == 6
+
+
+def test_past_the_budget_the_work_stays_here_batch_by_batch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_MEMORY_MB", "1")  # less than this process holds
+    sizes: list[int] = []
+    dropped: list[int] = []
+
+    def squares(xs: Sequence[int]) -> list[tuple[int, int]]:
+        sizes.append(len(xs))
+        return [(x * x, os.getpid()) for x in xs]
+
+    results, side = parallel.run(squares, range(N), batched=True, together=10,
+                                 after_batch=lambda: dropped.append(len(sizes)),
+                                 meanwhile=lambda: "side")
+    assert [r[0] for r in results] == [x * x for x in range(N)] and side == "side"
+    assert {r[1] for r in results} == {os.getpid()}
+    assert sizes[0] == 10 and max(sizes) == 64  # the shared batch, then batches of 64
+    assert dropped == list(range(1, len(sizes) + 1))  # memos dropped after each batch
+    monkeypatch.setenv("SITEGEN_MEMORY_MB", "1000000")
+    results, _ = parallel.run(whose, range(N))
+    assert len({r[1] for r in results}) == 2

@@ -121,14 +121,14 @@ class _Plan:
     out: AtomicOutput
     missing: dict[str, tuple[str, int]]  # body text → (path, line) for its error messages
     converted: list[str] = field(default_factory=list)  # bodies this batch converted
-    fresh: dict[str, tuple[str, tuple]] = field(default_factory=dict)  # see _convert_bodies
+    fresh: dict[str, tuple[bytes, tuple]] = field(default_factory=dict)  # see _convert_bodies
 
 
 _PLAN: _Plan | None = None
 
 
 def _render_page(r: pages.Renderer, recorder: _Recorder, missing: dict[str, tuple[str, int]],
-                 kind: str, item: Any) -> tuple[str, bytes, tuple[str, tuple] | None]:
+                 kind: str, item: Any) -> tuple[str, bytes, tuple[bytes, tuple] | None]:
     """One page as (path, bytes, its body's new HTML and entry links, if it converted one)."""
     converted = None
     body = getattr(item, "body_md", None) if kind in ("entry", "page") else None
@@ -136,7 +136,8 @@ def _render_page(r: pages.Renderer, recorder: _Recorder, missing: dict[str, tupl
         recorder.seen.clear()
         html = pages.body_html(r, body, *missing[body])
         r.bodies[body] = html
-        converted = (html, tuple(sorted(recorder.seen.items())))  # body: the job's
+        # the body's HTML as kept until the end of the build (and in the cache): compressed
+        converted = (pages.kept_html(html), tuple(sorted(recorder.seen.items())))
     rel, data = pages.render_job(r, kind, item)
     return rel, data, converted
 
@@ -145,7 +146,7 @@ WRITE_EVERY = 16  # pages rendered before they are written (a listing page is ~0
 
 
 def _render(jobs: list[tuple[str, Any]]
-            ) -> list[tuple[str, reuse.Identity, tuple[str, tuple] | None]]:
+            ) -> list[tuple[str, reuse.Identity, tuple[bytes, tuple] | None]]:
     """Render a batch of pages into the temporary folder; runs in a worker or here.
 
     One kind of work at a time for the whole batch (parallel.run's ``batched``): the
@@ -190,7 +191,7 @@ def _convert_bodies(plan: _Plan, jobs: list[tuple[str, Any]]) -> None:
         except MarkupError as exc:  # over the CPU budget
             raise ContentError(problems=[exc.problem(*todo[body])]) from None
         r.bodies[body] = finished
-        plan.fresh[body] = (finished, links)
+        plan.fresh[body] = (pages.kept_html(finished), links)
 
 
 def _forget() -> None:
@@ -223,7 +224,6 @@ class SiteBuilder:
         self._templates: tuple[str, Templates] | None = None
         self._digests: dict[int, tuple[Any, Digests]] = {}
         self._texts: dict[str, tuple[reuse.Identity, str]] = {}  # for _reader
-        self._prefetched: dict[str, tuple[reuse.Identity, str]] = {}  # read by the pre-parse
         # timeline.json's encoded entries, kept for the next build (none for one-shot builds)
         self._fragments: feeds.Fragments | None = None if one_shot else {}
         self._entry_keys: dict[int, Any] = {}  # Entry object → its parse-memo key
@@ -276,11 +276,8 @@ class SiteBuilder:
         # lives until the process ends, so it is never scanned again (frozen)
         with parallel.no_gc(freeze=self.one_shot):
             self._parse_new_files(memo)
-            try:
-                site, warnings = load(self.config, drafts=self.drafts, strict=self.strict,
-                                      memo=memo, reader=self._reader(changed))
-            finally:
-                self._prefetched.clear()
+            site, warnings = load(self.config, drafts=self.drafts, strict=self.strict,
+                                  memo=memo, reader=self._reader(changed))
         cache.parsed.items = {k: memo[k] for k in memo.used}
         self._entry_keys = {id(v[0]): k for k, v in cache.parsed.items.items()
                             if k[0] == "entry" and v[0] is not None}
@@ -366,7 +363,7 @@ class SiteBuilder:
         Only with ``changed`` (serve): a file outside it whose inode, mtime and size are
         as when it was last read is not read again. Full builds always read everything.
         """
-        texts, prefetched = self._texts, self._prefetched
+        texts = self._texts
         if changed is None:
             exact: set[str] = set()
             under: tuple[str, ...] = ("",)  # everything counts as changed
@@ -380,12 +377,6 @@ class SiteBuilder:
                 ident = reuse.identity(path)
             except OSError:
                 ident = None
-            early = prefetched.pop(key, None)  # read moments ago, in this very build
-            if early is not None and ident is not None and early[0] == ident:
-                text: str | None = early[1]
-                if not self.one_shot:
-                    texts[key] = early
-                return text
             prev = texts.get(key)
             if (prev is not None and ident is not None and prev[0] == ident
                     and key not in exact and not key.startswith(under)):
@@ -400,8 +391,9 @@ class SiteBuilder:
     def _parse_new_files(self, memo: _Tracking) -> None:
         """Read and parse entry files the memo does not know yet, across cores (a cold build).
 
-        The workers also hand back each text with the file's identity, so the loader that
-        runs next does not read the 10,000 files a second time (see _reader).
+        The loader that runs next reads the files again (~0.3 s at 10,000 entries) rather
+        than get their texts from here: held until it has run, they were a quarter of the
+        build's memory (~250 MB at 50,000 entries).
         """
         folder = self.config.content_dir / "entries"
         if memo or not folder.is_dir():
@@ -413,12 +405,8 @@ class SiteBuilder:
         config = self.config
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 
-        def read_and_parse(path: Path) -> tuple[Any, reuse.Identity, str, Any, Any, Any] | None:
+        def read_and_parse(path: Path) -> tuple[Any, Any, Any, Any] | None:
             col = _Collector(config.root, real_dirs)  # the loader reports problems, not this
-            try:
-                ident = reuse.identity(path)
-            except OSError:
-                return None
             text = read_text(path, col, config.content_dir)
             if text is None:
                 return None
@@ -427,15 +415,14 @@ class SiteBuilder:
             result = _parse_entry(text, path.stem, shown, config, None)
             entry = result[0]
             if entry is None:
-                return key, ident, text, result, None, None
-            return key, ident, text, result, entry_digests(entry), _link_targets(entry.body_md)
+                return key, result, None, None
+            return key, result, entry_digests(entry), _link_targets(entry.body_md)
 
         parsed, _ = parallel.run(read_and_parse, paths)
-        for path, got in zip(paths, parsed, strict=True):
+        for got in parsed:
             if got is not None:
-                key, ident, text, result, digests, links = got
+                key, result, digests, links = got
                 dict.__setitem__(memo, key, result)
-                self._prefetched[os.path.abspath(path)] = (ident, text)
                 if digests is not None:
                     self._stored_digests[key] = digests
                     remember_links(result[0].body_md, links)
@@ -452,9 +439,9 @@ class SiteBuilder:
         self._body_digests = {body: known.get(body) or digest(body) for body in self._bodies(site)}
 
     def _markdown_hits(self, r: pages.Renderer, cache: BuildCache
-                       ) -> dict[str, tuple[str, tuple]]:
+                       ) -> dict[str, tuple[bytes, tuple]]:
         """Cached HTML for bodies whose links still resolve the same way (into r.bodies)."""
-        results: dict[str, tuple[str, tuple]] = {}
+        results: dict[str, tuple[bytes, tuple]] = {}
         resolve = r.markdown._resolve.resolve  # type: ignore[attr-defined]
         items = cache.markdown.items
         if not items:
@@ -483,7 +470,7 @@ class SiteBuilder:
 
     def _assemble(self, out: AtomicOutput, site: Any, jobs: list[tuple[str, Any]],
                   live_records: dict[str, Any], spare_records: dict[str, Any],
-                  results: dict[str, tuple[str, tuple]], keys: dict[str, str],
+                  results: dict[str, tuple[bytes, tuple]], keys: dict[str, str],
                   later: list[Callable[[], Any]]) -> dict[str, Any]:
         """Keep, link or render every page, and the data files; the new records.
 
@@ -560,7 +547,7 @@ class SiteBuilder:
 
     def _update_in_place(self, site: Any, r: pages.Renderer, recorder: _Recorder,
                          missing: dict[str, tuple[str, int]], jobs: list[tuple[str, Any]],
-                         live: dict[str, Any], results: dict[str, tuple[str, tuple]],
+                         live: dict[str, Any], results: dict[str, tuple[bytes, tuple]],
                          keys: dict[str, str]) -> dict[str, Any] | None:
         """Update the output folder in place and return the new page records, or None for
         the atomic build. Always None here: only the preview's own folder may be updated
@@ -634,7 +621,7 @@ class _Signatures:
         self.all_cards = digest(self.everywhere, *self.card.values())
         self.index = {e.id: i for i, e in enumerate(site.entries)}
 
-    def of(self, kind: str, item: Any, results: dict[str, tuple[str, tuple]]) -> str | None:
+    def of(self, kind: str, item: Any, results: dict[str, tuple[bytes, tuple]]) -> str | None:
         """The page's signature, or None when it cannot be known yet (body not converted)."""
         if kind == "entry":
             if item.body_md not in results:

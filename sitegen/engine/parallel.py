@@ -63,6 +63,30 @@ def no_gc(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+def memory_budget() -> int:
+    """Bytes a build's processes may hold together: SITEGEN_MEMORY_MB, else 1,000 MB."""
+    env = os.environ.get("SITEGEN_MEMORY_MB", "").strip()
+    return (int(env) if env.isdigit() and int(env) > 0 else 1000) * 1_000_000
+
+
+def _resident() -> int:
+    """This process's resident memory in bytes (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def affordable(n: int) -> int:
+    """How many of ``n`` processes fit the memory budget. A forked worker soon holds its
+    own copy of most of what this process holds (reading an object writes its reference
+    count, which copies its page), so each costs about this process's resident memory:
+    a site too large for two (~35,000 entries for 1,000 MB) is built in one, slower."""
+    resident = _resident()
+    return n if resident == 0 else max(1, min(n, memory_budget() // resident))
+
+
 class WorkerFailed(RuntimeError):
     """A worker process died or raised something that is not a SitegenError (a bug)."""
 
@@ -158,14 +182,20 @@ def run(func: Callable[[Any], Any], items: Sequence[Any],
     alternating).
     Returns (results in order, what ``meanwhile`` returned).
     """
-    n = workers()
-    if n < 2 or len(items) < MIN_BATCH or not hasattr(os, "fork"):
-        results = list(func(items)) if batched else [func(x) for x in items]
-        return results, meanwhile() if meanwhile else None
+    n = affordable(workers()) if len(items) >= MIN_BATCH else 1
     size = max(1, min(64, len(items) // (n * 6)), -(-len(items) // 10_000))
     together = min(together, len(items))
     chunks = [(0, together)] if together else []
     chunks += [(i, min(i + size, len(items))) for i in range(together, len(items), size)]
+    if n < 2 or not hasattr(os, "fork"):
+        if len(items) < MIN_BATCH or after_batch is None:
+            results = list(func(items)) if batched else [func(x) for x in items]
+        else:  # a large site in one process: batch by batch, each one's memos dropped
+            results = []
+            for a, b in chunks:
+                results += func(items[a:b]) if batched else [func(x) for x in items[a:b]]
+                after_batch()
+        return results, meanwhile() if meanwhile else None
     parts: dict[int, list[tuple[str, Any]]] = {}
     read_fd, write_fd = os.pipe()
     first = 1 if together else 0  # the shared batch is this process's, after meanwhile

@@ -201,7 +201,7 @@ class PreviewBuilder(SiteBuilder):
                 r.__dict__[name] = old_r.__dict__[name]
         missing = {e.new.body_md: (e.new.path, e.new.body_line) for e in edits}
         writes: list[tuple[str, bytes]] = []
-        converted: dict[str, tuple[str, tuple]] = {}
+        converted: dict[str, tuple[bytes, tuple]] = {}
         for e in edits:
             rel, data, html = _render_page(r, last.recorder, missing, "entry", e.new)
             if html is None:  # the same text as another body: its cached HTML and links
@@ -299,7 +299,7 @@ class PreviewBuilder(SiteBuilder):
 
     def _update_in_place(self, site: Any, r: pages.Renderer, recorder: _Recorder,
                          missing: dict[str, tuple[str, int]], jobs: list[tuple[str, Any]],
-                         live: dict[str, Any], results: dict[str, tuple[str, tuple]],
+                         live: dict[str, Any], results: dict[str, tuple[bytes, tuple]],
                          keys: dict[str, str]) -> dict[str, Any] | None:
         """Update the preview folder by replacing only the files whose inputs changed.
 
