@@ -32,8 +32,8 @@ def entry_with_accounts(site: Path) -> str:
 def longest_listing(site: Path) -> str:
     """The participant page listing the most entries: past 100 they are compact rows."""
     pages = sorted((site / "participants").glob("*/index.html"))
-    chosen = max(pages, key=lambda p: p.read_text(encoding="utf-8").count('<li class="row '))
-    assert '<li class="row ' in chosen.read_text(encoding="utf-8"), "no listing of rows"
+    chosen = max(pages, key=lambda p: p.read_text(encoding="utf-8").count('<li class="k'))
+    assert '<li class="k' in chosen.read_text(encoding="utf-8"), "no listing of rows"
     return f"participants/{chosen.parent.name}/"
 
 
