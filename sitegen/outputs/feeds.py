@@ -126,7 +126,7 @@ def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-_DEFAULTS = (None, False, 0, "", [], {})  # what a reader assumes of a missing field
+_DEFAULTS: tuple[Any, ...] = (None, False, 0, "", [], {})  # a missing field is its default
 
 
 def without_defaults(record: dict[str, Any]) -> dict[str, Any]:
