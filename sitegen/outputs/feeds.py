@@ -222,6 +222,7 @@ def timeline_parts(site: Site, config: Config, memo: Fragments | None = None
                 f'"year":{year},"index":{_line(index)},"entries":[\n')
         return part_path(year), head.encode() + b",\n".join(lines) + b"\n]}\n"
 
+    # the site's entries come in date order, so each year's are together
     for e, (_, record) in zip(site.entries, iter_entry_fragments(site, config, memo),
                               strict=True):
         if e.year != year and lines:
@@ -280,11 +281,6 @@ def sitemap_urls(site: Site) -> Iterator[tuple[str, PartialDate | None]]:
         yield year_url(y), None
     for p in site.pages:
         yield page_url(p.id), None
-
-
-def sitemap(site: Site, config: Config) -> bytes:
-    """sitemap.xml listing every HTML page (a single file: see sitemaps for large sites)."""
-    return _urlset(list(sitemap_urls(site)), config)
 
 
 def _urlset(urls: list[tuple[str, PartialDate | None]], config: Config) -> bytes:
