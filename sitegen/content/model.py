@@ -16,7 +16,7 @@ from sitegen.content.dates import PartialDate
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     """A position a person held over a span of time."""
 
@@ -26,7 +26,7 @@ class Role:
     end: PartialDate | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participant:
     """A person, organisation or state that takes part in events."""
 
@@ -38,14 +38,14 @@ class Participant:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     id: str
     label: str
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """A named span of time: an era, or a suspension of dialogue."""
 
@@ -58,7 +58,7 @@ class Period:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A document an entry rests on, as it was read."""
 
@@ -73,13 +73,13 @@ class Source:
     accessed: PartialDate | None = None  # when the page was read
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     type: str
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Account:
     """One party's readout of an event, or the record that none was found (``none_found``
     says where it was looked for; ``text`` is then empty)."""
@@ -90,7 +90,7 @@ class Account:
     none_found: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """An erratum: a fact of the entry that changed on ``date``, in a sentence."""
 
@@ -98,13 +98,13 @@ class Correction:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryParticipant:
     id: str
     role: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One event of the timeline."""
 
@@ -146,7 +146,7 @@ class Entry:
         return self.date.year
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A free page (about, methodology, …)."""
 
