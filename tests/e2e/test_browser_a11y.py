@@ -29,12 +29,21 @@ def entry_with_accounts(site: Path) -> str:
     return f"entries/{chosen.parent.name}/"
 
 
+def longest_listing(site: Path) -> str:
+    """The participant page listing the most entries: past 100 they are compact rows."""
+    pages = sorted((site / "participants").glob("*/index.html"))
+    chosen = max(pages, key=lambda p: p.read_text(encoding="utf-8").count('<li class="k'))
+    assert '<li class="k' in chosen.read_text(encoding="utf-8"), "no listing of rows"
+    return f"participants/{chosen.parent.name}/"
+
+
 def pages_to_check(site: Path) -> dict[str, str]:
     return {
         "home": "",
         "home-filtered": "?kind=meeting&from=2000",
         "entry": entry_with_accounts(site),
         "participant": first_dir(site, "participants"),
+        "participant-rows": longest_listing(site),
         "topic": first_dir(site, "topics"),
         "year": first_dir(site, "years"),
         "about": "pages/about/",
