@@ -78,7 +78,7 @@ def test_the_filters_cards_and_entry_pages_use_the_labels(site: Path) -> None:
     assert 'data-kind="meeting"' in home  # the names stay the names
     assert ">Watershed</strong>" in home  # a turning point's badge on its card
     entry = (out / "entries/2022-01-12-council-meets/index.html").read_text(encoding="utf-8")
-    assert "<dt>Kind</dt><dd>council session</dd>" in entry
+    assert '<span class="badge kind f0">council session</span>' in entry
     assert "<dt>Rank</dt><dd>watershed</dd>" in entry
     assert "<dt>Level</dt><dd>permanent representatives</dd>" in entry
     assert '<span class="chip o-no-agreement">no deal</span>' in entry

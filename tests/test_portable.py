@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import fixture_copy, tree
 
-from sitegen import cli
+from sitegen import cli, portable
 from sitegen.engine import tree as engine_tree
 from sitegen.engine import workers
 
@@ -82,7 +82,7 @@ def test_without_fcntl_a_build_waits_for_another_then_names_the_lock_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(engine_tree, "fcntl", None)
+    monkeypatch.setattr(portable, "fcntl", None)
     monkeypatch.setattr(engine_tree, "LOCK_WAIT", 0.3)
     site = fixture_copy(tmp_path)
     assert cli.main(["-C", str(site), "build", "--no-search"]) == 0

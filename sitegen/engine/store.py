@@ -37,6 +37,7 @@ from sitegen.config import Config
 from sitegen.engine.deps import digest
 from sitegen.engine.workers import no_gc
 from sitegen.errors import Problem, display_path
+from sitegen.portable import NOFOLLOW, user_id
 
 MAGIC = b"SGCACHE2"
 FILES = {"content": "build.pickle", "markdown": "markdown.pickle", "pages": "pages.pickle"}
@@ -130,7 +131,6 @@ class UntrustedKey(Exception):
         self.path, self.message, self.hint = path, message, hint
 
 
-_EUID = os.geteuid() if hasattr(os, "geteuid") else None  # None: not POSIX (Windows)
 OUTSIDE_HINT = ("set XDG_CACHE_HOME (or HOME) to a folder of your own outside the project; "
                 "the build runs without its cache meanwhile")
 REPLACE_HINT = "delete it; sitegen makes a new key (mode 0600) at the next build"
@@ -154,9 +154,9 @@ def check_key_place(path: Path, config: Config | None) -> None:
             problem = "is a link"
         elif not kind(st.st_mode):
             problem = f"is not a {'folder' if what == 'folder' else 'regular file'}"
-        elif _EUID is not None and st.st_uid != _EUID:
+        elif (uid := user_id()) is not None and st.st_uid != uid:
             problem = "belongs to another user"
-        elif _EUID is not None and st.st_mode & 0o022:  # (Windows: no owner, no such bits)
+        elif uid is not None and st.st_mode & 0o022:  # (Windows: no owner, no such bits)
             problem = "is writable by group or others"
         if problem:
             raise UntrustedKey(path, f"{'its folder ' if what == 'folder' else ''}{problem}",
@@ -175,7 +175,7 @@ def signing_key(config: Config | None = None) -> bytes:
     path = _key_file()
     check_key_place(path, config)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW)
         with os.fdopen(fd, "rb") as fh:
             key = fh.read(33)
         if len(key) == 32:

@@ -28,6 +28,7 @@ from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 from sitegen.errors import SitegenError
+from sitegen.portable import can_fork, cores, trim_heap
 
 MIN_BATCH = 200  # fewer items than this run in this process
 _NUMBER = struct.Struct("=I")  # a batch number in the pipe (4 bytes: reads are atomic)
@@ -36,13 +37,26 @@ Work = Callable[[Sequence[Any]], list[Any]]
 
 def processes() -> int:
     """SITEGEN_JOBS, else the usable cores (at most 8); 1 beside a thread, or without fork."""
-    if threading.active_count() > 1 or not hasattr(os, "fork"):
+    if threading.active_count() > 1 or not can_fork():
         return 1
     env = os.environ.get("SITEGEN_JOBS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return max(1, min(len(cores) if cores else os.cpu_count() or 1, 8))
+    return max(1, min(cores(), 8))
+
+
+def affordable(n: int) -> int:
+    # How many of n processes fit SITEGEN_MEMORY_MB (default 1,000): a forked worker soon
+    # holds its own copy of much of this process (reading an object writes its reference
+    # count, which copies its page), so each costs about this process's resident memory.
+    env = os.environ.get("SITEGEN_MEMORY_MB", "").strip()
+    budget = (int(env) if env.isdigit() and int(env) > 0 else 1000) * 1_000_000
+    try:
+        with open("/proc/self/statm") as fh:
+            return max(1, min(n, budget // max(int(fh.read().split()[1]) * os.sysconf(
+                "SC_PAGE_SIZE"), 1)))
+    except (OSError, ValueError, IndexError):  # no /proc: no estimate
+        return n
 
 
 @contextmanager
@@ -126,14 +140,21 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     workers start; the ``first`` items are one batch, done here next (work they share and
     memoise is done once); ``after_batch()`` runs after each batch where it ran (dropping
     what the batch memoised keeps each process's memory flat)."""
-    procs = processes()
-    if procs < 2 or len(items) < MIN_BATCH:
+    if len(items) < MIN_BATCH:
         meanwhile()
         return list(work(items))
+    procs = affordable(processes())
     first = min(first, len(items))
     size = max(1, min(64, (len(items) - first) // (procs * 6)), -(-len(items) // 10_000))
     chunks = [(0, first)] if first else []
     chunks += [(i, min(i + size, len(items))) for i in range(first, len(items), size)]
+    if procs < 2:  # batch by batch, each one's memos dropped: memory stays flat
+        meanwhile()
+        done: list[Any] = []
+        for a, b in chunks:
+            done += work(items[a:b])
+            after_batch()
+        return done
     read_fd, write_fd = os.pipe()
     os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(1 if first else 0, len(chunks))))
     os.close(write_fd)  # readers see the end once every number is taken
@@ -143,7 +164,7 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     frozen_before = gc.get_freeze_count() > 0
     gc.collect()
     gc.freeze()  # no process's collections touch (and so copy) every inherited object
-    _trim_heap()
+    trim_heap()
     try:
         pids += [_fork(work, items, chunks, read_fd, s, after_batch) for s in spools]
         meanwhile()
@@ -184,13 +205,3 @@ def _gather(pids: list[int], spools: list[IO[bytes]], parts: dict[int, tuple[str
     if failures or len(parts) != n:
         raise WorkerFailed("a worker process failed:\n" + (
             failures[0] if failures else "it left its work unfinished"))
-
-
-def _trim_heap() -> None:
-    """Return free heap pages before forking (glibc), which reuse would otherwise copy."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (ImportError, OSError, AttributeError, TypeError):  # not glibc
-        pass
