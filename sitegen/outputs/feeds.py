@@ -198,6 +198,8 @@ def sitemap(site: Site, config: Config) -> bytes:
             ET.SubElement(u, f"{{{ns}}}lastmod").text = lastmod.iso()
 
     add("")
+    for view in ("chronology/", "table/"):  # the timeline's compact and table views
+        add(view)
     for e in site.entries:
         add(entry_url(e.id), e.updated)
     for pid in site.participants:

@@ -105,9 +105,9 @@
     const RANK = { tp: "turning-point", mj: "major", rt: "routine" };
     const events = $$(".event", timeline).map((li) => {
       const sig = /\bsig-(tp|mj|rt)\b/.exec(li.className), fam = /\b(f\d+)\b/.exec(li.className);
-      const h = li.querySelector("h3"), sum = li.querySelector(".sum");
-      return {
-        el: li, id: li.id, year: li.closest(".year-group").dataset.year,
+      const h = li.querySelector("h3, .title"), sum = li.querySelector(".sum");
+      return {  // a card or a compact row sits in its year's group; a table row says its year
+        el: li, id: li.id, year: li.dataset.year || li.closest(".year-group").dataset.year,
         family: fam ? fam[1] : "", kind: [li.dataset.kind],
         participants: words(li.dataset.participants), topics: words(li.dataset.topics),
         outcomes: words(li.dataset.outcomes), significance: [RANK[sig ? sig[1] : "mj"]],
@@ -206,8 +206,11 @@
       const q = query();
       const hash = SKIP.includes(location.hash) ? "" : location.hash;
       const url = location.pathname + (q ? "?" + q : "") + hash;
+      views(q);
       if (url !== location.pathname + location.search + location.hash) {
-        history[push ? "pushState" : "replaceState"]({ filters: q }, "", url);
+        try {
+          history[push ? "pushState" : "replaceState"]({ filters: q }, "", url);
+        } catch (e) { /* a page opened from disk may not change its address */ }
       }
     }
     function commit(control) {
@@ -269,9 +272,50 @@
 
     const dropped = fromURL();
     apply();
-    if (dropped) { write(false); }  // the URL keeps only what the filters understood
+    if (dropped) { write(false); } else { views(query()); }  // the URL keeps only what the filters understood
     form.hidden = false;
     reveal();
+  }
+
+  // The view switch carries the filters (the query string) to the other views.
+  const viewLinks = $$("a[data-view]").map((a) => [a, a.getAttribute("href")]);
+  function views(q) {
+    viewLinks.forEach(([a, href]) => a.setAttribute("href", href + (q ? "?" + q : "")));
+  }
+
+  // A table sorts by the column whose heading button is pressed (again: the other way);
+  // "num" columns sort by their cells' data-v (the date column by the table's own order).
+  function initSort(table) {
+    const body = table.tBodies[0];
+    const rows = Array.from(body.rows);
+    rows.forEach((r, i) => { r.dataset.i = String(i); });
+    const heads = Array.from(table.tHead.rows[0].cells);
+    const cmp = new Intl.Collator(document.documentElement.lang || undefined,
+      { numeric: true, sensitivity: "base" }).compare;
+    heads.forEach((th, col) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", () => {
+        const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        const key = (r) => {
+          const cell = r.cells[col];
+          if (th.dataset.sort !== "num") { return cell.textContent.trim(); }
+          return Number(col === 0 ? r.dataset.i : cell.dataset.v);
+        };
+        const sorted = rows.slice().sort((a, b) => {
+          const x = key(a), y = key(b);
+          const c = typeof x === "number" ? x - y : cmp(x, y);
+          return dir * c || Number(a.dataset.i) - Number(b.dataset.i);
+        });
+        sorted.forEach((r) => body.appendChild(r));
+        heads.forEach((h) => h.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+      });
+    });
   }
 
   function initCopy(button) {
@@ -309,5 +353,6 @@
   const form = document.getElementById("filters");
   const svg = document.querySelector("svg.overview");
   if (form) { initFilters(form); } else if (svg) { new Chart(svg); }
+  $$("table[data-sortable]").forEach(initSort);
   $$("button[data-copy]").forEach(initCopy);
 })();
