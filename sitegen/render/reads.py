@@ -162,7 +162,7 @@ class Reads(Recorder):
         c = self.config
         return {"title": c.title, "description": c.description, "language": c.language,
                 "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
-                "base_url": c.base_url, "years": self.years,
+                "base_url": c.base_url, "years": self.years, "offline": c.offline,
                 "pages": [{"id": p.id, "title": p.title, "url": c.url(f"pages/{p.id}/")}
                           for p in self.site.pages]}
 
