@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.engine.builder import BuildResult, Builder
+from sitegen.engine.builder import Builder, BuildResult
 from sitegen.engine.tree import AtomicTree, Identity
 
 URL_ATTRIBUTES = frozenset({"href", "src", "action"})

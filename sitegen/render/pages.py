@@ -22,10 +22,10 @@ from sitegen.render.reads import Reads
 
 HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
 # the compact chronology and the table list every entry up to these many rows (a row is
-# ~0.3 KB and ~0.5 KB: each page stays near 0.5 MB at 10,000 entries), then bound
-# themselves per year as the home page does
-CHRONOLOGY_MAX_ROWS = 1600
-TABLE_MAX_ROWS = 1000
+# ~0.55 KB and ~0.8 KB at 10,000 entries, where each page then weighs about 0.5 MB), then
+# bound themselves per year as the home page does
+CHRONOLOGY_MAX_ROWS = 800
+TABLE_MAX_ROWS = 550
 
 
 def home_groups(rd: Reads, limit: int = HOME_MAX_CARDS, periods: bool = True
@@ -81,7 +81,8 @@ def render_view(rd: Reads, view: str) -> bytes:
                    f"{title}: {c.title}, every event in one " +
                    ("line" if view == "chronology" else "row") + ".", view,
                    groups=groups, paginate=paginate, total=total,
-                   topics=rd.read("registries")["topics"], facets=rd.read("facets"))
+                   topics=rd.read("registries")["topics"], facets=rd.read("facets"),
+                   text_label="Words in titles and outcomes")
 
 
 def render_entry(rd: Reads, entry_id: str) -> bytes:
