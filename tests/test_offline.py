@@ -144,3 +144,22 @@ def test_only_the_urls_of_real_tags_change() -> None:
     got = relative_links(html.encode(), "entries/e/index.html", "/").decode()
     assert got == html.replace('href="/z/"', 'href="../../z/index.html"').replace(
         "src=/static/i.png", "src=../../static/i.png")
+
+
+def test_the_copy_is_the_build_with_its_links_made_relative(tmp_path: Path) -> None:
+    """Nothing but the links differs (and the search page, which says it cannot search)."""
+    from sitegen.config import load_config
+
+    site = site_with_theme(tmp_path)
+    base = load_config(site).base_path
+    assert base == "/fixture/"  # a site in a subfolder: its links start with it
+    assert cli.main(["-C", str(site), "build", "--no-search", "--output",
+                     str(tmp_path / "served")]) == 0
+    assert offline(site, "--output", str(tmp_path / "copy")) == 0
+    served, copy = tree(tmp_path / "served"), tree(tmp_path / "copy")
+    assert sorted(copy) == sorted(served)
+    for rel, data in served.items():
+        if rel == "search/index.html":
+            continue
+        expected = relative_links(data, rel, base) if rel.endswith(".html") else data
+        assert copy[rel] == expected, rel
