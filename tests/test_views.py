@@ -116,3 +116,4 @@ def test_past_their_row_limits_the_views_show_each_year_in_part(
             assert shown.get(y, 0) == min(n, per_year), (view, y)
             assert more.get(y, 0) == n - min(n, per_year), (view, y)
         assert sum(shown.values()) + sum(more.values()) == 120
+
