@@ -96,7 +96,7 @@ def test_past_their_row_limits_the_views_show_each_year_in_part(
     from corpus import make_corpus
 
     root = make_corpus(tmp_path / "corpus", 120)
-    monkeypatch.setattr(pages, "CHRONOLOGY_MAX_ROWS", 40)
+    monkeypatch.setattr(pages, "CHRONOLOGY_MAX_ROWS", 40)  # (300 and 300 in a real build)
     monkeypatch.setattr(pages, "TABLE_MAX_ROWS", 30)
     out = tmp_path / "out"
     assert cli.main(["-C", str(root), "build", "--no-search", "--output", str(out)]) == 0

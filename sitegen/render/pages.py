@@ -25,11 +25,12 @@ HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
 # rows (date, title, kind; ~0.2 KB) instead of cards (~1.5 KB): at 30,000 entries each entry
 # is listed on about seven such pages, and cards there made a third of the site's bytes.
 LIST_MAX_CARDS = 100
-# the compact chronology and the table list every entry up to these many rows (a row is
-# ~0.55 KB and ~0.8 KB at 10,000 entries, where each page then weighs about 0.5 MB), then
-# bound themselves per year as the home page does
-CHRONOLOGY_MAX_ROWS = 800
-TABLE_MAX_ROWS = 550
+# the compact chronology and the table list every entry up to these many lines or rows
+# (~0.55 KB and ~0.8 KB each), then bound themselves per year as the home page does: past
+# them the views stop growing, so they add nothing to the bytes each entry costs at scale
+# (tests/integration/test_scale.py; 800 and 550 rows added ~1.3 KB per entry there)
+CHRONOLOGY_MAX_ROWS = 300
+TABLE_MAX_ROWS = 300
 
 
 def home_groups(rd: Reads, limit: int = HOME_MAX_CARDS, periods: bool = True
