@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--no-search", action="store_true",
                    help="skip the Pagefind search index (faster; the search page stays empty)")
+    b.add_argument("--offline", action="store_true",
+                   help="a copy that opens from disk (relative links, no search index) into "
+                   "output-offline/ or --output DIR")
 
     c = sub.add_parser("check", help="validate all content and templates, write nothing")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -152,8 +155,14 @@ def _run(args: argparse.Namespace) -> int:
         from sitegen.engine.builder import build
 
         output = Path(args.output) if args.output else None
-        result = build(config, drafts=args.drafts, strict=args.strict, output=output,
-                       search=config.search and not args.no_search)
+        if args.offline:
+            from sitegen.outputs.offline import build_offline
+
+            result = build_offline(config, drafts=args.drafts, strict=args.strict,
+                                   output=output)
+        else:
+            result = build(config, drafts=args.drafts, strict=args.strict, output=output,
+                           search=config.search and not args.no_search)
         _print_warnings(result.warnings)
         print(f"built {result.summary()}")
         return 0

@@ -120,6 +120,7 @@ class Config:
     allow_raw_html: bool = False
     remote_images: bool = False
     search: bool = True
+    offline: bool = False  # not a setting: `sitegen build --offline` (outputs/offline.py)
     max_year: int = 2100
     entry_cpu_budget: float = DEFAULT_SECONDS  # per body: Markdown, then sanitising
     source_file: str | None = None

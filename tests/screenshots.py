@@ -1,5 +1,5 @@
-"""Screenshots of the reading views (home, an entry, the chart, a year page) at 1280 and
-360 px, for docs/screenshots/ and the README.
+"""Screenshots of the reading views (home in its card, compact and table views, an entry,
+the chart, a year page) at 1280 and 360 px, for docs/screenshots/ and the README.
 
 `make screenshots` (or `python tests/screenshots.py`) builds the project's own site and
 writes them to docs/screenshots/; tests/test_browser_reading.py takes the same shots into
@@ -19,8 +19,8 @@ YEAR = "years/2022/"
 
 def shots() -> list[tuple[str, str, int]]:
     """(file name, what, width) for every screenshot."""
-    return [(f"{what}-{w}.png", what, w) for what in ("home", "entry", "chart", "year")
-            for w in WIDTHS]
+    return [(f"{what}-{w}.png", what, w)
+            for what in ("home", "compact", "table", "entry", "chart", "year") for w in WIDTHS]
 
 
 def take(browser, root_url: str, dest: Path) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -32,7 +32,8 @@ def take(browser, root_url: str, dest: Path) -> list[Path]:  # type: ignore[no-u
                                       reduced_motion="reduce")
         page = context.new_page()
         page.set_default_timeout(10_000)
-        path = {"home": "", "chart": "", "entry": ENTRY, "year": YEAR}[what]
+        path = {"home": "", "chart": "", "compact": "chronology/", "table": "table/",
+                "entry": ENTRY, "year": YEAR}[what]
         page.goto(root_url + path)
         page.wait_for_load_state("load")
         if what == "chart":

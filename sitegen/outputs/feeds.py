@@ -236,6 +236,8 @@ _XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 def sitemap_urls(site: Site) -> Iterator[tuple[str, PartialDate | None]]:
     """Every HTML page's path, with the date it was last reviewed when it has one."""
     yield "", None
+    for view in ("chronology/", "table/"):  # the timeline's compact and table views
+        yield view, None
     for e in site.entries:
         yield entry_url(e.id), e.updated
     for pid in site.participants:

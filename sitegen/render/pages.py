@@ -27,20 +27,27 @@ HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
 # rows (date, title, kind; ~0.2 KB) instead of cards (~1.5 KB): at 30,000 entries each entry
 # is listed on about seven such pages, and cards there made a third of the site's bytes.
 LIST_MAX_CARDS = 100
+# the compact chronology and the table list every entry up to these many lines or rows
+# (~0.55 KB and ~0.8 KB each), then bound themselves per year as the home page does: past
+# them the views stop growing, so they add nothing to the bytes each entry costs at scale
+# (tests/integration/test_scale.py; 800 and 550 rows added ~1.3 KB per entry there)
+CHRONOLOGY_MAX_ROWS = 300
+TABLE_MAX_ROWS = 300
 
 
-def home_groups(rd: Reads) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
-    """The home page's year groups, bounded: past HOME_MAX_CARDS entries each year shows
+def home_groups(rd: Reads, limit: int = HOME_MAX_CARDS, periods: bool = True
+                ) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+    """The home page's year groups, bounded: past ``limit`` entries each year shows
     its first ``per_year`` cards and links its year page for the rest.
 
     Every group gets ``shown`` and ``more`` (cards left out, 0 when none) next to ``count``
     and ``url``; the second value is the ``paginate`` context: ``per_year`` (None when the
     home page lists everything), ``max_cards`` and ``truncated``; the third is the total.
+    ``periods``: interleave the period markers (the compact views leave them out).
     """
     listing = rd.read("listing", ("home", None))
-    groups = rd.projector.year_groups(listing, rd.read("periods"))
-    per_year = (max(3, HOME_MAX_CARDS // len(groups))
-                if len(listing) > HOME_MAX_CARDS else None)
+    groups = rd.projector.year_groups(listing, rd.read("periods") if periods else [])
+    per_year = (max(3, limit // len(groups)) if len(listing) > limit else None)
     for g in groups:
         if per_year is not None and g["count"] > per_year:
             kept, n = [], 0
@@ -52,7 +59,7 @@ def home_groups(rd: Reads) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
         g["shown"] = min(g["count"], per_year or g["count"])
         g["more"] = g["count"] - g["shown"]
     truncated = any(g["more"] for g in groups)
-    paginate = {"per_year": per_year, "max_cards": HOME_MAX_CARDS, "truncated": truncated}
+    paginate = {"per_year": per_year, "max_cards": limit, "truncated": truncated}
     return groups, paginate, len(listing)
 
 
@@ -68,6 +75,21 @@ def render_home(rd: Reads, _: None) -> bytes:
                    kinds=list(c.kinds), outcome_types=list(c.outcome_types),
                    significance=list(SIGNIFICANCE), facets=rd.read("facets"),
                    chart=chart, legend=legend)
+
+
+def render_view(rd: Reads, view: str) -> bytes:
+    """The compact chronology or the table: every entry (bounded as the home page is) in
+    one line or one row each, with the home page's filters."""
+    c = rd.config
+    limit = CHRONOLOGY_MAX_ROWS if view == "chronology" else TABLE_MAX_ROWS
+    groups, paginate, total = home_groups(rd, limit, periods=False)
+    title = "Chronology" if view == "chronology" else "Table of events"
+    return rd.html(f"{view}.html", f"{view}/index.html", title,
+                   f"{title}: {c.title}, every event in one " +
+                   ("line" if view == "chronology" else "row") + ".", view,
+                   groups=groups, paginate=paginate, total=total,
+                   topics=rd.read("registries")["topics"], facets=rd.read("facets"),
+                   text_label="Words in titles and outcomes")
 
 
 def render_entry(rd: Reads, entry_id: str) -> bytes:
@@ -173,6 +195,9 @@ def _one(path: str) -> Any:
 
 PAGES = (
     Kind("home", lambda rd: [None], _one("index.html"), render_home, shared=True),
+    Kind("chronology", lambda rd: ["chronology"], _one("chronology/index.html"), render_view,
+         shared=True),
+    Kind("table", lambda rd: ["table"], _one("table/index.html"), render_view, shared=True),
     Kind("404", lambda rd: [None], _one("404.html"), render_404),
     Kind("search", lambda rd: [None] if has_search_page(rd) else [], _one("search/index.html"),
          render_search),

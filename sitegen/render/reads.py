@@ -176,7 +176,7 @@ class Reads(Recorder):
         c = self.config
         return {"title": c.title, "description": c.description, "language": c.language,
                 "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
-                "base_url": c.base_url, "years": self.years,
+                "base_url": c.base_url, "years": self.years, "offline": c.offline,
                 "labels": {group: {name: c.label(group, name) for name in names}
                            for group, names in (("facets", FACETS),
                                                 ("significance", SIGNIFICANCE),

@@ -1,14 +1,14 @@
-// Progressive enhancements; without this file the filters stay hidden, the facet pages
-// serve, the chart's years are plain links and nothing folds. See templates/README.md.
+// Progressive enhancements only (without them: no filters, no folds): templates/README.md
 (() => {
   "use strict";
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
+  const byId = (id) => document.getElementById(id);
   const words = (text) => (text ? text.split(" ").filter(Boolean) : []);
-  // case and accents do not matter to the text filter
+  // the text filter ignores case and accents
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   const SKIP = ["#main", "#timeline"];
 
-  // On narrow screens the chart, years and filters fold behind their summaries.
+  // Narrow screens: chart, years and filters fold behind their summaries.
   function initFolds() {
     const folds = $$("details[data-fold]");
     if (!folds.length || !window.matchMedia) { return; }
@@ -24,10 +24,10 @@
     }));
   }
 
-  // Skip links move focus; the URL keeps no fragment that later links would carry.
+  // Skip links move focus, leaving no fragment in the URL.
   function initSkipLinks() {
     $$("a.skip-link").forEach((a) => a.addEventListener("click", (ev) => {
-      const target = document.getElementById(a.getAttribute("href").slice(1));
+      const target = byId(a.getAttribute("href").slice(1));
       if (target) { ev.preventDefault(); target.focus(); }
     }));
   }
@@ -61,8 +61,8 @@
       const i = links.indexOf(ev.target);
       if (i >= 0) { rove(i); }
     });
-    // counts: {year: {family: n}}; unfiltered, the build's bars stay (they also count what
-    // a long home page leaves to the year pages)
+    // counts: {year: {family: n}}; unfiltered, the build's bars stay (they count what a
+    // long home page leaves out)
     this.update = (counts, shown, filtered) => {
       bars.forEach((b) => {
         const c = counts[b.year] || {};
@@ -85,11 +85,11 @@
   }
 
   function initFilters(form) {
-    const timeline = document.getElementById("timeline");
+    const timeline = byId("timeline");
     if (!timeline) { return; }
-    const count = document.getElementById("filter-count");
-    const note = document.getElementById("filter-note");
-    const none = document.getElementById("no-results");
+    const count = byId("filter-count");
+    const note = byId("filter-note");
+    const none = byId("no-results");
     const text = form.querySelector("#f-q");
     const groups = $$(".year-group", timeline);
     const nav = $$(".year-nav li[data-year]");
@@ -105,9 +105,9 @@
     const RANK = { tp: "turning-point", mj: "major", rt: "routine" };
     const events = $$(".event", timeline).map((li) => {
       const sig = /\bsig-(tp|mj|rt)\b/.exec(li.className), fam = /\b(f\d+)\b/.exec(li.className);
-      const h = li.querySelector("h3"), sum = li.querySelector(".sum");
-      return {
-        el: li, id: li.id, year: li.closest(".year-group").dataset.year,
+      const h = li.querySelector("h3, .title"), sum = li.querySelector(".sum");
+      return {  // a table row says its year; cards and lines are in their year's group
+        el: li, id: li.id, year: li.dataset.year || li.closest(".year-group").dataset.year,
         family: fam ? fam[1] : "", kind: [li.dataset.kind],
         participants: words(li.dataset.participants), topics: words(li.dataset.topics),
         outcomes: words(li.dataset.outcomes), significance: [RANK[sig ? sig[1] : "mj"]],
@@ -121,7 +121,7 @@
         unknown.map((u) => `${u[0]} “${u[1]}”`).join(", ") + "." : "";
     }
 
-    // values in the URL that match nothing are reported, then dropped from it
+    // URL values that match nothing: reported, then dropped
     function fromURL() {
       const q = new URLSearchParams(location.search);
       const unknown = [];
@@ -168,7 +168,7 @@
       const perYear = {}, counts = {}, ids = {};
       events.forEach((ev) => {
         const y = Number(ev.year);
-        // all facets together, any value within a facet, every word of the text
+        // every facet, any of its values, every word
         const ok = y >= lo && y <= hi &&
           wanted.every((w) => w.values.some((v) => ev[w.key].includes(v))) &&
           needles.every((n) => ev.text.includes(n));
@@ -181,7 +181,8 @@
           c[ev.family] = (c[ev.family] || 0) + 1;
         }
       });
-      const filtered = query() !== "";
+      const q = query(), filtered = q !== "";
+      views(q);
       groups.forEach((g) => {
         const y = g.dataset.year;
         g.hidden = !perYear[y];
@@ -199,15 +200,17 @@
       timeline.classList.toggle("is-filtered", filtered);
     }
 
-    // One history entry per committed change: a checkbox, or a control's first change since
-    // it got focus or a pointer press; arrow keys on a closed select or typing then replace it.
+    // One history entry per committed change (a checkbox; a control's first change since
+    // focus or a press); arrow keys on a closed select, or typing, replace it.
     let session = null;
     function write(push) {
       const q = query();
       const hash = SKIP.includes(location.hash) ? "" : location.hash;
       const url = location.pathname + (q ? "?" + q : "") + hash;
       if (url !== location.pathname + location.search + location.hash) {
-        history[push ? "pushState" : "replaceState"]({ filters: q }, "", url);
+        try {
+          history[push ? "pushState" : "replaceState"]({ filters: q }, "", url);
+        } catch (e) { /* file:// may refuse */ }
       }
     }
     function commit(control) {
@@ -257,9 +260,9 @@
       text.focus();
     }));
     addEventListener("popstate", () => { fromURL(); apply(); });
-    // a link to a year or event the filters hide shows everything again
+    // a link to an event the filters hide clears them
     function reveal() {
-      const target = location.hash && document.getElementById(location.hash.slice(1));
+      const target = location.hash && byId(location.hash.slice(1));
       if (target && timeline.contains(target) && target.closest("[hidden]")) {
         clearAll();
         target.scrollIntoView();
@@ -274,8 +277,36 @@
     reveal();
   }
 
+  // The view switch carries the filters.
+  const viewLinks = $$("a[data-view]").map((a) => [a, a.getAttribute("href")]);
+  function views(q) { viewLinks.forEach(([a, h]) => a.setAttribute("href", h + (q ? "?" + q : ""))); }
+
+  // Sortable tables (templates/README.md): a button per heading, aria-sort.
+  function initSort(table) {
+    const body = table.tBodies[0], rows = Array.from(body.rows);
+    const heads = Array.from(table.tHead.rows[0].cells);
+    const cmp = (x, y) => x.localeCompare(y, undefined, { numeric: true, sensitivity: "base" });
+    rows.forEach((r, i) => { r.dataset.i = i; });
+    heads.forEach((th, col) => {
+      const b = Object.assign(document.createElement("button"),
+        { type: "button", className: "sort", textContent: th.textContent });
+      th.replaceChildren(b);
+      const key = (r) => (th.dataset.sort !== "num" ? r.cells[col].textContent.trim()
+        : Number(col ? r.cells[col].dataset.v : r.dataset.i));
+      b.addEventListener("click", () => {
+        const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        rows.slice().sort((a, c) => {
+          const x = key(a), y = key(c);
+          return dir * (typeof x === "number" ? x - y : cmp(x, y)) || a.dataset.i - c.dataset.i;
+        }).forEach((r) => body.appendChild(r));
+        heads.forEach((h) => h.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+      });
+    });
+  }
+
   function initCopy(button) {
-    const target = document.getElementById(button.dataset.copy);
+    const target = byId(button.dataset.copy);
     if (!target) { return; }
     const status = button.parentNode.querySelector(".copy-status");
     const say = (text) => { if (status) { status.textContent = text; } };
@@ -303,11 +334,12 @@
     history.replaceState(history.state, "", location.pathname + location.search);
   }
   // printed links show their full address (site.css prints data-abs)
-  $$(".event h3 a, .related a, .prose a[href^='/']").forEach((a) => { a.dataset.abs = a.href; });
+  $$(".event h3 a, .event .title, .related a, .prose a[href^='/']").forEach((a) => { a.dataset.abs = a.href; });
   initFolds();
   initSkipLinks();
-  const form = document.getElementById("filters");
+  const form = byId("filters");
   const svg = document.querySelector("svg.overview");
   if (form) { initFilters(form); } else if (svg) { new Chart(svg); }
+  $$("table[data-sortable]").forEach(initSort);
   $$("button[data-copy]").forEach(initCopy);
 })();

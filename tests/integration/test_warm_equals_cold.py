@@ -74,6 +74,12 @@ def template_edit(root: Path) -> None:
     (root / "templates/base.html").open("a").write("<!-- edited -->\n")
 
 
+def view_template_edit(root: Path) -> None:  # a site's own line of the compact view
+    row = root / "templates/partials/row.html"
+    row.parent.mkdir(parents=True, exist_ok=True)
+    row.write_text('<li class="event" id="{{ e.id }}">{{ e.title }}</li>\n', encoding="utf-8")
+
+
 def config_edit(root: Path) -> None:
     edit(root / "sitegen.toml", 'title = "Fixture timeline"', 'title = "Renamed timeline"')
 
@@ -92,7 +98,8 @@ def renamed_with_alias(root: Path) -> None:  # the old address becomes a redirec
 
 CHANGES: list[Callable[[Path], None]] = [
     body_edit, title_edit, date_edit, add_entry, remove_entry, link_target_becomes_draft,
-    registry_edit, topic_edit, template_edit, config_edit, renamed_with_alias,
+    registry_edit, topic_edit, template_edit, view_template_edit, config_edit,
+    renamed_with_alias,
 ]
 
 
@@ -140,6 +147,7 @@ def test_a_body_edit_renders_its_page_alone(site: Path, tmp_path: Path) -> None:
 def test_a_title_edit_renders_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:
     changed = rerendered(site, tmp_path, title_edit)
     assert {"entries/2019-treaty-ends/index.html", "index.html", "years/2019/index.html",
+            "chronology/index.html", "table/index.html",  # the views list it too
             "entries/2022-01-12-council-meets/index.html"} <= set(changed)  # relates to it
     assert "pages/about/index.html" not in changed
 
