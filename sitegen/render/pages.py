@@ -35,7 +35,7 @@ CHRONOLOGY_MAX_ROWS = 300
 TABLE_MAX_ROWS = 300
 
 
-def home_groups(rd: Reads, limit: int = HOME_MAX_CARDS, periods: bool = True
+def home_groups(rd: Reads, limit: int | None = None, periods: bool = True
                 ) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
     """The home page's year groups, bounded: past ``limit`` entries each year shows
     its first ``per_year`` cards and links its year page for the rest.
@@ -45,6 +45,7 @@ def home_groups(rd: Reads, limit: int = HOME_MAX_CARDS, periods: bool = True
     home page lists everything), ``max_cards`` and ``truncated``; the third is the total.
     ``periods``: interleave the period markers (the compact views leave them out).
     """
+    limit = HOME_MAX_CARDS if limit is None else limit  # (read here: tests lower it)
     listing = rd.read("listing", ("home", None))
     groups = rd.projector.year_groups(listing, rd.read("periods") if periods else [])
     per_year = (max(3, limit // len(groups)) if len(listing) > limit else None)
