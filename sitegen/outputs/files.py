@@ -30,7 +30,12 @@ def _timeline_json(rd: Reads, _: None) -> Made:
     next build while its entry is unchanged."""
     keep = rd.memo.keep
     memo = None if keep is None else keep.setdefault("timeline.json", {})
-    return feeds.timeline_json_parts(rd.read("model", True), rd.config, memo)
+    return feeds.timeline_json_parts(rd.read("model", True), rd.config, memo,
+                                     version=rd.read("dataset_version"))
+
+
+def _changes_feed(rd: Reads, _: None) -> Made:
+    return feeds.changes_feed(rd.read("changes"), rd.read("dataset_version"), rd.config)
 
 
 def _file(path: str, render: Callable[[Reads, None], Made],
@@ -46,6 +51,7 @@ def _constant(data: bytes) -> Callable[[Reads, Any], bytes]:
 FILES = (
     _file("feed.xml", _from_model(feeds.atom_feed)),
     _file("timeline.json", _timeline_json),
+    _file(feeds.CHANGES_FEED, _changes_feed, lambda rd: rd.history.available),
     _file("sitemap.xml", _from_model(feeds.sitemap)),
     _file("robots.txt", lambda rd, _: feeds.robots_txt(rd.config)),
     _file("timeline.csv", _from_model(exports.timeline_csv)),
