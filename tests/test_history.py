@@ -27,6 +27,7 @@ from sitegen.engine import tree as engine_tree
 from sitegen.engine import workers
 from sitegen.engine.builder import build
 from sitegen.errors import ConfigError
+from sitegen.outputs.feeds import JSON_VERSION
 from sitegen.preview.rebuild import Rebuilder
 
 SITEGEN = [sys.executable, "-P", "-m", "sitegen"]
@@ -214,7 +215,7 @@ def test_the_dataset_version_is_the_head_commit_in_pages_and_data(
     root, shas = repo
     out = built(root)
     data = json.loads((out / "timeline.json").read_bytes())
-    assert data["version"] == 1  # the file format's version, unchanged
+    assert data["version"] == JSON_VERSION  # the file format's version, unchanged
     assert data["dataset_version"] == {"commit": shas[3], "short": shas[3][:7],
                                        "date": "2024-07-08T12:00:00+00:00"}
     assert (f'Version <code>{shas[3][:7]}</code> of <time datetime="2024-07-08T12:00:00+00:00">'
