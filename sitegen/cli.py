@@ -172,6 +172,11 @@ def _run(args: argparse.Namespace) -> int:
 
         result = check(config, strict=args.strict)
         _print_warnings(result.warnings, github=args.format == "github")
+        from sitegen.content.history import omitted_notice
+
+        note = omitted_notice(config)  # about the checkout, not the content: never --strict
+        if note:
+            print(f"notice: {note}", file=sys.stderr)
         if args.links:
             from sitegen.outputs.linkcheck import check_links
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from sitegen.content.archetype import Archetype, load_archetype
+from sitegen.content.history import Repository, repository_setting
 from sitegen.errors import ConfigError, Problem, did_you_mean, display_path
 from sitegen.labels import FACETS, SiteLabels, site_labels_setting
 from sitegen.presentation import (
@@ -126,6 +127,7 @@ class Config:
     source_file: str | None = None
     sources: SourceRules = field(default_factory=lambda: SourceRules())
     coverage: Coverage | None = None
+    repository: Repository | None = None  # [repository]: links to commits (history.py)
     # the entry archetype (`sitegen new` copies it; the loader flags its sample text left in
     # an entry); load_config reads the site's or the built-in one
     archetype: Archetype | None = None
@@ -224,7 +226,7 @@ _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
     "search", "remote_images", "sources", "coverage", "entry_cpu_budget", "period_kinds",
-    "kind_families", "labels",
+    "kind_families", "labels", "repository",
 )
 MAX_CPU_BUDGET = 600  # seconds: a body that needs more is not a timeline entry
 _BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
@@ -485,6 +487,10 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
             rules = _source_rules(value, bad)
             if rules is not None:
                 values[key] = rules
+        elif key == "repository":
+            repository = repository_setting(value, bad)
+            if repository is not None:
+                values[key] = repository
         elif key == "coverage":
             coverage = _coverage(value, bad)
             if coverage is not None:

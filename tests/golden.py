@@ -16,14 +16,18 @@ GOLDEN_SITES = ("basic",)
 
 
 def build_fixture(name: str, output: Path) -> Path:
-    """Build tests/fixtures/<name> into ``output`` with a fixed timestamp."""
+    """Build tests/fixtures/<name> into ``output`` with a fixed timestamp, from a copy
+    outside this repository's Git checkout (its history would change the pages)."""
     import os
 
     from sitegen.config import load_config
     from sitegen.engine.builder import build
 
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
-    build(load_config(FIXTURES / name), output=output)
+    os.environ.pop("SITEGEN_COMMIT", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = shutil.copytree(FIXTURES / name, Path(tmp) / name, symlinks=True)
+        build(load_config(site), output=output)
     return output
 
 

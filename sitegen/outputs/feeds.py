@@ -20,6 +20,7 @@ from sitegen.render.context import entry_url, page_url, participant_url, topic_u
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
+CHANGES_FEED = "changes.xml"
 JSON_VERSION = 2
 
 
@@ -77,6 +78,47 @@ def atom_feed(site: Site, config: Config) -> bytes:
         sub(item, "summary", f"{e.date.human()}: {e.summary}")
         for t in e.topics:
             sub(item, "category", term=t, label=site.topics[t].label)
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
+                                                                     xml_declaration=False) + b"\n"
+
+
+def changes_feed(changes: list[dict[str, Any]], version: dict[str, Any] | None,
+                 config: Config) -> bytes:
+    """An Atom 1.0 feed of the recent changes: one item per commit that touched the
+    content, newest first, dated by the commit (never the clock)."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    page = config.absolute_url("changes/")
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": config.language})
+    sub(feed, "id", config.absolute_url(CHANGES_FEED))
+    sub(feed, "title", f"Recent changes · {config.title}")
+    newest = changes[0]["when"] if changes else (version or {}).get("date")
+    sub(feed, "updated", newest or "1970-01-01T00:00:00Z")
+    sub(feed, "link", rel="self", href=config.absolute_url(CHANGES_FEED),
+        type="application/atom+xml")
+    sub(feed, "link", rel="alternate", href=page, type="text/html")
+    sub(sub(feed, "author"), "name", config.author or config.publisher or config.title)
+    sub(feed, "generator", "sitegen", version=__version__)
+    for change in changes:
+        item = sub(feed, "entry")
+        sub(item, "id", f"{page}#commit-{change['commit']}")
+        sub(item, "title", change["subject"])
+        sub(item, "link", rel="alternate", href=change["url"] or f"{page}#commit-{change['short']}",
+            type="text/html")
+        sub(item, "updated", change["when"])
+        touched = [e["title"] for e in change["entries"]] + change["others"]
+        sub(item, "summary", f"Commit {change['short']}, {change['date']['human']}: "
+            + ("; ".join(touched) if touched else "no file listed"))
+        for e in change["entries"]:
+            sub(item, "link", rel="related", href=config.absolute_url(
+                e["url"].removeprefix(config.base_path)), title=e["title"], type="text/html")
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
                                                                      xml_declaration=False) + b"\n"
@@ -152,12 +194,14 @@ def without_defaults(record: dict[str, Any]) -> dict[str, Any]:
 
 
 
-def timeline_json(site: Site, config: Config) -> bytes:
-    """The index, timeline.json."""
-    return b"".join(timeline_json_parts(site, config))
+def timeline_json(site: Site, config: Config, version: dict[str, Any] | None = None
+                  ) -> bytes:
+    """The index, timeline.json (``version``: the dataset's, content/history.py)."""
+    return b"".join(timeline_json_parts(site, config, version))
 
 
-def timeline_json_parts(site: Site, config: Config) -> Iterator[bytes]:
+def timeline_json_parts(site: Site, config: Config, version: dict[str, Any] | None = None
+                        ) -> Iterator[bytes]:
     """The index, timeline.json, in pieces to be written as they come.
 
     The site, the registries, the parts (one per year with entries: its year, address and
@@ -170,6 +214,8 @@ def timeline_json_parts(site: Site, config: Config) -> Iterator[bytes]:
     data = {
         "version": JSON_VERSION,
         "generator": f"sitegen {__version__}",
+        "dataset_version": None if version is None else {
+            k: version[k] for k in ("commit", "short", "date")},
         "site": {"title": config.title, "description": config.description,
                  "url": config.absolute_url(""), "language": config.language,
                  "publisher": config.publisher},

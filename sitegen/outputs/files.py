@@ -26,6 +26,16 @@ def _from_model(make: Callable[[Site, Config], Made], bodies: bool = False
     return lambda rd, _: make(rd.read("model", bodies), rd.config)
 
 
+def _timeline_json(rd: Reads, _: None) -> Made:
+    """The index, timeline.json, with the dataset's version (content/history.py)."""
+    return feeds.timeline_json_parts(rd.read("model", False), rd.config,
+                                     rd.read("dataset_version"))
+
+
+def _changes_feed(rd: Reads, _: None) -> Made:
+    return feeds.changes_feed(rd.read("changes"), rd.read("dataset_version"), rd.config)
+
+
 def _timeline_part(rd: Reads, year: int) -> Made:
     """One year's part of the data, made of its entries' records (the part ``records``)."""
     return feeds.timeline_part(year, rd.read("records", year), rd.config)
@@ -52,7 +62,8 @@ def _constant(data: bytes) -> Callable[[Reads, Any], bytes]:
 
 FILES = (
     _file("feed.xml", _from_model(feeds.atom_feed)),
-    _file("timeline.json", _from_model(feeds.timeline_json_parts)),
+    _file("timeline.json", _timeline_json),
+    _file(feeds.CHANGES_FEED, _changes_feed, lambda rd: rd.history.available),
     Kind("data-part", lambda rd: rd.years, feeds.part_path, _timeline_part, shared=True),
     Kind("sitemap", _sitemap_names, lambda name: name, _sitemap, shared=True),
     _file("robots.txt", lambda rd, _: feeds.robots_txt(rd.config)),

@@ -20,7 +20,7 @@ from sitegen.render.context import (
     topic_url,
     year_url,
 )
-from sitegen.render.reads import Reads
+from sitegen.render.reads import CHANGES_PATH, Reads
 
 HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
 # A year, topic or participant page listing more entries than this shows them as compact
@@ -99,7 +99,8 @@ def render_entry(rd: Reads, entry_id: str) -> bytes:
     ctx.update(body_html=rd.read("body", ("entry", entry_id)),
                related=[rd.read("card", r) for r in rd.read("related", entry_id)],
                previous=rd.read("card", previous) if previous else None,
-               next=rd.read("card", after) if after else None)
+               next=rd.read("card", after) if after else None,
+               revisions=rd.read("revisions", entry_id))
     return rd.html("entry.html", entry_url(entry_id) + "index.html", ctx["title"],
                    ctx["summary"], "entry", entry=ctx, jsonld=rd.read("jsonld", entry_id))
 
@@ -185,6 +186,14 @@ def render_redirect(rd: Reads, path: str) -> bytes:
             '</body>\n</html>\n').encode()
 
 
+def render_changes(rd: Reads, _: None) -> bytes:
+    """The recent changes: the last commits that touched the content (content/history.py)."""
+    c = rd.config
+    return rd.html("changes.html", CHANGES_PATH + "index.html", "Recent changes",
+                   f"The latest revisions of {c.title}, from its repository's history.",
+                   "changes", changes=rd.read("changes"))
+
+
 def has_search_page(rd: Reads) -> bool:
     """Whether the templates provide a search page (templates/search.html)."""
     return any((d / "search.html").is_file() for d in rd.config.theme_dirs())
@@ -210,6 +219,8 @@ PAGES = (
          render_topic, shared=True),
     Kind("year", lambda rd: rd.years, lambda y: year_url(y) + "index.html", render_year,
          shared=True),
+    Kind("changes", lambda rd: [None] if rd.history.available else [],
+         _one(CHANGES_PATH + "index.html"), render_changes, shared=True),
     Kind("page", lambda rd: [p.id for p in rd.site.pages],
          lambda i: page_url(i) + "index.html", render_page),
     Kind("redirect", lambda rd: sorted(rd.redirects), lambda path: path + "index.html",

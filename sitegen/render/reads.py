@@ -11,22 +11,26 @@ again. The values are projections of the model (context.py), made once per build
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import zlib
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from sitegen.config import Config
 from sitegen.content.aliases import redirects
+from sitegen.content.dates import PartialDate
+from sitegen.content.history import RECENT_CHANGES, History, dataset_version, read_history
 from sitegen.content.model import SIGNIFICANCE, Entry, Site
 from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
 from sitegen.labels import FACETS
 from sitegen.outputs.feeds import record_line
 from sitegen.render.chart import legend, overview_svg
-from sitegen.render.context import AFTER_ENTRIES, Projector, entry_url, page_url
+from sitegen.render.context import AFTER_ENTRIES, Projector, date_ctx, entry_url, page_url
 from sitegen.render.jsonld import dataset_ld, entry_ld
 from sitegen.render.markup import MarkdownRenderer, MarkupError
 from sitegen.render.templates import Templates
@@ -34,6 +38,7 @@ from sitegen.render.templates import Templates
 Body = tuple[bytes, tuple[tuple[str, str | None], ...], str]  # HTML (zlib), links, digest
 CARD_TEMPLATE = "partials/card.html"
 ROW_TEMPLATE = "partials/row.html"
+CHANGES_PATH = "changes/"  # the recent changes page (and changes.xml, its feed)
 
 
 class Reads(Recorder):
@@ -182,7 +187,9 @@ class Reads(Recorder):
                                                 ("significance", SIGNIFICANCE),
                                                 ("significance_plural", SIGNIFICANCE))},
                 "pages": [{"id": p.id, "title": p.title, "url": c.url(f"pages/{p.id}/")}
-                          for p in self.site.pages]}
+                          for p in self.site.pages],
+                "version": self._head_version,
+                "changes_url": c.url(CHANGES_PATH) if self.history.available else None}
 
     @cached_property
     def years(self) -> list[int]:
@@ -350,6 +357,71 @@ class Reads(Recorder):
         return {"title": title, "url": c.url(to), "canonical": c.absolute_url(to),
                 "language": c.language, "csp": c.content_security_policy()}
 
+    # -- the revision history (content/history.py): Git runs once per build, here ----------
+    @cached_property
+    def history(self) -> History:
+        return read_history(self.config)
+
+    @cached_property
+    def _head_version(self) -> dict[str, Any] | None:
+        got = dataset_version(self.config)
+        return None if got is None else got.as_dict() | {
+            "day": date_ctx(_day(got.date)) if got.date else None}
+
+    def _dataset_version(self, _: None) -> dict[str, Any] | None:
+        """The dataset's version: the commit built (full, short) and its date."""
+        return self._head_version
+
+    @cached_property
+    def _history_paths(self) -> dict[str, str]:
+        """Each entry's file as Git names it (relative to the repository's top)."""
+        h = self.history
+        if not h.available:
+            return {}
+        prefix, root = h.relative(self.config.root) or "", self.config.root
+        return {e.id: posixpath.normpath(posixpath.join(prefix, Path(e.path).as_posix()))
+                if not Path(e.path).is_absolute() else (h.relative(root / e.path) or "")
+                for e in self.site.entries}
+
+    def _revisions(self, entry_id: str) -> dict[str, Any] | None:
+        """The commits that touched the entry's file (renames followed), newest first, with
+        links to their diffs when the settings name the repository; None without history."""
+        h, repo = self.history, self.config.repository
+        path = self._history_paths.get(entry_id)
+        if path is None:
+            return None
+        commits = [h.commits[i] for i in h.by_file.get(path, ())]
+        return {"path": path,
+                "url": repo.link(repo.file_history_url, path=path) if repo else None,
+                "commits": [{"commit": c.sha, "short": c.sha[:7], "date": date_ctx(c.day),
+                             "when": c.date, "subject": c.subject,
+                             "url": repo.link(repo.commit_url, commit=c.sha, path=path)
+                             if repo else None} for c in commits]}
+
+    def _changes(self, _: None) -> list[dict[str, Any]]:
+        """The most recent commits that touched the content, each with the entries it
+        touched (linked) and its other files."""
+        h, repo, c = self.history, self.config.repository, self.config
+        by_path = {path: self.site.entry(i) for i, path in self._history_paths.items()}
+        # entry files that have no page (drafts, entries since removed) are not named
+        unpublished = (h.relative(self.config.content_dir / "entries") or "\0") + "/"
+        changes = []
+        for commit in h.commits[:RECENT_CHANGES]:
+            entries, others = [], []
+            for path, alive in commit.files:
+                e = by_path.get(path) if alive else None
+                if e is not None:
+                    entries.append({"id": e.id, "title": e.title, "url": c.url(entry_url(e.id)),
+                                    "date": date_ctx(e.date)})
+                elif not path.startswith(unpublished):
+                    others.append(path + ("" if alive else " (since removed or renamed)"))
+            changes.append({"commit": commit.sha, "short": commit.sha[:7],
+                            "date": date_ctx(commit.day), "when": commit.date,
+                            "subject": commit.subject, "entries": entries, "others": others,
+                            "url": repo.link(repo.commit_url, commit=commit.sha, path="")
+                            if repo else None})
+        return changes
+
     def _static(self, rel: str) -> bytes:
         return self.config.static_files()[rel].read_bytes()
 
@@ -382,6 +454,10 @@ def static_files(rd: Reads) -> list[str]:
 def read_static(rd: Reads, rel: str) -> bytes:
     data: bytes = rd.read("static", rel)
     return data
+
+
+def _day(iso: str) -> PartialDate:
+    return PartialDate(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
 
 
 def _last_day(d: Any) -> tuple[int, int, int]:
