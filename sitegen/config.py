@@ -99,6 +99,8 @@ class Config:
     description: str = ""
     base_url: str = "http://127.0.0.1:8000/"
     language: str = "en"
+    # the languages the site is read in (``language`` first); () : ``language`` alone
+    languages: tuple[str, ...] = ()
     author: str = ""
     publisher: str = ""
     kinds: tuple[str, ...] = DEFAULT_KINDS
@@ -175,6 +177,11 @@ class Config:
                     if stat.S_ISREG(os.lstat(path).st_mode):
                         files[path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The site's languages, its default ``language`` first."""
+        return (self.language, *(x for x in self.languages if x != self.language))
+
     @functools.cached_property
     def families(self) -> tuple[KindFamily, ...]:
         """The kinds grouped into colour families (the setting, or the default grouping)."""
@@ -216,11 +223,12 @@ _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
     "search", "remote_images", "sources", "coverage", "entry_cpu_budget", "period_kinds",
-    "kind_families",
+    "kind_families", "languages",
 )
 MAX_CPU_BUDGET = 600  # seconds: a body that needs more is not a timeline entry
 _BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always fullmatch: '$' accepts a final newline
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # always fullmatch
 _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 # characters XML 1.0 (Atom), iCalendar, terminals and most readers refuse or obey: C0 but tab
@@ -421,6 +429,15 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
             if styles is not None:
                 values["period_styles"] = styles
                 values[key] = tuple(p.id for p in styles)
+        elif key == "languages":
+            if not (isinstance(value, list) and value and all(
+                    isinstance(v, str) and LANGUAGE_TAG.fullmatch(v) for v in value)
+                    and len(set(value)) == len(value)):
+                bad(key, "must be a list of distinct language tags like [\"en\", \"fr\"]",
+                    "write BCP 47 tags: a language (en, fr, ru) and, if needed, a region "
+                    "(pt-BR)")
+            else:
+                values[key] = tuple(value)
         elif key == "kind_families":
             families = kind_families_setting(value, bad)
             if families is not None:
@@ -481,6 +498,12 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                     f"{MAX_CPU_BUDGET})")
             else:
                 values[key] = float(value)
+    if "languages" in values:
+        if "language" not in values:
+            values["language"] = values["languages"][0]
+        elif values["language"] not in values["languages"]:
+            bad("languages", f"does not include the site's language '{values['language']}'",
+                f"list it first: languages = [\"{values['language']}\", …]")
     if "kind_families" in values:
         check_families(values["kind_families"], values.get("kinds", DEFAULT_KINDS), bad)
     if problems:

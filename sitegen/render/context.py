@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.config import Config
 from sitegen.content.dates import PartialDate
 from sitegen.content.model import SIGNIFICANCE, Entry, Participant, Period, Site
 from sitegen.content.sourcing import host_of
+from sitegen.i18n.language import Language
 from sitegen.render.chart import kind_class
 
 OUTCOME_CHARS = 120  # a card shows its first outcome's text cut to about this length
@@ -25,10 +26,13 @@ def shorten(text: str, limit: int = OUTCOME_CHARS) -> str:
     return cut + "…"
 
 
-def date_ctx(d: PartialDate | None) -> dict[str, Any] | None:
+def date_ctx(d: PartialDate | None, lang: Language | None = None) -> dict[str, Any] | None:
+    """A date for templates: ISO (for ``<time datetime>``), and as ``lang``'s readers
+    write it (``human``; English when None)."""
     if d is None:
         return None
-    return {"iso": d.iso(), "human": d.human(), "precision": d.precision, "year": d.year}
+    return {"iso": d.iso(), "human": lang.date(d) if lang else d.human(),
+            "precision": d.precision, "year": d.year}
 
 
 def entry_url(entry_id: str) -> str:
@@ -57,6 +61,7 @@ class Projector:
 
     site: Site
     config: Config
+    lang: Language = field(default_factory=lambda: Language("en"))  # dates, citation
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_cards", {})
@@ -94,8 +99,8 @@ class Projector:
             "url": self.url(entry_url(e.id)),
             "title": e.title,
             "summary": e.summary,
-            "date": date_ctx(e.date),
-            "end": date_ctx(e.end),
+            "date": date_ctx(e.date, self.lang),
+            "end": date_ctx(e.end, self.lang),
             "circa": e.circa,
             "year": e.year,
             "kind": e.kind,
@@ -128,9 +133,10 @@ class Projector:
         """What an entry's page shows of the entry itself: its card and the rest of its
         fields (the page adds its body, its related entries and its neighbours)."""
         sources = [
-            {"title": s.title, "publisher": s.publisher, "url": s.url, "date": date_ctx(s.date),
+            {"title": s.title, "publisher": s.publisher, "url": s.url,
+             "date": date_ctx(s.date, self.lang),
              "kind": s.kind, "doc_id": s.doc_id, "copy_of": s.copy_of, "archived": s.archived,
-             "accessed": date_ctx(s.accessed)}
+             "accessed": date_ctx(s.accessed, self.lang)}
             for s in e.sources
         ]
         by_url = {s["url"]: s for s in sources}
@@ -143,9 +149,10 @@ class Projector:
         ctx.update(
             sources=sources,
             accounts=accounts,
-            updated=date_ctx(e.updated),
+            updated=date_ctx(e.updated, self.lang),
             primary_not_found=e.primary_not_found,
-            corrections=[{"date": date_ctx(c.date), "text": c.text} for c in e.corrections],
+            corrections=[{"date": date_ctx(c.date, self.lang), "text": c.text}
+                         for c in e.corrections],
             concerns=[self.participant_ref(c) for c in e.concerns],
             forum=self.participant_ref(e.forum) if e.forum else None,
             extra=e.extra,
@@ -156,10 +163,13 @@ class Projector:
 
     def citation(self, e: Entry) -> str:
         """A plain-text citation of an entry page."""
-        who = self.config.publisher or self.config.title
-        reviewed = f" Last reviewed {e.updated.human()}." if e.updated else ""
-        return (f"“{e.title}” ({e.date.human()}). In {self.config.title}. {who}. "
-                f"{self.config.absolute_url(entry_url(e.id))}.{reviewed}")
+        who, lang = self.config.publisher or self.config.title, self.lang
+        when = lang.circa(e.date) if e.circa else lang.date(e.date)
+        reviewed = (" " + lang.gettext("Last reviewed %(date)s.", date=lang.date(e.updated))
+                    if e.updated else "")
+        return (f"“{e.title}” ({when}). "
+                + lang.gettext("In %(title)s.", title=self.config.title)
+                + f" {who}. {self.config.absolute_url(entry_url(e.id))}.{reviewed}")
 
     def sourcing(self) -> dict[str, Any]:
         """The site's sourcing policy, for a page that states it."""
@@ -241,7 +251,8 @@ class Projector:
     def period(self, p: Period) -> dict[str, Any]:
         style = self.config.period_style(p.kind)
         return {"id": p.id, "label": p.label, "kind": p.kind, "kind_label": style.label,
-                "colour": style.colour, "start": date_ctx(p.start), "end": date_ctx(p.end),
+                "colour": style.colour, "start": date_ctx(p.start, self.lang),
+                "end": date_ctx(p.end, self.lang),
                 "description": p.description, "sources": list(p.sources)}
 
     def participant(self, p: Participant) -> dict[str, Any]:
@@ -249,7 +260,8 @@ class Projector:
             "id": p.id, "name": p.name, "kind": p.kind, "aliases": list(p.aliases),
             "description": p.description, "url": self.url(participant_url(p.id)),
             "roles": [{"role": r.role, "organisation": r.organisation,
-                       "from": date_ctx(r.start), "to": date_ctx(r.end)} for r in p.roles],
+                       "from": date_ctx(r.start, self.lang), "to": date_ctx(r.end, self.lang)}
+                      for r in p.roles],
         }
 
     def year_groups(self, listing: Iterable[tuple[dict[str, Any], Any, bool]],

@@ -40,7 +40,8 @@ class Reads(Recorder):
         super().__init__(memo)
         self.site, self.config, self.versions = site, config, versions
         self.templates = templates or Templates(config)
-        self.projector = Projector(site, config)
+        self.lang = self.templates.language  # the pages' language: strings and dates
+        self.projector = Projector(site, config, self.lang)
         self._ids = {e.id: i for i, e in enumerate(site.entries)}
         self._seen: dict[str, str | None] = {}  # entry links resolved by this conversion
         self.markdown = MarkdownRenderer(self._resolve, config.markup_options)
@@ -282,7 +283,8 @@ class Reads(Recorder):
         return self.projector.topic_ref(tid) | {"description": self.site.topics[tid].description}
 
     def _chart(self, _: None) -> tuple[str, dict[str, Any]]:
-        return overview_svg(self.site, self.config), legend(self.site, self.config)
+        return (overview_svg(self.site, self.config, self.lang),
+                legend(self.site, self.config, self.lang))
 
     def _facets(self, _: None) -> list[dict[str, Any]]:
         return self.projector.facets()

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from sitegen.config import Config
 from sitegen.errors import Problem, TemplateError, did_you_mean, display_path
+from sitegen.i18n.catalogs import Interface
+from sitegen.i18n.language import Language, fill
 
 
 def json_for_script(value: Any) -> str:
@@ -43,6 +46,16 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+def time_html(d: dict[str, Any]) -> Markup:
+    """``<time>`` for a projected date (context.date_ctx), to put inside a sentence."""
+    return Markup('<time datetime="{}">{}</time>').format(d["iso"], d["human"])
+
+
+def link_html(href: str, text: str) -> Markup:
+    """A link, to put inside a translated sentence."""
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
 def check_no_links(config: Config) -> None:
     """Refuse symbolic links in templates/ (static files included), as content/ does:
     Jinja and the static copy would follow them, and a partial linked to
@@ -61,11 +74,17 @@ def check_no_links(config: Config) -> None:
             "machine that builds the site)") for link in links])
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, language: Language | None = None) -> jinja2.Environment:
     """A Jinja environment over the site's templates folder, then the packaged theme (neither
-    may hold a link): a site overrides single files of the theme and inherits the rest."""
+    may hold a link): a site overrides single files of the theme and inherits the rest.
+
+    ``language``: the pages' language, whose strings ``_()``, ``gettext``, ``ngettext`` and
+    ``{% trans %}`` give (English msgids when None), ``%(name)s`` filled from their keyword
+    arguments. A translation is text, never markup: it is escaped, and so are the values
+    filled in (but for markup such as ``time_html``), so a catalog cannot add HTML."""
     check_no_links(config)
     env = _Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader([str(d) for d in config.theme_dirs()]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -75,6 +94,26 @@ def make_environment(config: Config) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["json_script"] = lambda v: jinja2.utils.markupsafe.Markup(json_for_script(v))
+    lang = language or Language("en")
+
+    # Jinja's "newstyle" gettext: the call fills in the values (% always applies, as in
+    # Jinja: a literal % is written %%); these also escape the translation itself
+    def gettext(message: str, /, **values: Any) -> Markup:
+        return fill(escape(lang.translate(message)), values, always=True)  # type: ignore[no-any-return]
+
+    def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> Markup:
+        values.setdefault("num", n)
+        return fill(escape(lang.translate(singular, plural, n)),  # type: ignore[no-any-return]
+                    values, always=True)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)  # not wrapped again
+    env.globals["plural_forms"] = lang.plurals
+    env.globals["time_html"] = time_html
+    env.globals["link_html"] = link_html
+    env.globals["script_text"] = lang.gettext  # for scripts: JSON, %(name)s left in
+    # the scripts hold the English strings: other ones are given to them (ui-strings.html)
+    env.globals["scripts_need_strings"] = bool(lang.interface and lang.interface.translates)
     env.globals["url"] = config.url
     env.globals["absolute_url"] = config.absolute_url
     env.globals["csp"] = lambda wasm=False: jinja2.utils.markupsafe.Markup(  # no " < & in it
@@ -85,9 +124,11 @@ def make_environment(config: Config) -> jinja2.Environment:
 class Templates:
     """Renders named templates, turning Jinja's exceptions into located TemplateErrors."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, language: str | None = None) -> None:
         self.config = config
-        self.env = make_environment(config)
+        code = language or config.language
+        self.language = Language(code, Interface(config, code))
+        self.env = make_environment(config, self.language)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
