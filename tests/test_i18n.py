@@ -155,6 +155,8 @@ def test_check_lists_each_string_a_catalog_leaves_in_english(tmp_path: Path) -> 
     # French and Russian are complete in the theme: nothing listed for them
     assert "no fr translation" not in r.err and "no ru translation" not in r.err
     assert "no en translation" not in r.err
+    ru = c.root / "content/entries/2022-01-12-council-meets.ru.md"  # (a stale one, else)
+    ru.write_text(ru.read_text().replace("translated: 2026-11-01", "translated: 2026-12-01"))
     strict = c.run("check", "--strict")
     assert strict.code == 1 and 'error: no de translation' not in strict.err
     assert f'{catalog}:{empty}: no de translation of "Skip to events"' in strict.err

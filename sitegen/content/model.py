@@ -175,6 +175,8 @@ class Site:
     topics: dict[str, Topic]
     periods: tuple[Period, ...]
     pages: tuple[Page, ...]
+    # translated entries (content/translations.py Translation), by (id, language)
+    translations: tuple[Any, ...] = ()
 
     def entry(self, entry_id: str) -> Entry:
         return self._by_id[entry_id]

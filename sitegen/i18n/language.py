@@ -90,6 +90,11 @@ class Language:
                 else format_skeleton(SKELETONS[d.precision], day, locale=self.locale))
         return got
 
+    def language_name(self, code: str) -> str:
+        """The name of language ``code`` in this language ("English", "английский")."""
+        name = babel_locale(code).get_language_name(self.locale)
+        return str(name or code)
+
     def circa(self, d: PartialDate) -> str:
         """An approximate date: "c. 1998", "vers 1998", "около 1998"."""
         return self.gettext("c. %(date)s", date=self.date(d))

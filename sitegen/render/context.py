@@ -11,6 +11,7 @@ from sitegen.config import Config
 from sitegen.content.dates import PartialDate
 from sitegen.content.model import SIGNIFICANCE, Entry, Participant, Period, Site
 from sitegen.content.sourcing import host_of
+from sitegen.content.translations import Translation, by_language, original_language
 from sitegen.i18n.language import Language
 from sitegen.render.chart import kind_class
 
@@ -33,6 +34,36 @@ def date_ctx(d: PartialDate | None, lang: Language | None = None) -> dict[str, A
         return None
     return {"iso": d.iso(), "human": lang.date(d) if lang else d.human(),
             "precision": d.precision, "year": d.year}
+
+
+@dataclass(frozen=True)
+class Texts:
+    """An entry's text fields for a page in ``page``'s language: each (text, lang), lang
+    being None when the text is in the page's language, else the language it is in."""
+
+    e: Entry
+    t: Translation | None
+    original: str  # the language of the entry's own text
+    page: str
+
+    def pick(self, own: str, translated: str | None) -> tuple[str, str | None]:
+        if translated:
+            return translated, None
+        return own, (self.original if self.original != self.page else None)
+
+    @property
+    def title(self) -> tuple[str, str | None]:
+        return self.pick(self.e.title, self.t.title if self.t else None)
+
+    @property
+    def summary(self) -> tuple[str, str | None]:
+        return self.pick(self.e.summary, self.t.summary if self.t else None)
+
+    def outcome(self, i: int) -> str | None:
+        return self.t.outcomes[i] if self.t else None
+
+    def account(self, i: int) -> str | None:
+        return self.t.accounts[i] if self.t else None
 
 
 def entry_url(entry_id: str) -> str:
@@ -66,6 +97,14 @@ class Projector:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_cards", {})
         object.__setattr__(self, "_refs", {})
+        object.__setattr__(self, "translated", by_language(self.site.translations,
+                                                            self.lang.code))
+
+    def text_of(self, e: Entry) -> Texts:
+        """The entry's text in the page's language: its translation's where there is one,
+        else its own (with the language it is in, when not the page's)."""
+        t = self.translated.get(e.id)  # type: ignore[attr-defined]
+        return Texts(e, t, original_language(t, self.config), self.lang.code)
 
     def url(self, path: str) -> str:
         return self.config.url(path)
@@ -94,11 +133,13 @@ class Projector:
         return got[1]
 
     def _card(self, e: Entry) -> dict[str, Any]:
+        tx = self.text_of(e)
+        outcomes = [tx.pick(o.text, tx.outcome(i)) for i, o in enumerate(e.outcomes)]
         return {
             "id": e.id,
             "url": self.url(entry_url(e.id)),
-            "title": e.title,
-            "summary": e.summary,
+            "title": tx.title[0], "title_lang": tx.title[1],
+            "summary": tx.summary[0], "summary_lang": tx.summary[1],
             "date": date_ctx(e.date, self.lang),
             "end": date_ctx(e.end, self.lang),
             "circa": e.circa,
@@ -110,8 +151,10 @@ class Projector:
             "location": e.location,
             "draft": e.draft,
             "participants": [self.participant_ref(p.id, p.role) for p in e.participants],
-            "outcomes": [{"type": o.type, "text": o.text} for o in e.outcomes],
-            "outcome_short": shorten(e.outcomes[0].text) if e.outcomes else "",
+            "outcomes": [{"type": o.type, "text": text, "lang": lang}
+                         for o, (text, lang) in zip(e.outcomes, outcomes, strict=True)],
+            "outcome_short": shorten(outcomes[0][0]) if outcomes else "",
+            "outcome_lang": outcomes[0][1] if outcomes else None,
             "topics": [self.topic_ref(t) for t in e.topics],
         }
 
@@ -140,13 +183,17 @@ class Projector:
             for s in e.sources
         ]
         by_url = {s["url"]: s for s in sources}
+        tx = self.text_of(e)
         accounts = [
-            {"party": self.participant_ref(a.party), "text": a.text,
+            {"party": self.participant_ref(a.party), "text": text, "lang": lang,
              "source": by_url.get(a.source) if a.source else None, "none_found": a.none_found}
-            for a in e.accounts
+            for a, (text, lang) in ((a, tx.pick(a.text, tx.account(i)))
+                                    for i, a in enumerate(e.accounts))
         ]
         ctx = dict(self.card(e))
         ctx.update(
+            translation=self.translation_note(tx),
+            body_lang=tx.pick("", tx.t.body_md if tx.t and tx.t.has_body else None)[1],
             sources=sources,
             accounts=accounts,
             updated=date_ctx(e.updated, self.lang),
@@ -165,11 +212,21 @@ class Projector:
         """A plain-text citation of an entry page."""
         who, lang = self.config.publisher or self.config.title, self.lang
         when = lang.circa(e.date) if e.circa else lang.date(e.date)
+        title = self.text_of(e).title[0]
         reviewed = (" " + lang.gettext("Last reviewed %(date)s.", date=lang.date(e.updated))
                     if e.updated else "")
-        return (f"“{e.title}” ({when}). "
+        return (f"“{title}” ({when}). "
                 + lang.gettext("In %(title)s.", title=self.config.title)
                 + f" {who}. {self.config.absolute_url(entry_url(e.id))}.{reviewed}")
+
+    def translation_note(self, tx: Texts) -> dict[str, Any] | None:
+        """What an entry page says of its translation: from which language, when, and
+        whether it may be out of date."""
+        t = tx.t
+        if t is None:
+            return None
+        return {"from": t.translated_from, "from_name": self.lang.language_name(t.translated_from),
+                "date": date_ctx(t.translated, self.lang), "stale": t.stale(tx.e)}
 
     def sourcing(self) -> dict[str, Any]:
         """The site's sourcing policy, for a page that states it."""

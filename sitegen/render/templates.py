@@ -56,6 +56,11 @@ def link_html(href: str, text: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(href, text)
 
 
+def lang_attr(code: str | None) -> Markup:
+    """`` lang="…"`` for text in another language than the page's (nothing when None)."""
+    return Markup(' lang="{}"').format(code) if code else Markup("")
+
+
 def check_no_links(config: Config) -> None:
     """Refuse symbolic links in templates/ (static files included), as content/ does:
     Jinja and the static copy would follow them, and a partial linked to
@@ -111,6 +116,7 @@ def make_environment(config: Config, language: Language | None = None) -> jinja2
     env.globals["plural_forms"] = lang.plurals
     env.globals["time_html"] = time_html
     env.globals["link_html"] = link_html
+    env.globals["lang_attr"] = lang_attr
     env.globals["script_text"] = lang.gettext  # for scripts: JSON, %(name)s left in
     # the scripts hold the English strings: other ones are given to them (ui-strings.html)
     env.globals["scripts_need_strings"] = bool(lang.interface and lang.interface.translates)
