@@ -425,7 +425,10 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
             else:
                 values[key] = value
         elif key == "period_kinds":
-            styles = period_kinds_setting(value, bad)
+            default = data.get("language") or (data.get("languages") or ["en"])[0]
+            listed: list[Any] = data["languages"] if isinstance(data.get("languages"), list) else []
+            styles = period_kinds_setting(value, bad, tuple(dict.fromkeys(
+                [str(default), *map(str, listed)])))
             if styles is not None:
                 values["period_styles"] = styles
                 values[key] = tuple(p.id for p in styles)

@@ -205,8 +205,8 @@ def test_a_broken_catalog_is_a_located_error_and_nothing_is_lost(tmp_path: Path)
 def test_bad_languages_settings_are_located(tmp_path: Path, setting: str, message: str) -> None:
     c = site(tmp_path)
     toml = c.root / "sitegen.toml"
-    text = re.sub(r"(?m)^language.*\n", "", toml.read_text())
-    toml.write_text(text + setting + "\n")
+    text = re.sub(r"(?m)^languages? = .*\n", "", toml.read_text())
+    toml.write_text(setting + "\n" + text)  # before the file's tables
     r = c.run("check")
     assert r.code == 1 and f"sitegen.toml: {message}" in r.err, r.err
 

@@ -130,3 +130,54 @@ def test_a_translation_of_a_draft_is_left_out_with_it(tmp_path: Path) -> None:
     built(c)
     assert not (c.output / "entries/2023-draft").exists()
     assert "Черновик" not in page(c, "index.html")
+
+
+def test_registry_names_are_given_per_language(tmp_path: Path) -> None:
+    """participants.yaml: ``name: {de: Russland, en: Russia, fr: Russie, ru: Россия}``;
+    topics.yaml likewise for ``label``: each page shows its language's."""
+    for lang, name, label in (("ru", "Россия", "Украина"), ("fr", "Russie", "Ukraine"),
+                              ("de", "Russland", "Ukraine")):
+        c = built(site(tmp_path / lang, lang))
+        assert f'<a href="/sprachen/participants/russia/">{name}</a>' in page(c, ENTRY)
+        assert f"<h1>{name}</h1>" in page(c, "participants/russia/index.html")
+        assert f"<h1>{label}</h1>" in page(c, "topics/ukraine/index.html")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("{de: Russland, xx: Y}", "content/participants.yaml:5: name: 'xx' is not one of the "
+                              "site's languages"),
+    ("{ru: Россия}", "content/participants.yaml:5: name: has no text in the site's language "
+                     "'de'"),
+    ("{de: ''}", "content/participants.yaml:5: name: the text for 'de' must be non-empty text"),
+])
+def test_a_bad_per_language_name_is_located(tmp_path: Path, value: str, message: str) -> None:
+    c = site(tmp_path)
+    path = c.root / "content/participants.yaml"
+    text = path.read_text()
+    old = "name: {de: Russland, en: Russia, fr: Russie, ru: Россия}"
+    assert text.splitlines().index("  " + old) == 4
+    path.write_text(text.replace(old, f"name: {value}"))
+    r = c.run("check")
+    assert r.code == 1 and message in r.err, r.err
+
+
+def test_settings_labels_are_given_per_language(tmp_path: Path) -> None:
+    """sitegen.toml: ``label = { de = "Unterbrechung", …, ru = "Приостановка" }``, read by
+    the same helper as the registries' names."""
+    for lang, label in (("ru", "Приостановка"), ("fr", "Suspension du dialogue"),
+                        ("de", "Unterbrechung")):
+        c = built(site(tmp_path / lang, lang))
+        home = page(c, "index.html")
+        assert f'<p class="period-kind">{label} · ' in home
+        assert 'class="lane-label" x="' in home and f">{label}</text>" in home
+        assert f"<dt>{label}</dt>" in page(c, "years/2022/index.html")
+
+
+def test_a_settings_label_in_a_language_the_site_does_not_have(tmp_path: Path) -> None:
+    c = site(tmp_path)
+    toml = c.root / "sitegen.toml"
+    toml.write_text(toml.read_text().replace('ru = "Приостановка"', 'es = "Suspensión"'))
+    r = c.run("check")
+    assert r.code == 1
+    assert ("sitegen.toml: period_kinds.suspension.label: 'es' is not one of the site's "
+            "languages") in r.err, r.err

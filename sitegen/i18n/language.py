@@ -54,6 +54,48 @@ def fill(text: Any, values: dict[str, Any], always: bool = False) -> Any:
     return done
 
 
+class PerLanguageError(ValueError):
+    """A per-language value that cannot be used: (message, hint)."""
+
+
+Translations = tuple[tuple[str, str, str], ...]  # (field, language, text), sorted
+
+
+def per_language(value: Any, default: str, languages: tuple[str, ...]
+                 ) -> tuple[str, dict[str, str]]:
+    """A text given plainly (``name: Lavrov``) or per language (``name: {en: Lavrov, ru:
+    Лавров}``, in TOML ``label = { en = "…", fr = "…" }``): the text in the ``default``
+    language, and the others by language. The one reading of such values, for registries
+    and settings labels alike; raises PerLanguageError."""
+    if isinstance(value, str):
+        return value, {}
+    if not isinstance(value, dict) or not value:
+        raise PerLanguageError("must be text, or a text per language",
+                               "write e.g. 'name: Lavrov' or 'name: {en: Lavrov, ru: Лавров}'")
+    unknown = [str(k) for k in value if k not in languages]
+    if unknown:
+        raise PerLanguageError(f"'{unknown[0]}' is not one of the site's languages",
+                               "use the languages of the 'languages' setting: "
+                               + ", ".join(languages))
+    bad = [k for k, v in value.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise PerLanguageError(f"the text for '{bad[0]}' must be non-empty text")
+    if default not in value:
+        raise PerLanguageError(f"has no text in the site's language '{default}'",
+                               f"add {default}: … (the text every page falls back to)")
+    texts = {str(k): " ".join(str(v).split()) for k, v in value.items()}
+    return texts.pop(default), texts
+
+
+def in_language(item: Any, name: str, lang: str) -> str:
+    """``item.name`` in ``lang`` when the item has it (its ``translations``), else as
+    written in the site's language."""
+    for field_name, code, text in getattr(item, "translations", ()):
+        if field_name == name and code == lang:
+            return str(text)
+    return str(getattr(item, name))
+
+
 class Language:
     """Interface strings and dates of one language (made once per build and language)."""
 

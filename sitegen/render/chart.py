@@ -27,7 +27,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.content.dates import PartialDate
 from sitegen.content.model import Entry, Period, Site
-from sitegen.i18n.language import Language
+from sitegen.i18n.language import Language, in_language
 from sitegen.presentation import KindFamily, PeriodKind
 
 SLOT = 20          # width of one year, in SVG units
@@ -75,7 +75,7 @@ def _human(d: PartialDate | None, lang: Language) -> str:
 
 
 def period_text(p: Period, lang: Language) -> str:
-    return f"{p.label} ({lang.date(p.start)} – {_human(p.end, lang)})"
+    return f"{in_language(p, 'label', lang.code)} ({lang.date(p.start)} – {_human(p.end, lang)})"
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,8 @@ def _shades(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
             if box:
                 yield (f'<rect class="shade pc-{s.colour}" x="{box[0]:.1f}" y="{f.plot_top}" '
                        f'width="{box[1]:.1f}" height="{f.peak * UNIT}"><title>'
-                       f'{escape(s.label)}: {escape(period_text(p, f.lang))}</title></rect>')
+                       f'{escape(in_language(s, "label", f.lang.code))}: '
+                       f'{escape(period_text(p, f.lang))}</title></rect>')
 
 
 def _strips(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
@@ -154,7 +155,7 @@ def _strips(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
             yield (f'<rect class="strip pc-{s.colour} era{n % 2}" x="{x:.1f}" y="{y}" '
                    f'width="{w:.1f}" height="{STRIP}"><title>{n}. {escape(period_text(p, f.lang))}'
                    f'</title></rect>')
-            full = f"{n} {p.label}"
+            full = f"{n} {in_language(p, 'label', f.lang.code)}"
             text = full if len(full) * CHAR_W <= w - 6 else str(n)
             yield (f'<text class="strip-label" x="{x + 3:.1f}" y="{y + STRIP - 5}" '
                    f'aria-hidden="true">{escape(text)}</text>')
@@ -166,7 +167,8 @@ def _lanes(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
     """One labelled row per lane kind, its periods as bars along it."""
     y = f.below + f.strips * (STRIP + 4)
     for s in _drawn(styles, periods, "lane"):
-        yield (f'<text class="lane-label" x="{LEFT}" y="{y + 9}">{escape(s.label)}</text>'
+        label = in_language(s, "label", f.lang.code)
+        yield (f'<text class="lane-label" x="{LEFT}" y="{y + 9}">{escape(label)}</text>'
                f'<line class="lane-rule" x1="{LEFT}" x2="{f.width - RIGHT}" '
                f'y1="{y + 12 + LANE_BAR / 2}" y2="{y + 12 + LANE_BAR / 2}"/>')
         for p in periods:
@@ -174,7 +176,8 @@ def _lanes(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
             if box:
                 yield (f'<rect class="lane pc-{s.colour}" x="{box[0]:.1f}" y="{y + 12}" '
                        f'width="{max(box[1], 2):.1f}" height="{LANE_BAR}"><title>'
-                       f'{escape(s.label)}: {escape(period_text(p, f.lang))}</title></rect>')
+                       f'{escape(in_language(s, "label", f.lang.code))}: '
+                       f'{escape(period_text(p, f.lang))}</title></rect>')
         y += LANE
 
 
@@ -295,11 +298,12 @@ def legend(site: Site, config: Config, lang: Language | None = None) -> dict[str
     styles, periods = config.period_styles, site.periods
     strips: list[dict[str, Any]] = []
     for s in _drawn(styles, periods, "strip"):
-        strips += [{"n": len(strips) + 1, "kind": s.label, "label": p.label,
+        strips += [{"n": len(strips) + 1, "kind": in_language(s, "label", lang.code),
+                    "label": in_language(p, "label", lang.code),
                     "start": lang.date(p.start), "end": _human(p.end, lang) if p.end else None,
                     "colour": s.colour}
                    for p in periods if p.kind == s.id]
-    layers = [{"kind": s.label, "layer": s.layer, "colour": s.colour,
+    layers = [{"kind": in_language(s, "label", lang.code), "layer": s.layer, "colour": s.colour,
                "periods": [period_text(p, lang) for p in periods if p.kind == s.id]}
               for s in styles if s.layer in ("lane", "shade")
               and any(p.kind == s.id for p in periods)]

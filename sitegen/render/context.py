@@ -12,7 +12,7 @@ from sitegen.content.dates import PartialDate
 from sitegen.content.model import SIGNIFICANCE, Entry, Participant, Period, Site
 from sitegen.content.sourcing import host_of
 from sitegen.content.translations import Translation, by_language, original_language
-from sitegen.i18n.language import Language
+from sitegen.i18n.language import Language, in_language
 from sitegen.render.chart import kind_class
 
 OUTCOME_CHARS = 120  # a card shows its first outcome's text cut to about this length
@@ -100,6 +100,10 @@ class Projector:
         object.__setattr__(self, "translated", by_language(self.site.translations,
                                                             self.lang.code))
 
+    def said(self, item: Any, name: str) -> str:
+        """A registry item's ``name`` field in the pages' language (its own, if not given)."""
+        return in_language(item, name, self.lang.code)
+
     def text_of(self, e: Entry) -> Texts:
         """The entry's text in the page's language: its translation's where there is one,
         else its own (with the language it is in, when not the page's)."""
@@ -116,7 +120,8 @@ class Projector:
         got = refs.get(("p", pid, role))
         if got is None:
             p = self.site.participants[pid]
-            got = refs[("p", pid, role)] = {"id": p.id, "name": p.name, "kind": p.kind,
+            got = refs[("p", pid, role)] = {"id": p.id, "name": self.said(p, "name"),
+                                           "kind": p.kind,
                                            "role": role, "url": self.url(participant_url(p.id))}
         return got
 
@@ -168,7 +173,7 @@ class Projector:
         got = refs.get(("t", tid, None))
         if got is None:
             t = self.site.topics[tid]
-            got = refs[("t", tid, None)] = {"id": t.id, "label": t.label,
+            got = refs[("t", tid, None)] = {"id": t.id, "label": self.said(t, "label"),
                                             "url": self.url(topic_url(t.id))}
         return got
 
@@ -242,7 +247,7 @@ class Projector:
                 else:
                     counts[rules.official_party(host_of(s.url)) or "primary"] += 1
         return {
-            "counts": [(parties[k].name if k in parties else k, n)
+            "counts": [(self.said(parties[k], "name") if k in parties else k, n)
                        for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "primary_window_days": rules.primary_window_days,
             "official": [{"party": self.participant_ref(party) if party in parties else
@@ -289,13 +294,14 @@ class Projector:
         used_outcomes = {o.type for e in site.entries for o in e.outcomes}
         present = {p.id for e in site.entries for p in e.participants}  # what cards can match
         people = sorted((x for x in site.participants.values() if x.id in present),
-                        key=lambda x: (x.name.casefold(), x.id))
-        topics = sorted(site.topics.values(), key=lambda t: (t.label.casefold(), t.id))
+                        key=lambda x: (self.said(x, "name").casefold(), x.id))
+        topics = sorted(site.topics.values(),
+                        key=lambda t: (self.said(t, "label").casefold(), t.id))
         return [
             {"name": "participant", "key": "participants", "title": "Participant",
-             "items": [(x.id, x.name) for x in people]},
+             "items": [(x.id, self.said(x, "name")) for x in people]},
             {"name": "topic", "key": "topics", "title": "Topic",
-             "items": [(t.id, t.label) for t in topics]},
+             "items": [(t.id, self.said(t, "label")) for t in topics]},
             {"name": "kind", "key": "kind", "title": "Kind",
              "items": [(k, k.replace("-", " ")) for f in c.families for k in f.kinds
                        if k in kinds]},
@@ -307,15 +313,17 @@ class Projector:
 
     def period(self, p: Period) -> dict[str, Any]:
         style = self.config.period_style(p.kind)
-        return {"id": p.id, "label": p.label, "kind": p.kind, "kind_label": style.label,
+        return {"id": p.id, "label": self.said(p, "label"), "kind": p.kind,
+                "kind_label": self.said(style, "label"),
                 "colour": style.colour, "start": date_ctx(p.start, self.lang),
                 "end": date_ctx(p.end, self.lang),
-                "description": p.description, "sources": list(p.sources)}
+                "description": self.said(p, "description"), "sources": list(p.sources)}
 
     def participant(self, p: Participant) -> dict[str, Any]:
         return {
-            "id": p.id, "name": p.name, "kind": p.kind, "aliases": list(p.aliases),
-            "description": p.description, "url": self.url(participant_url(p.id)),
+            "id": p.id, "name": self.said(p, "name"), "kind": p.kind,
+            "aliases": list(p.aliases), "description": self.said(p, "description"),
+            "url": self.url(participant_url(p.id)),
             "roles": [{"role": r.role, "organisation": r.organisation,
                        "from": date_ctx(r.start, self.lang), "to": date_ctx(r.end, self.lang)}
                       for r in p.roles],
@@ -378,7 +386,7 @@ def _bands(items: list[dict[str, Any]]) -> None:
 
 
 def periods_active(periods: Iterable[tuple[dict[str, Any], Any, int, int | None]],
-                   year: int, config: Config) -> list[dict[str, Any]]:
+                   year: int, config: Config, lang: str | None = None) -> list[dict[str, Any]]:
     """The periods (as the Reads part gives them) that cover any part of ``year``, grouped
     by kind in the settings' order: [{kind_label, colour, periods: [...]}], for one band
     that sums up the year."""
@@ -390,6 +398,7 @@ def periods_active(periods: Iterable[tuple[dict[str, Any], Any, int, int | None]
     out = []
     for k in kinds:
         style = config.period_style(k)
-        out.append({"kind": k, "kind_label": style.label, "colour": style.colour,
+        out.append({"kind": k, "colour": style.colour,
+                    "kind_label": in_language(style, "label", lang or config.language),
                     "periods": [p for p in active if p["kind"] == k]})
     return out

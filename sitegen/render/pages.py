@@ -111,7 +111,7 @@ def render_year(rd: Reads, year: int) -> bytes:
                    rd.lang.gettext("Events of %(year)s in %(title)s.", year=year,
                                    title=rd.config.title), "year", year=year,
                    groups=rd.projector.year_groups(listing, periods), total=len(listing),
-                   periods=periods_active(periods, year, rd.config),
+                   periods=periods_active(periods, year, rd.config, rd.lang.code),
                    previous_year=years[i - 1] if i > 0 else None,
                    next_year=years[i + 1] if i + 1 < len(years) else None)
 

@@ -286,7 +286,8 @@ class Reads(Recorder):
         return self.projector.participant(self.site.participants[pid])
 
     def _topic(self, tid: str) -> dict[str, Any]:
-        return self.projector.topic_ref(tid) | {"description": self.site.topics[tid].description}
+        return self.projector.topic_ref(tid) | {
+            "description": self.projector.said(self.site.topics[tid], "description")}
 
     def _chart(self, _: None) -> tuple[str, dict[str, Any]]:
         return (overview_svg(self.site, self.config, self.lang),
