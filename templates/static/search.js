@@ -17,18 +17,15 @@
   var generation = 0;
   var MAX = 50;
   var UI = {};
-  try { UI = JSON.parse(document.getElementById("ui-strings").textContent); } catch (e) { UI = {}; }
+  try { UI = JSON.parse(document.getElementById("ui-strings").textContent); } catch (e) { }
 
-  // The page's string ``key`` (ui-strings.html), else ``fallback``, with %(name)s filled
-  // from ``vars``; a plural is picked by the page's language's plural rules for vars.num.
+  // as t() in timeline.js
   function t(key, fallback, vars) {
     var s = UI[key] || fallback;
     if (typeof s === "object") {
-      s = s[new Intl.PluralRules(document.documentElement.lang || "en").select(vars.num)] || s.other;
+      s = s[new Intl.PluralRules(document.documentElement.lang).select(vars.num)] || s.other;
     }
-    return s.replace(/%\((\w+)\)s/g, function (m, k) {
-      return vars && k in vars ? String(vars[k]) : m;
-    });
+    return s.replace(/%\((\w+)\)s/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
   }
 
   function safeExcerpt(html, into) {

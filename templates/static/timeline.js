@@ -7,19 +7,15 @@
   // case and accents do not matter to the text filter
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   const SKIP = ["#main", "#timeline"];
-  // the page's strings (partials/ui-strings.html), in its language
-  const UI = (() => {
-    const el = document.getElementById("ui-strings");
-    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
-  })();
-  // string ``key`` (else ``fallback``) with %(name)s filled in; plurals by the page's lang
+  // string `key` of partials/ui-strings.html (else `fallback`), %(name)s filled in
+  let UI = {};
+  try { UI = JSON.parse(document.getElementById("ui-strings").textContent); } catch (e) { }
   const t = (key, fallback, vars = {}) => {
     let s = UI[key] || fallback;
     if (typeof s === "object") {
-      s = s[new Intl.PluralRules(document.documentElement.lang || "en").select(vars.num)]
-        || s.other;
+      s = s[new Intl.PluralRules(document.documentElement.lang).select(vars.num)] || s.other;
     }
-    return s.replace(/%\((\w+)\)s/g, (m, k) => (k in vars ? String(vars[k]) : m));
+    return s.replace(/%\((\w+)\)s/g, (m, k) => (k in vars ? vars[k] : m));
   };
 
   // On narrow screens the chart, years and filters fold behind their summaries.
