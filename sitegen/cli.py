@@ -160,8 +160,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "check":
         from sitegen.engine.builder import check
+        from sitegen.i18n.catalogs import with_untranslated
 
-        result = check(config, strict=args.strict)
+        result = with_untranslated(check(config, strict=args.strict), config, args.strict)
         _print_warnings(result.warnings, github=args.format == "github")
         if args.links:
             from sitegen.outputs.linkcheck import check_links

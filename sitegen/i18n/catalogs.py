@@ -221,3 +221,17 @@ def untranslated(config: Config) -> list[Problem]:
                 f"translate it in {display_path(ui.catalogs[0].path, config.root)}",
                 severity="warning"))
     return problems
+
+
+def with_untranslated(result: Any, config: Config, strict: bool) -> Any:
+    """``sitegen check``'s result (engine.builder.BuildResult) with the warnings of
+    ``untranslated``; with ``strict`` they fail the check, as other warnings do."""
+    from dataclasses import replace
+
+    from sitegen.errors import ContentError
+
+    missing = untranslated(config)
+    if strict and missing:
+        raise ContentError(problems=[replace(w, severity="error") for w in missing])
+    result.warnings += missing
+    return result
