@@ -169,8 +169,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "check":
         from sitegen.engine.builder import check
+        from sitegen.i18n.catalogs import with_untranslated
 
-        result = check(config, strict=args.strict)
+        result = with_untranslated(check(config, strict=args.strict), config, args.strict)
         _print_warnings(result.warnings, github=args.format == "github")
         from sitegen.content.history import omitted_notice
 

@@ -101,6 +101,8 @@ class Config:
     description: str = ""
     base_url: str = "http://127.0.0.1:8000/"
     language: str = "en"
+    # the languages the site is read in (``language`` first); () : ``language`` alone
+    languages: tuple[str, ...] = ()
     author: str = ""
     publisher: str = ""
     kinds: tuple[str, ...] = DEFAULT_KINDS
@@ -180,6 +182,11 @@ class Config:
                     if stat.S_ISREG(os.lstat(path).st_mode):
                         files[path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The site's languages, its default ``language`` first."""
+        return (self.language, *(x for x in self.languages if x != self.language))
+
     @functools.cached_property
     def families(self) -> tuple[KindFamily, ...]:
         """The kinds grouped into colour families (the setting, or the default grouping)."""
@@ -226,11 +233,12 @@ _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
     "search", "remote_images", "sources", "coverage", "entry_cpu_budget", "period_kinds",
-    "kind_families", "labels", "repository",
+    "kind_families", "labels", "languages", "repository",
 )
 MAX_CPU_BUDGET = 600  # seconds: a body that needs more is not a timeline entry
 _BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always fullmatch: '$' accepts a final newline
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # always fullmatch
 _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 # characters XML 1.0 (Atom), iCalendar, terminals and most readers refuse or obey: C0 but tab
@@ -440,10 +448,22 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
             else:
                 values[key] = value
         elif key == "period_kinds":
-            styles = period_kinds_setting(value, bad)
+            default = data.get("language") or (data.get("languages") or ["en"])[0]
+            listed: list[Any] = data["languages"] if isinstance(data.get("languages"), list) else []
+            styles = period_kinds_setting(value, bad, tuple(dict.fromkeys(
+                [str(default), *map(str, listed)])))
             if styles is not None:
                 values["period_styles"] = styles
                 values[key] = tuple(p.id for p in styles)
+        elif key == "languages":
+            if not (isinstance(value, list) and value and all(
+                    isinstance(v, str) and LANGUAGE_TAG.fullmatch(v) for v in value)
+                    and len(set(value)) == len(value)):
+                bad(key, "must be a list of distinct language tags like [\"en\", \"fr\"]",
+                    "write BCP 47 tags: a language (en, fr, ru) and, if needed, a region "
+                    "(pt-BR)")
+            else:
+                values[key] = tuple(value)
         elif key == "kind_families":
             families = kind_families_setting(value, bad)
             if families is not None:
@@ -508,6 +528,12 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                     f"{MAX_CPU_BUDGET})")
             else:
                 values[key] = float(value)
+    if "languages" in values:
+        if "language" not in values:
+            values["language"] = values["languages"][0]
+        elif values["language"] not in values["languages"]:
+            bad("languages", f"does not include the site's language '{values['language']}'",
+                f"list it first: languages = [\"{values['language']}\", …]")
     if "labels" in data:
         _labels(data["labels"], values, bad)
     if "kind_families" in values:

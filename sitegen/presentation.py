@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sitegen.i18n.language import PerLanguageError, per_language
+
 FAMILY_COLOURS = 6  # f0 … f5 in the stylesheet
 PERIOD_LAYERS = ("strip", "lane", "shade", "none")
 PERIOD_COLOURS = ("grey", "sand", "amber", "red", "purple", "blue", "teal")
@@ -45,6 +47,7 @@ class PeriodKind:
     layer: str
     label: str
     colour: str
+    translations: tuple[tuple[str, str, str], ...] = ()  # ("label", language, text)
 
 
 # The families of the default kinds (sitegen.config.DEFAULT_KINDS).
@@ -123,9 +126,11 @@ def check_families(families: tuple[KindFamily, ...], kinds: Sequence[str], bad: 
     return ok
 
 
-def period_kinds_setting(value: Any, bad: Bad) -> tuple[PeriodKind, ...] | None:
+def period_kinds_setting(value: Any, bad: Bad, languages: tuple[str, ...] = ("en",)
+                         ) -> tuple[PeriodKind, ...] | None:
     """``period_kinds``: a list of names (each drawn the default way) or a table
-    ``{name = {layer, label, colour}}``."""
+    ``{name = {layer, label, colour}}``; a label may be given per language
+    (``label = { en = "Era", fr = "Ère" }``; ``languages``: the site's, its own first)."""
     if isinstance(value, list):
         if not (value and all(isinstance(v, str) and _ID.fullmatch(v) for v in value)):
             bad("period_kinds", "must be a non-empty list of lowercase words like \"era\"",
@@ -153,6 +158,11 @@ def period_kinds_setting(value: Any, bad: Bad) -> tuple[PeriodKind, ...] | None:
         if layer not in PERIOD_LAYERS:
             bad(f"{key}.layer", f"'{layer}' is not a layer", "one of: " + ", ".join(PERIOD_LAYERS))
             return None
+        try:
+            label, others = per_language(label, languages[0], languages)
+        except PerLanguageError as exc:
+            bad(f"{key}.label", *exc.args)
+            return None
         if not isinstance(label, str) or not label.strip() or "\n" in label:
             bad(f"{key}.label", "must be a one-line text")
             return None
@@ -160,7 +170,8 @@ def period_kinds_setting(value: Any, bad: Bad) -> tuple[PeriodKind, ...] | None:
             bad(f"{key}.colour", f"'{colour}' is not one of the theme's period colours",
                 "one of: " + ", ".join(PERIOD_COLOURS))
             return None
-        out.append(PeriodKind(name, layer, label.strip(), colour))
+        out.append(PeriodKind(name, layer, label.strip(), colour,
+                              tuple(("label", k, v) for k, v in sorted(others.items()))))
     return tuple(out)
 
 

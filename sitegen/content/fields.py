@@ -105,6 +105,23 @@ class Fields:
             text = " ".join(text.split())
         return text
 
+    def texts(self, key: str, into: list[tuple[str, str, str]], required: bool = False
+              ) -> str | None:
+        """A text that may be given per language (i18n.language.per_language): the text in
+        the site's language; the others are added to ``into`` as (key, language, text)."""
+        from sitegen.i18n.language import PerLanguageError, per_language
+
+        value = self.data.get(key)
+        if not isinstance(value, dict):
+            return self.text(key, required=required, single_line=True)
+        try:
+            text, others = per_language(value, self.config.language, self.config.editions)
+        except PerLanguageError as exc:
+            self.error(key, str(exc.args[0]), exc.args[1] if len(exc.args) > 1 else None)
+            return None
+        into += [(key, lang, other) for lang, other in sorted(others.items())]
+        return " ".join(text.split())
+
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
@@ -590,10 +607,11 @@ def build_participant(data: LineDict, shown: str, col: Collector,
     f = Fields(data, shown, col, config)
     f.unknown_keys(("id", "name", "kind", "aliases", "roles", "description"))
     pid = _registry_id(f)
-    name = f.text("name", required=True, single_line=True)
+    translations: list[tuple[str, str, str]] = []
+    name = f.texts("name", translations, required=True)
     kind = f.choice("kind", config.participant_kinds, required=True)
     aliases = f.id_list("aliases")
-    description = f.text("description", single_line=True) or ""
+    description = f.texts("description", translations) or ""
     roles = []
     for item, _ in f.mapping_list("roles", "{role, organisation, from, to}"):
         sub = Fields(item, shown, col, config, "roles.")
@@ -609,30 +627,33 @@ def build_participant(data: LineDict, shown: str, col: Collector,
     if not f.ok or pid is None or name is None or kind is None:
         return None
     roles.sort(key=lambda r: (r.start.sort_key if r.start else (0, 0, 0), r.role))
-    return Participant(pid, name, kind, aliases, tuple(roles), description)
+    return Participant(pid, name, kind, aliases, tuple(roles), description,
+                       tuple(translations))
 
 
 def build_topic(data: LineDict, shown: str, col: Collector, config: Config) -> Topic | None:
     f = Fields(data, shown, col, config)
     f.unknown_keys(("id", "label", "description"))
     tid = _registry_id(f)
-    label = f.text("label", required=True, single_line=True)
-    description = f.text("description", single_line=True) or ""
+    translations: list[tuple[str, str, str]] = []
+    label = f.texts("label", translations, required=True)
+    description = f.texts("description", translations) or ""
     if not f.ok or tid is None or label is None:
         return None
-    return Topic(tid, label, description)
+    return Topic(tid, label, description, tuple(translations))
 
 
 def build_period(data: LineDict, shown: str, col: Collector, config: Config) -> Period | None:
     f = Fields(data, shown, col, config)
     f.unknown_keys(("id", "label", "kind", "start", "end", "description", "sources"))
     pid = _registry_id(f)
-    label = f.text("label", required=True, single_line=True)
+    translations: list[tuple[str, str, str]] = []
+    label = f.texts("label", translations, required=True)
     kind = f.choice("kind", config.period_kinds, required=True)
     start, end = f.date("start", required=True), f.date("end")
     if start and end and end.last_day() < start.first_day():
         f.error("end", f"end ({end}) is before start ({start})")
-    description = f.text("description", single_line=True) or ""
+    description = f.texts("description", translations) or ""
     sources = f.id_list("sources")
     for url in sources:
         if not url.startswith(("http://", "https://")):
@@ -640,4 +661,4 @@ def build_period(data: LineDict, shown: str, col: Collector, config: Config) -> 
                     "it must start with https:// or http://")
     if not f.ok or pid is None or label is None or kind is None or start is None:
         return None
-    return Period(pid, label, kind, start, end, description, sources)
+    return Period(pid, label, kind, start, end, description, sources, tuple(translations))

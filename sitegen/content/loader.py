@@ -33,6 +33,12 @@ from sitegen.content.model import (
     Topic,
 )
 from sitegen.content.sourcing import check_coverage, check_parties, check_sources
+from sitegen.content.translations import (
+    Translation,
+    parse_translation,
+    split_name,
+    stale_warnings,
+)
 from sitegen.content.yamlio import LineDict, LineList, YamlSyntaxError, load_yaml
 from sitegen.errors import ContentError, Problem, did_you_mean
 
@@ -59,6 +65,7 @@ class LoadResult:
     warnings: list[Problem] = field(default_factory=list)
     versions: dict[str, Any] = field(default_factory=dict)
     keys: list[Any] = field(default_factory=list)
+    translations: list[Any] = field(default_factory=list)  # read, before drafts are left out
 
 
 def slug_hint(text: str) -> str:
@@ -189,12 +196,17 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
         raise ContentError(problems=col.problems)
     published = tuple(sorted((e for e in entries if drafts or not e.draft),
                              key=lambda e: e.sort_key))
+    ids = {e.id: e for e in published}
+    translations = tuple(sorted((t for t in loaded.translations if t.id in ids),
+                                key=lambda t: (t.id, t.lang)))
+    stale_warnings(translations, ids.__getitem__, col)
     loaded.site = Site(
         entries=published,
         participants=dict(sorted(p_map.items())),
         topics=dict(sorted(t_map.items())),
         periods=tuple(sorted(periods, key=lambda p: (p.start.sort_key, p.id))),
         pages=tuple(sorted(pages, key=lambda p: p.id)),
+        translations=translations,
     )
     loaded.warnings = col.warnings
     return loaded
@@ -266,7 +278,12 @@ def _load_entries(folder: Path, col: Collector, config: Config,
                   invalid: list[tuple[str, str, int, str]], loaded: LoadResult,
                   memo: dict | None = None, read: Reader | None = None) -> list[Entry]:
     entries: list[Entry] = []
+    by_stem: dict[str, Entry] = {}
+    translated: list[Path] = []
     for path in _md_files(folder, col):
+        if split_name(path) is not None:  # <stem>.<lang>.md: read once the originals are
+            translated.append(path)
+            continue
         shown = col.show(path)
         text = (read or read_text)(path, col, config.content_dir)
         if text is None:
@@ -277,6 +294,7 @@ def _load_entries(folder: Path, col: Collector, config: Config,
         col.problems.extend(problems)
         if entry is not None:
             entries.append(entry)
+            by_stem[path.stem] = entry
             loaded.versions[entry.id] = key
         elif bad is not None:  # still check its body links, so every problem is reported
             invalid.append(bad)
@@ -287,7 +305,29 @@ def _load_entries(folder: Path, col: Collector, config: Config,
                       "give one of them another file name or 'id:'")
         else:
             seen[e.id] = e
+    loaded.translations = _load_translations(translated, by_stem, col, config, loaded, read)
     return entries
+
+
+def _load_translations(paths: list[Path], by_stem: dict[str, Entry], col: Collector,
+                       config: Config, loaded: LoadResult, read: Reader | None
+                       ) -> list[Translation]:
+    """The translated entries (content/translations.py), each checked against its original;
+    an entry's version then covers its translations too (a translation edited, its pages
+    are made again)."""
+    found = []
+    for path in paths:
+        text = (read or read_text)(path, col, config.content_dir)
+        if text is None:
+            continue
+        stem, _ = split_name(path) or ("", "")
+        split = split_front_matter(text, col.show(path), col)
+        t = parse_translation(path, split, by_stem.get(stem), col, config)
+        if t is not None:
+            found.append(t)
+            loaded.versions[t.id] = (loaded.versions[t.id], memo_key("translation",
+                                     t.path, path.stem, text))
+    return found
 
 
 def _load_pages(folder: Path, col: Collector, config: Config, loaded: LoadResult,

@@ -42,6 +42,8 @@ class Participant:
     aliases: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
     description: str = ""
+    # name and description in other languages: (field, language, text)
+    translations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Topic:
     id: str
     label: str
     description: str = ""
+    translations: tuple[tuple[str, str, str], ...] = ()  # (field, language, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class Period:
     end: PartialDate | None
     description: str = ""
     sources: tuple[str, ...] = ()
+    translations: tuple[tuple[str, str, str], ...] = ()  # (field, language, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +183,8 @@ class Site:
     topics: dict[str, Topic]
     periods: tuple[Period, ...]
     pages: tuple[Page, ...]
+    # translated entries (content/translations.py Translation), by (id, language)
+    translations: tuple[Any, ...] = ()
 
     def entry(self, entry_id: str) -> Entry:
         return self._by_id[entry_id]

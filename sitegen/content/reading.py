@@ -16,6 +16,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.content.collector import Collector
 from sitegen.content.loader import LoadResult, Reader, load_site, memo_key, parse_entry, read_text
+from sitegen.content.translations import split_name
 from sitegen.engine import workers
 
 Identity = tuple[int, int, int]  # inode, mtime in ns, size
@@ -82,7 +83,8 @@ class Reading:
         folder = config.content_dir / "entries"
         if self.parsed or not folder.is_dir():
             return
-        paths = sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#")))
+        paths = sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#"))
+                       and split_name(p) is None)  # translations are read by the loader
         if len(paths) < workers.MIN_BATCH:
             return
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file

@@ -27,6 +27,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.content.dates import PartialDate
 from sitegen.content.model import Entry, Period, Site
+from sitegen.i18n.language import Language, in_language
 from sitegen.presentation import KindFamily, PeriodKind
 
 SLOT = 20          # width of one year, in SVG units
@@ -69,12 +70,12 @@ def _at(d: PartialDate) -> float:
         _year_fraction(lo)
 
 
-def _human(d: PartialDate | None) -> str:
-    return d.human() if d else "today"
+def _human(d: PartialDate | None, lang: Language) -> str:
+    return lang.date(d) if d else lang.gettext("today")
 
 
-def period_text(p: Period) -> str:
-    return f"{p.label} ({p.start.human()} – {_human(p.end)})"
+def period_text(p: Period, lang: Language) -> str:
+    return f"{in_language(p, 'label', lang.code)} ({lang.date(p.start)} – {_human(p.end, lang)})"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class _Frame:
     tps: bool      # a row of turning points above the plot
     strips: int    # strip kinds drawn
     lanes: int     # lane kinds drawn
+    lang: Language  # the words and dates of titles and labels
 
     @property
     def plot_top(self) -> int:
@@ -134,7 +136,8 @@ def _shades(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
             if box:
                 yield (f'<rect class="shade pc-{s.colour}" x="{box[0]:.1f}" y="{f.plot_top}" '
                        f'width="{box[1]:.1f}" height="{f.peak * UNIT}"><title>'
-                       f'{escape(s.label)}: {escape(period_text(p))}</title></rect>')
+                       f'{escape(in_language(s, "label", f.lang.code))}: '
+                       f'{escape(period_text(p, f.lang))}</title></rect>')
 
 
 def _strips(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
@@ -150,9 +153,9 @@ def _strips(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
             n += 1
             x, w = box
             yield (f'<rect class="strip pc-{s.colour} era{n % 2}" x="{x:.1f}" y="{y}" '
-                   f'width="{w:.1f}" height="{STRIP}"><title>{n}. {escape(period_text(p))}'
+                   f'width="{w:.1f}" height="{STRIP}"><title>{n}. {escape(period_text(p, f.lang))}'
                    f'</title></rect>')
-            full = f"{n} {p.label}"
+            full = f"{n} {in_language(p, 'label', f.lang.code)}"
             text = full if len(full) * CHAR_W <= w - 6 else str(n)
             yield (f'<text class="strip-label" x="{x + 3:.1f}" y="{y + STRIP - 5}" '
                    f'aria-hidden="true">{escape(text)}</text>')
@@ -164,7 +167,8 @@ def _lanes(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
     """One labelled row per lane kind, its periods as bars along it."""
     y = f.below + f.strips * (STRIP + 4)
     for s in _drawn(styles, periods, "lane"):
-        yield (f'<text class="lane-label" x="{LEFT}" y="{y + 9}">{escape(s.label)}</text>'
+        label = in_language(s, "label", f.lang.code)
+        yield (f'<text class="lane-label" x="{LEFT}" y="{y + 9}">{escape(label)}</text>'
                f'<line class="lane-rule" x1="{LEFT}" x2="{f.width - RIGHT}" '
                f'y1="{y + 12 + LANE_BAR / 2}" y2="{y + 12 + LANE_BAR / 2}"/>')
         for p in periods:
@@ -172,7 +176,8 @@ def _lanes(f: _Frame, styles: Sequence[PeriodKind], periods: Sequence[Period]
             if box:
                 yield (f'<rect class="lane pc-{s.colour}" x="{box[0]:.1f}" y="{y + 12}" '
                        f'width="{max(box[1], 2):.1f}" height="{LANE_BAR}"><title>'
-                       f'{escape(s.label)}: {escape(period_text(p))}</title></rect>')
+                       f'{escape(in_language(s, "label", f.lang.code))}: '
+                       f'{escape(period_text(p, f.lang))}</title></rect>')
         y += LANE
 
 
@@ -195,9 +200,10 @@ def _empty_years(f: _Frame, counts: dict[int, Any], config: Config) -> Iterator[
             continue
         gap = config.coverage.declared_gap(year) if config.coverage else None
         why = f": {gap.note}" if gap else ""
+        what = f.lang.gettext("%(year)s: no entries recorded (a gap in the record, not a year "
+                              "without events)", year=year)
         yield (f'<rect class="nodata" x="{f.x(year) + 1}" y="{f.plot_top}" width="{SLOT - 2}" '
-               f'height="{f.peak * UNIT}"><title>{year}: no entries recorded (a gap in the '
-               f'record, not a year without events){escape(why)}</title></rect>')
+               f'height="{f.peak * UNIT}"><title>{escape(what)}{escape(why)}</title></rect>')
 
 
 def _bars(f: _Frame, counts: dict[int, Counter[str]], families: Sequence[KindFamily],
@@ -212,11 +218,12 @@ def _bars(f: _Frame, counts: dict[int, Counter[str]], families: Sequence[KindFam
         if not c:
             continue
         total = sum(c.values())
-        noun = "event" if total == 1 else "events"
+        label = escape(f.lang.ngettext("%(year)s: %(num)d event", "%(year)s: %(num)d events",
+                                       total, year=year))
         order = [k for k in kinds if c[k]] + sorted(k for k in c if k not in kinds)
         detail = escape(", ".join(f"{c[k]} {k}" for k in order))
-        yield (f'<a class="bar" href="#y{year}" aria-label="{year}: {total} {noun}">'
-               f'<title>{year}: {total} {noun} ({detail})</title>'
+        yield (f'<a class="bar" href="#y{year}" aria-label="{label}">'
+               f'<title>{label} ({detail})</title>'
                f'<rect class="hit" x="{x}" y="{f.plot_top}" width="{SLOT}" '
                f'height="{f.peak * UNIT}"/>')
         y = f.axis_y
@@ -236,7 +243,7 @@ def _turning_points(f: _Frame, entries: Sequence[Entry]) -> Iterator[str]:
         if e.significance == "turning-point":
             x = f.x(_at(e.date))
             yield (f'<path class="tp" data-id="{escape(e.id)}" d="M{x:.1f} {cy - 5}l4.5 5'
-                   f'-4.5 5-4.5-5z"><title>{escape(e.date.human())}: {escape(e.title)}'
+                   f'-4.5 5-4.5-5z"><title>{escape(f.lang.date(e.date))}: {escape(e.title)}'
                    f'</title></path>')
 
 
@@ -250,10 +257,13 @@ def _families(config: Config, site: Site) -> list[KindFamily]:
     return fams
 
 
-def overview_svg(site: Site, config: Config, title: str = "Events per year") -> str:
-    """The SVG markup of the overview chart (empty string for a site without entries)."""
+def overview_svg(site: Site, config: Config, lang: Language | None = None) -> str:
+    """The SVG markup of the overview chart (empty string for a site without entries), its
+    titles in ``lang`` (English when None)."""
     if not site.entries:
         return ""
+    lang = lang or Language("en")
+    title = lang.gettext("Events per year")
     counts: dict[int, Counter[str]] = {}
     for e in site.entries:
         counts.setdefault(e.year, Counter())[e.kind] += 1
@@ -261,7 +271,8 @@ def overview_svg(site: Site, config: Config, title: str = "Events per year") -> 
     f = _Frame(min(counts), max(counts),
                max(max(sum(c.values()) for c in counts.values()), MIN_ROWS),
                any(e.significance == "turning-point" for e in site.entries),
-               len(_drawn(styles, periods, "strip")), len(_drawn(styles, periods, "lane")))
+               len(_drawn(styles, periods, "strip")), len(_drawn(styles, periods, "lane")),
+               lang)
     head = (f'<svg class="overview" xmlns="http://www.w3.org/2000/svg" '
             f'viewBox="0 0 {f.width} {f.height}" width="{f.width}" height="{f.height}" '
             f'data-axis="{f.axis_y}" data-unit="{UNIT}" role="group" '
@@ -273,10 +284,11 @@ def overview_svg(site: Site, config: Config, title: str = "Events per year") -> 
                     *_lanes(f, styles, periods), "</svg>"])
 
 
-def legend(site: Site, config: Config) -> dict[str, Any]:
+def legend(site: Site, config: Config, lang: Language | None = None) -> dict[str, Any]:
     """What the chart's key lists: families (with their kinds and counts) in stacking order,
     the numbered strip periods with their full names, the shaded and lane kinds, and whether
     there are turning points and years without entries."""
+    lang = lang or Language("en")
     counts = Counter(e.kind for e in site.entries)
     years = {e.year for e in site.entries}
     fams = [{"id": fam.id, "label": fam.label, "class": fam.cls,
@@ -286,12 +298,13 @@ def legend(site: Site, config: Config) -> dict[str, Any]:
     styles, periods = config.period_styles, site.periods
     strips: list[dict[str, Any]] = []
     for s in _drawn(styles, periods, "strip"):
-        strips += [{"n": len(strips) + 1, "kind": s.label, "label": p.label,
-                    "start": p.start.human(), "end": _human(p.end) if p.end else None,
+        strips += [{"n": len(strips) + 1, "kind": in_language(s, "label", lang.code),
+                    "label": in_language(p, "label", lang.code),
+                    "start": lang.date(p.start), "end": _human(p.end, lang) if p.end else None,
                     "colour": s.colour}
                    for p in periods if p.kind == s.id]
-    layers = [{"kind": s.label, "layer": s.layer, "colour": s.colour,
-               "periods": [period_text(p) for p in periods if p.kind == s.id]}
+    layers = [{"kind": in_language(s, "label", lang.code), "layer": s.layer, "colour": s.colour,
+               "periods": [period_text(p, lang) for p in periods if p.kind == s.id]}
               for s in styles if s.layer in ("lane", "shade")
               and any(p.kind == s.id for p in periods)]
     return {

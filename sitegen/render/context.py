@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.config import Config
 from sitegen.content.dates import PartialDate
 from sitegen.content.model import SIGNIFICANCE, Entry, Participant, Period, Site
 from sitegen.content.sourcing import host_of
+from sitegen.content.translations import Translation, by_language, original_language
+from sitegen.i18n.language import Language, in_language
 from sitegen.render.chart import kind_class
 
 OUTCOME_CHARS = 120  # a card shows its first outcome's text cut to about this length
@@ -25,10 +27,43 @@ def shorten(text: str, limit: int = OUTCOME_CHARS) -> str:
     return cut + "…"
 
 
-def date_ctx(d: PartialDate | None) -> dict[str, Any] | None:
+def date_ctx(d: PartialDate | None, lang: Language | None = None) -> dict[str, Any] | None:
+    """A date for templates: ISO (for ``<time datetime>``), and as ``lang``'s readers
+    write it (``human``; English when None)."""
     if d is None:
         return None
-    return {"iso": d.iso(), "human": d.human(), "precision": d.precision, "year": d.year}
+    return {"iso": d.iso(), "human": lang.date(d) if lang else d.human(),
+            "precision": d.precision, "year": d.year}
+
+
+@dataclass(frozen=True)
+class Texts:
+    """An entry's text fields for a page in ``page``'s language: each (text, lang), lang
+    being None when the text is in the page's language, else the language it is in."""
+
+    e: Entry
+    t: Translation | None
+    original: str  # the language of the entry's own text
+    page: str
+
+    def pick(self, own: str, translated: str | None) -> tuple[str, str | None]:
+        if translated:
+            return translated, None
+        return own, (self.original if self.original != self.page else None)
+
+    @property
+    def title(self) -> tuple[str, str | None]:
+        return self.pick(self.e.title, self.t.title if self.t else None)
+
+    @property
+    def summary(self) -> tuple[str, str | None]:
+        return self.pick(self.e.summary, self.t.summary if self.t else None)
+
+    def outcome(self, i: int) -> str | None:
+        return self.t.outcomes[i] if self.t else None
+
+    def account(self, i: int) -> str | None:
+        return self.t.accounts[i] if self.t else None
 
 
 def entry_url(entry_id: str) -> str:
@@ -57,10 +92,23 @@ class Projector:
 
     site: Site
     config: Config
+    lang: Language = field(default_factory=lambda: Language("en"))  # dates, citation
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_cards", {})
         object.__setattr__(self, "_refs", {})
+        object.__setattr__(self, "translated", by_language(self.site.translations,
+                                                            self.lang.code))
+
+    def said(self, item: Any, name: str) -> str:
+        """A registry item's ``name`` field in the pages' language (its own, if not given)."""
+        return in_language(item, name, self.lang.code)
+
+    def text_of(self, e: Entry) -> Texts:
+        """The entry's text in the page's language: its translation's where there is one,
+        else its own (with the language it is in, when not the page's)."""
+        t = self.translated.get(e.id)  # type: ignore[attr-defined]
+        return Texts(e, t, original_language(t, self.config), self.lang.code)
 
     def url(self, path: str) -> str:
         return self.config.url(path)
@@ -72,7 +120,8 @@ class Projector:
         got = refs.get(("p", pid, role))
         if got is None:
             p = self.site.participants[pid]
-            got = refs[("p", pid, role)] = {"id": p.id, "name": p.name, "kind": p.kind,
+            got = refs[("p", pid, role)] = {"id": p.id, "name": self.said(p, "name"),
+                                           "kind": p.kind,
                                            "role": role, "url": self.url(participant_url(p.id))}
         return got
 
@@ -89,13 +138,15 @@ class Projector:
         return got[1]
 
     def _card(self, e: Entry) -> dict[str, Any]:
+        tx = self.text_of(e)
+        outcomes = [tx.pick(o.text, tx.outcome(i)) for i, o in enumerate(e.outcomes)]
         return {
             "id": e.id,
             "url": self.url(entry_url(e.id)),
-            "title": e.title,
-            "summary": e.summary,
-            "date": date_ctx(e.date),
-            "end": date_ctx(e.end),
+            "title": tx.title[0], "title_lang": tx.title[1],
+            "summary": tx.summary[0], "summary_lang": tx.summary[1],
+            "date": date_ctx(e.date, self.lang),
+            "end": date_ctx(e.end, self.lang),
             "circa": e.circa,
             "year": e.year,
             "kind": e.kind,
@@ -109,8 +160,10 @@ class Projector:
             "draft": e.draft,
             "participants": [self.participant_ref(p.id, p.role) for p in e.participants],
             "outcomes": [{"type": o.type, "label": self.config.label("outcome_types", o.type),
-                          "text": o.text} for o in e.outcomes],
-            "outcome_short": shorten(e.outcomes[0].text) if e.outcomes else "",
+                          "text": text, "lang": lang}
+                         for o, (text, lang) in zip(e.outcomes, outcomes, strict=True)],
+            "outcome_short": shorten(outcomes[0][0]) if outcomes else "",
+            "outcome_lang": outcomes[0][1] if outcomes else None,
             "topics": [self.topic_ref(t) for t in e.topics],
         }
 
@@ -124,7 +177,7 @@ class Projector:
         got = refs.get(("t", tid, None))
         if got is None:
             t = self.site.topics[tid]
-            got = refs[("t", tid, None)] = {"id": t.id, "label": t.label,
+            got = refs[("t", tid, None)] = {"id": t.id, "label": self.said(t, "label"),
                                             "url": self.url(topic_url(t.id))}
         return got
 
@@ -132,24 +185,30 @@ class Projector:
         """What an entry's page shows of the entry itself: its card and the rest of its
         fields (the page adds its body, its related entries and its neighbours)."""
         sources = [
-            {"title": s.title, "publisher": s.publisher, "url": s.url, "date": date_ctx(s.date),
+            {"title": s.title, "publisher": s.publisher, "url": s.url,
+             "date": date_ctx(s.date, self.lang),
              "kind": s.kind, "doc_id": s.doc_id, "copy_of": s.copy_of, "archived": s.archived,
-             "accessed": date_ctx(s.accessed)}
+             "accessed": date_ctx(s.accessed, self.lang)}
             for s in e.sources
         ]
         by_url = {s["url"]: s for s in sources}
+        tx = self.text_of(e)
         accounts = [
-            {"party": self.participant_ref(a.party), "text": a.text,
+            {"party": self.participant_ref(a.party), "text": text, "lang": lang,
              "source": by_url.get(a.source) if a.source else None, "none_found": a.none_found}
-            for a in e.accounts
+            for a, (text, lang) in ((a, tx.pick(a.text, tx.account(i)))
+                                    for i, a in enumerate(e.accounts))
         ]
         ctx = dict(self.card(e))
         ctx.update(
+            translation=self.translation_note(tx),
+            body_lang=tx.pick("", tx.t.body_md if tx.t and tx.t.has_body else None)[1],
             sources=sources,
             accounts=accounts,
-            updated=date_ctx(e.updated),
+            updated=date_ctx(e.updated, self.lang),
             primary_not_found=e.primary_not_found,
-            corrections=[{"date": date_ctx(c.date), "text": c.text} for c in e.corrections],
+            corrections=[{"date": date_ctx(c.date, self.lang), "text": c.text}
+                         for c in e.corrections],
             concerns=[self.participant_ref(c) for c in e.concerns],
             forum=self.participant_ref(e.forum) if e.forum else None,
             extra=e.extra,
@@ -160,10 +219,23 @@ class Projector:
 
     def citation(self, e: Entry) -> str:
         """A plain-text citation of an entry page."""
-        who = self.config.publisher or self.config.title
-        reviewed = f" Last reviewed {e.updated.human()}." if e.updated else ""
-        return (f"“{e.title}” ({e.date.human()}). In {self.config.title}. {who}. "
-                f"{self.config.absolute_url(entry_url(e.id))}.{reviewed}")
+        who, lang = self.config.publisher or self.config.title, self.lang
+        when = lang.circa(e.date) if e.circa else lang.date(e.date)
+        title = self.text_of(e).title[0]
+        reviewed = (" " + lang.gettext("Last reviewed %(date)s.", date=lang.date(e.updated))
+                    if e.updated else "")
+        return (f"“{title}” ({when}). "
+                + lang.gettext("In %(title)s.", title=self.config.title)
+                + f" {who}. {self.config.absolute_url(entry_url(e.id))}.{reviewed}")
+
+    def translation_note(self, tx: Texts) -> dict[str, Any] | None:
+        """What an entry page says of its translation: from which language, when, and
+        whether it may be out of date."""
+        t = tx.t
+        if t is None:
+            return None
+        return {"from": t.translated_from, "from_name": self.lang.language_name(t.translated_from),
+                "date": date_ctx(t.translated, self.lang), "stale": t.stale(tx.e)}
 
     def sourcing(self) -> dict[str, Any]:
         """The site's sourcing policy, for a page that states it."""
@@ -179,7 +251,7 @@ class Projector:
                 else:
                     counts[rules.official_party(host_of(s.url)) or "primary"] += 1
         return {
-            "counts": [(parties[k].name if k in parties else k, n)
+            "counts": [(self.said(parties[k], "name") if k in parties else k, n)
                        for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "primary_window_days": rules.primary_window_days,
             "official": [{"party": self.participant_ref(party) if party in parties else
@@ -226,14 +298,15 @@ class Projector:
         used_outcomes = {o.type for e in site.entries for o in e.outcomes}
         present = {p.id for e in site.entries for p in e.participants}  # what cards can match
         people = sorted((x for x in site.participants.values() if x.id in present),
-                        key=lambda x: (x.name.casefold(), x.id))
-        topics = sorted(site.topics.values(), key=lambda t: (t.label.casefold(), t.id))
+                        key=lambda x: (self.said(x, "name").casefold(), x.id))
+        topics = sorted(site.topics.values(),
+                        key=lambda t: (self.said(t, "label").casefold(), t.id))
         label = c.label
         return [
             {"name": "participant", "key": "participants", "title": label("facets", "participant"),
-             "items": [(x.id, x.name) for x in people]},
+             "items": [(x.id, self.said(x, "name")) for x in people]},
             {"name": "topic", "key": "topics", "title": label("facets", "topic"),
-             "items": [(t.id, t.label) for t in topics]},
+             "items": [(t.id, self.said(t, "label")) for t in topics]},
             {"name": "kind", "key": "kind", "title": label("facets", "kind"),
              "items": [(k, label("kinds", k)) for f in c.families for k in f.kinds
                        if k in kinds]},
@@ -247,16 +320,20 @@ class Projector:
 
     def period(self, p: Period) -> dict[str, Any]:
         style = self.config.period_style(p.kind)
-        return {"id": p.id, "label": p.label, "kind": p.kind, "kind_label": style.label,
-                "colour": style.colour, "start": date_ctx(p.start), "end": date_ctx(p.end),
-                "description": p.description, "sources": list(p.sources)}
+        return {"id": p.id, "label": self.said(p, "label"), "kind": p.kind,
+                "kind_label": self.said(style, "label"),
+                "colour": style.colour, "start": date_ctx(p.start, self.lang),
+                "end": date_ctx(p.end, self.lang),
+                "description": self.said(p, "description"), "sources": list(p.sources)}
 
     def participant(self, p: Participant) -> dict[str, Any]:
         return {
-            "id": p.id, "name": p.name, "kind": p.kind, "aliases": list(p.aliases),
-            "description": p.description, "url": self.url(participant_url(p.id)),
+            "id": p.id, "name": self.said(p, "name"), "kind": p.kind,
+            "aliases": list(p.aliases), "description": self.said(p, "description"),
+            "url": self.url(participant_url(p.id)),
             "roles": [{"role": r.role, "organisation": r.organisation,
-                       "from": date_ctx(r.start), "to": date_ctx(r.end)} for r in p.roles],
+                       "from": date_ctx(r.start, self.lang), "to": date_ctx(r.end, self.lang)}
+                      for r in p.roles],
         }
 
     def year_groups(self, listing: Iterable[tuple[dict[str, Any], Any, bool]],
@@ -316,7 +393,7 @@ def _bands(items: list[dict[str, Any]]) -> None:
 
 
 def periods_active(periods: Iterable[tuple[dict[str, Any], Any, int, int | None]],
-                   year: int, config: Config) -> list[dict[str, Any]]:
+                   year: int, config: Config, lang: str | None = None) -> list[dict[str, Any]]:
     """The periods (as the Reads part gives them) that cover any part of ``year``, grouped
     by kind in the settings' order: [{kind_label, colour, periods: [...]}], for one band
     that sums up the year."""
@@ -328,6 +405,7 @@ def periods_active(periods: Iterable[tuple[dict[str, Any], Any, int, int | None]
     out = []
     for k in kinds:
         style = config.period_style(k)
-        out.append({"kind": k, "kind_label": style.label, "colour": style.colour,
+        out.append({"kind": k, "colour": style.colour,
+                    "kind_label": in_language(style, "label", lang or config.language),
                     "periods": [p for p in active if p["kind"] == k]})
     return out

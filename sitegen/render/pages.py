@@ -139,10 +139,11 @@ def render_year(rd: Reads, year: int) -> bytes:
     years = rd.read("site")["years"]
     i = years.index(year)
     return rd.html("year.html", year_url(year) + "index.html", str(year),
-                   f"Events of {year} in {rd.config.title}.", "year", year=year,
+                   rd.lang.gettext("Events of %(year)s in %(title)s.", year=year,
+                                   title=rd.config.title), "year", year=year,
                    groups=rd.projector.year_groups(listing, periods), total=len(listing),
                    compact=len(listing) > LIST_MAX_CARDS,
-                   periods=periods_active(periods, year, rd.config),
+                   periods=periods_active(periods, year, rd.config, rd.lang.code),
                    previous_year=years[i - 1] if i > 0 else None,
                    next_year=years[i + 1] if i + 1 < len(years) else None)
 
@@ -160,14 +161,15 @@ def render_page(rd: Reads, page_id: str) -> bytes:
 
 
 def render_404(rd: Reads, _: None) -> bytes:
-    return rd.html("404.html", "404.html", "Page not found", "", "404")
+    return rd.html("404.html", "404.html", rd.lang.gettext("Page not found"), "", "404")
 
 
 def render_search(rd: Reads, _: None) -> bytes:
     """The search page; it also lists the browse pages for readers without JavaScript."""
     refs = rd.read("registries")
-    return rd.html("search.html", "search/index.html", "Search",
-                   f"Search {rd.config.title}.", "search",
+    lang = rd.lang
+    return rd.html("search.html", "search/index.html", lang.gettext("Search"),
+                   lang.gettext("Search %(title)s.", title=rd.config.title), "search",
                    participants=refs["participants"], topics=refs["topics"],
                    kinds=list(rd.config.kinds))
 

@@ -50,7 +50,8 @@ class Reads(Recorder):
         super().__init__(memo)
         self.site, self.config, self.versions = site, config, versions
         self.templates = templates or Templates(config)
-        self.projector = Projector(site, config)
+        self.lang = self.templates.language  # the pages' language: strings and dates
+        self.projector = Projector(site, config, self.lang)
         self._ids = {e.id: i for i, e in enumerate(site.entries)}
         self._seen: dict[str, str | None] = {}  # entry links resolved by this conversion
         self.markdown = MarkdownRenderer(self._resolve, config.markup_options)
@@ -119,6 +120,10 @@ class Reads(Recorder):
     def _owner(self, owner: tuple[str, str]) -> tuple[str, str, int]:
         """The body text of ("entry", id) or ("page", id), with its file and line."""
         kind, key = owner
+        if kind == "entry":  # a translation's body, in the pages' language, replaces it
+            t = self.projector.translated.get(key)  # type: ignore[attr-defined]
+            if t is not None and t.has_body:
+                return t.body_md, t.path, t.body_line
         item: Any = (self.site.entry(key) if kind == "entry" else
                      next(p for p in self.site.pages if p.id == key))
         return item.body_md, item.path, item.body_line
@@ -126,7 +131,9 @@ class Reads(Recorder):
     def keep_cached_bodies(self, cached: dict[str, Body]) -> None:
         """Take the cached HTML of the site's bodies whose entry links resolve as before."""
         bodies = self.memo.bodies
-        for text in [e.body_md for e in self.site.entries] + [p.body_md for p in self.site.pages]:
+        translated = self.projector.translated.values()  # type: ignore[attr-defined]
+        for text in ([e.body_md for e in self.site.entries] + [p.body_md for p in self.site.pages]
+                     + [t.body_md for t in translated if t.has_body]):
             key = self._text_digest(text)
             hit = cached.get(key)
             if hit is not None and all(self._resolve(t) == u for t, u in hit[1]):
@@ -311,10 +318,12 @@ class Reads(Recorder):
         return self.projector.participant(self.site.participants[pid])
 
     def _topic(self, tid: str) -> dict[str, Any]:
-        return self.projector.topic_ref(tid) | {"description": self.site.topics[tid].description}
+        return self.projector.topic_ref(tid) | {
+            "description": self.projector.said(self.site.topics[tid], "description")}
 
     def _chart(self, _: None) -> tuple[str, dict[str, Any]]:
-        return overview_svg(self.site, self.config), legend(self.site, self.config)
+        return (overview_svg(self.site, self.config, self.lang),
+                legend(self.site, self.config, self.lang))
 
     def _facets(self, _: None) -> list[dict[str, Any]]:
         return self.projector.facets()

@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from sitegen.config import Config
 from sitegen.errors import Problem, TemplateError, did_you_mean, display_path
+from sitegen.i18n.catalogs import Interface
+from sitegen.i18n.language import Language, fill
 
 
 def json_for_script(value: Any) -> str:
@@ -42,6 +45,21 @@ class _Environment(jinja2.Environment):
             except KeyError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+
+def time_html(d: dict[str, Any]) -> Markup:
+    """``<time>`` for a projected date (context.date_ctx), to put inside a sentence."""
+    return Markup('<time datetime="{}">{}</time>').format(d["iso"], d["human"])
+
+
+def link_html(href: str, text: str) -> Markup:
+    """A link, to put inside a translated sentence."""
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+def lang_attr(code: str | None) -> Markup:
+    """`` lang="…"`` for text in another language than the page's (nothing when None)."""
+    return Markup(' lang="{}"').format(code) if code else Markup("")
 
 
 def check_no_links(config: Config) -> None:
@@ -79,11 +97,17 @@ class _Dedented(jinja2.FileSystemLoader):
         return _INDENT.sub("", source), filename, uptodate
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, language: Language | None = None) -> jinja2.Environment:
     """A Jinja environment over the site's templates folder, then the packaged theme (neither
-    may hold a link): a site overrides single files of the theme and inherits the rest."""
+    may hold a link): a site overrides single files of the theme and inherits the rest.
+
+    ``language``: the pages' language, whose strings ``_()``, ``gettext``, ``ngettext`` and
+    ``{% trans %}`` give (English msgids when None), ``%(name)s`` filled from their keyword
+    arguments. A translation is text, never markup: it is escaped, and so are the values
+    filled in (but for markup such as ``time_html``), so a catalog cannot add HTML."""
     check_no_links(config)
     env = _Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=_Dedented([str(d) for d in config.theme_dirs()]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -93,6 +117,27 @@ def make_environment(config: Config) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["json_script"] = lambda v: jinja2.utils.markupsafe.Markup(json_for_script(v))
+    lang = language or Language("en")
+
+    # Jinja's "newstyle" gettext: the call fills in the values (% always applies, as in
+    # Jinja: a literal % is written %%); these also escape the translation itself
+    def gettext(message: str, /, **values: Any) -> Markup:
+        return fill(escape(lang.translate(message)), values, always=True)  # type: ignore[no-any-return]
+
+    def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> Markup:
+        values.setdefault("num", n)
+        return fill(escape(lang.translate(singular, plural, n)),  # type: ignore[no-any-return]
+                    values, always=True)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)  # not wrapped again
+    env.globals["plural_forms"] = lang.plurals
+    env.globals["time_html"] = time_html
+    env.globals["link_html"] = link_html
+    env.globals["lang_attr"] = lang_attr
+    env.globals["script_text"] = lang.gettext  # for scripts: JSON, %(name)s left in
+    # the scripts hold the English strings: other ones are given to them (ui-strings.html)
+    env.globals["scripts_need_strings"] = bool(lang.interface and lang.interface.translates)
     env.globals["url"] = config.url
     env.globals["absolute_url"] = config.absolute_url
     env.globals["csp"] = lambda wasm=False: jinja2.utils.markupsafe.Markup(  # no " < & in it
@@ -103,9 +148,11 @@ def make_environment(config: Config) -> jinja2.Environment:
 class Templates:
     """Renders named templates, turning Jinja's exceptions into located TemplateErrors."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, language: str | None = None) -> None:
         self.config = config
-        self.env = make_environment(config)
+        code = language or config.language
+        self.language = Language(code, Interface(config, code))
+        self.env = make_environment(config, self.language)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:

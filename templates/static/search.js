@@ -16,6 +16,17 @@
   var timer = null;
   var generation = 0;
   var MAX = 50;
+  var UI = {};
+  try { UI = JSON.parse(document.getElementById("ui-strings").textContent); } catch (e) { }
+
+  // as t() in timeline.js
+  function t(key, fallback, vars) {
+    var s = UI[key] || fallback;
+    if (typeof s === "object") {
+      s = s[new Intl.PluralRules(document.documentElement.lang).select(vars.num)] || s.other;
+    }
+    return s.replace(/%\((\w+)\)s/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
+  }
 
   function safeExcerpt(html, into) {
     // Keep only the text and Pagefind's <mark> highlights of an excerpt, which is cut from
@@ -62,7 +73,7 @@
         var d = document.createElement("span");
         d.className = "search-date";
         d.textContent = r.meta.date + (r.meta.kind ? " · " + r.meta.kind : "") +
-          (r.meta.turning_point ? " · turning point" : "");
+          (r.meta.turning_point ? " · " + t("turning_point", "turning point") : "");
         li.appendChild(d);
       }
       var p = document.createElement("p");
@@ -70,10 +81,12 @@
       li.appendChild(p);
       list.appendChild(li);
     });
-    var what = q ? " for “" + q + "”" : "";
-    var shown = total > results.length ? " (showing the first " + results.length + ")" : "";
-    status.textContent = total === 0 ? "No entries found" + what + "."
-      : total + (total === 1 ? " entry" : " entries") + " found" + what + shown + ".";
+    var what = q ? " " + t("for_query", "for “%(query)s”", { query: q }) : "";
+    var shown = total > results.length ? " " + t("showing_first", "(showing the first %(shown)s)",
+      { shown: results.length }) : "";
+    status.textContent = total === 0 ? t("none_found", "No entries found") + what + "."
+      : t("found", { one: "%(num)s entry found", other: "%(num)s entries found" },
+        { num: total }) + what + shown + ".";
   }
 
   async function run() {
@@ -86,7 +99,7 @@
       status.textContent = "";
       return;
     }
-    status.textContent = "Searching…";
+    status.textContent = t("searching", "Searching…");
     // best match (Pagefind's relevance) unless a date order is chosen; no words: by date
     var sort = order.value || (q ? "" : "asc");
     var search = await pagefind.search(q || null, { filters: f, sort: sort ? { date: sort } : undefined });
@@ -106,8 +119,8 @@
       await pagefind.options({ baseUrl: base,
         ranking: { metaWeights: { title: 10, turning_point: 5 } } });
     } catch (err) {
-      status.textContent = "Search is not available here: this copy of the site has no " +
-        "search index (a preview, or a build made without search). Browse instead:";
+      status.textContent = t("no_index", "Search is not available here: this copy of the " +
+        "site has no search index (a preview, or a build made without search). Browse instead:");
       return;
     }
     var params = new URLSearchParams(location.search);

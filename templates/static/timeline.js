@@ -7,6 +7,16 @@
   // the text filter ignores case and accents
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   const SKIP = ["#main", "#timeline"];
+  // string `key` of partials/ui-strings.html (else `fallback`), %(name)s filled in
+  let UI = {};
+  try { UI = JSON.parse(document.getElementById("ui-strings").textContent); } catch (e) { }
+  const t = (key, fallback, vars = {}) => {
+    let s = UI[key] || fallback;
+    if (typeof s === "object") {
+      s = s[new Intl.PluralRules(document.documentElement.lang).select(vars.num)] || s.other;
+    }
+    return s.replace(/%\((\w+)\)s/g, (m, k) => (k in vars ? vars[k] : m));
+  };
 
   // Narrow screens: chart, years and filters fold behind their summaries.
   function initFolds() {
@@ -74,8 +84,8 @@
           r.el.setAttribute("y", filtered ? String(y) : r.y);
           r.el.setAttribute("height", filtered ? String(n ? n * unit - 1 : 0) : r.h);
         });
-        const label = filtered ? `${b.year}: ${total} of ${b.label.replace(/^\d+: /, "")}`
-          : b.label;
+        const label = filtered ? t("bar_of", "%(year)s: %(shown)s of %(all)s",
+          { year: b.year, shown: total, all: b.label.replace(/^\d+: /, "") }) : b.label;
         b.el.setAttribute("aria-label", label);
         if (b.title) { b.title.textContent = filtered ? label : b.text; }
         b.el.classList.toggle("is-out", filtered && total === 0);
@@ -117,7 +127,7 @@
 
     function say(unknown) {
       note.hidden = !unknown.length;
-      note.textContent = unknown.length ? "Not found, so left out of the filters: " +
+      note.textContent = unknown.length ? t("not_found", "Not found, so left out of the filters:") + " " +
         unknown.map((u) => `${u[0]} “${u[1]}”`).join(", ") + "." : "";
     }
 
@@ -190,12 +200,14 @@
         if (label) {
           const all = label.dataset.all || label.textContent;
           label.dataset.all = all;
-          label.textContent = filtered ? `${perYear[y] || 0} of ${all}` : all;
+          label.textContent = filtered ? t("year_of", "%(shown)s of %(all)s",
+            { shown: perYear[y] || 0, all }) : all;
         }
       });
       nav.forEach((li) => { li.hidden = !perYear[li.dataset.year]; });
       if (chart) { chart.update(counts, ids, filtered); }
-      count.textContent = `${shown} of ${events.length} events`;
+      count.textContent = t("shown_of", { one: "%(shown)s of %(num)s event",
+        other: "%(shown)s of %(num)s events" }, { shown, num: events.length });
       none.hidden = shown !== 0;
       timeline.classList.toggle("is-filtered", filtered);
     }
@@ -317,13 +329,15 @@
       getSelection().addRange(range);
       let ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      say(ok ? "Citation copied." : "Citation selected: press Ctrl+C (⌘C) to copy it.");
+      say(ok ? t("copied", "Citation copied.")
+        : t("selected", "Citation selected: press Ctrl+C (⌘C) to copy it."));
     }
     button.hidden = false;
     button.addEventListener("click", () => {
       const text = target.textContent.replace(/\s+/g, " ").trim();
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(() => say("Citation copied."), fallback);
+        navigator.clipboard.writeText(text).then(() => say(t("copied", "Citation copied.")),
+          fallback);
       } else {
         fallback();
       }

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from sitegen.config import load_config
 from sitegen.content.fields import ENTRY_KEYS, SOURCE_KEYS
+from sitegen.content.translations import KEYS as TRANSLATION_KEYS
 from sitegen.engine.builder import build
 from sitegen.preview.rebuild import Rebuilder
 from sitegen.render.reads import Reads
@@ -82,6 +83,15 @@ REGISTRY_VALUES: dict[str, Any] = {
     "periods.yaml:description": words,
     "periods.yaml:sources": st.lists(st.sampled_from(["https://example.org/p", "http://a.b/"]),
                                      max_size=2),
+}
+# a translated entry (issue 22), read in French: content/entries/<stem>.fr.md
+TRANSLATION = "content/entries/2022-01-12-council-meets.fr.md"
+TRANSLATION_VALUES: dict[str, Any] = {
+    "translated_from": st.just("en"), "translated": dates, "updated": dates,
+    "title": words, "summary": words,
+    "outcomes": st.lists(st.fixed_dictionaries({"text": words}), min_size=1, max_size=1),
+    "accounts": st.lists(st.fixed_dictionaries({"text": words}), min_size=2, max_size=2),
+    "body": words,
 }
 PAGE_VALUES: dict[str, Any] = {
     "title": words, "description": words,
@@ -151,6 +161,24 @@ def set_page(root: Path, key: str, value: Any) -> None:
     write_front(path, meta, body)
 
 
+def set_translation(root: Path, key: str, value: Any) -> None:
+    """A French translation of ENTRY with every field, ``key`` set to ``value``, on a site
+    read in French."""
+    path = root / "sitegen.toml"
+    kept = [line for line in path.read_text().splitlines() if not line.startswith("language")]
+    path.write_text("\n".join(kept) + '\nlanguage = "fr"\nlanguages = ["fr", "en"]\n')
+    meta: dict[str, Any] = {
+        "translated_from": "en", "translated": "2026-12-01", "title": "Le conseil se réunit",
+        "summary": "Un échange direct.", "outcomes": [{"text": "Pas d’accord."}],
+        "accounts": [{"text": "Le compte rendu de l’OTAN."}, {}]}
+    body = "Le corps traduit [un lien](entry:2019-treaty-ends).\n"
+    if key == "body":
+        body = f"{value}\n"
+    else:
+        meta[key] = value
+    write_front(root / TRANSLATION, meta, body)
+
+
 def set_other(root: Path, key: str, value: Any) -> None:
     if key.startswith("settings:"):
         setting = key.split(":")[1]
@@ -178,6 +206,8 @@ FIELDS: list[tuple[str, Any, Callable[[Path, str, Any], None]]] = (
     + [(k, v, set_entry) for k, v in SUB_VALUES.items()]
     + [(k, v, set_registry) for k, v in REGISTRY_VALUES.items()]
     + [("page." + k, v, lambda r, k, x: set_page(r, k[5:], x)) for k, v in PAGE_VALUES.items()]
+    + [("translation." + k, v, lambda r, k, x: set_translation(r, k[12:], x))
+       for k, v in TRANSLATION_VALUES.items()]
     + [(k, v, set_other) for k, v in OTHER_VALUES.items()])
 
 
@@ -185,6 +215,7 @@ def test_the_fields_are_all_here() -> None:
     """A new field of entries or sources must be added to this test too."""
     assert set(ENTRY_KEYS) == set(ENTRY_VALUES)
     assert {"sources." + k for k in SOURCE_KEYS} <= set(SUB_VALUES)
+    assert set(TRANSLATION_KEYS) | {"body"} == set(TRANSLATION_VALUES)
 
 
 @dataclass
@@ -202,6 +233,10 @@ class Project:
             if path.read_bytes() != data:
                 path.write_bytes(data)
                 self.restored.add(path)
+        added = self.root / TRANSLATION
+        if added.exists():
+            added.unlink()
+            self.restored.add(added)
 
 
 @pytest.fixture(scope="module")

@@ -281,3 +281,68 @@ def test_a_page_shown_early_by_a_build_that_failed_later_is_made_again(
         path.write_text(text, encoding="utf-8")
     assert serve.rebuild([entry, other]).ok
     assert tree(tmp_path / "preview") == cold(site, tmp_path, drafts=True)
+
+
+# -- languages (issue 22): translated entries and interface catalogs ----------------------
+RU = ENTRIES / "2022-01-12-council-meets.ru.md"
+
+
+def translation_title_edit(root: Path) -> None:
+    edit(root / RU, "title: Совет", "title: Снова совет")
+
+
+def translation_body_edit(root: Path) -> None:
+    (root / RU).open("a").write("\nЕщё одна строка.\n")
+
+
+def translation_added(root: Path) -> None:
+    (root / ENTRIES / "1994-partnership.ru.md").write_text(
+        "---\ntranslated_from: en\ntranslated: 2026-12-01\ntitle: Начало партнёрства\n---\n"
+        "Текст.\n", encoding="utf-8")
+
+
+def translation_removed(root: Path) -> None:
+    (root / RU).unlink()
+
+
+def translation_brought_up_to_date(root: Path) -> None:
+    edit(root / RU, "translated: 2026-11-01", "translated: 2026-12-01")
+
+
+def original_reviewed_after_translation(root: Path) -> None:
+    edit(root / ENTRIES / "2022-01-12-council-meets.md", "updated: 2026-11-28",
+         "updated: 2026-12-05")
+
+
+def catalog_edit(root: Path) -> None:  # the site's own catalog rewords a theme string
+    (root / "templates/locales/ru/LC_MESSAGES").mkdir(parents=True)
+    (root / "templates/locales/ru/LC_MESSAGES/sitegen.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: ru\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '\nmsgid "Sources"\nmsgstr "Документы"\n', encoding="utf-8")
+
+
+LANGUAGE_CHANGES: list[Callable[[Path], None]] = [
+    translation_title_edit, translation_body_edit, translation_added, translation_removed,
+    translation_brought_up_to_date, original_reviewed_after_translation, catalog_edit,
+]
+
+
+@pytest.mark.parametrize("change", LANGUAGE_CHANGES, ids=[c.__name__ for c in LANGUAGE_CHANGES])
+def test_a_build_after_a_language_change_equals_a_cold_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None]) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(engine_tree, "SPARE_MIN_OUTPUTS", 0)
+    monkeypatch.setattr(workers, "MIN_BATCH", 2)
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    site = fixture_copy(tmp_path, "languages")
+    edit(site / "sitegen.toml", 'language = "de"', 'language = "ru"')
+    serve = Rebuilder(load_config(site), tmp_path / "preview")
+    assert serve.rebuild().ok
+    build(load_config(site))
+    change(site)
+    outcome = serve.rebuild([site / "content", site / "templates"])
+    assert outcome.ok, outcome.error
+    assert tree(tmp_path / "preview") == cold(site, tmp_path, drafts=True)
+    build(load_config(site))
+    assert tree(site / "output") == cold(site, tmp_path)
+    assert build(load_config(site)).rendered == []
