@@ -50,6 +50,14 @@ def _sitemap(rd: Reads, name: str) -> Made:
     return dict(feeds.sitemaps(rd.read("model", False), rd.config))[name]
 
 
+def served_script(source: bytes) -> bytes:
+    """A theme script as the site serves it: without its comment lines and its lines'
+    indentation (~15% of its bytes, none of its meaning: the theme's scripts hold no
+    multi-line string, which this would change). The theme's files stay readable."""
+    lines = (line.lstrip(b" \t") for line in source.split(b"\n"))
+    return b"\n".join(line for line in lines if line and not line.startswith(b"//"))
+
+
 def _file(path: str, render: Callable[[Reads, None], Made],
           exists: Callable[[Reads], bool] = lambda rd: True) -> Kind:
     return Kind(path, lambda rd: [None] if exists(rd) else [], lambda _: path, render,
@@ -78,5 +86,7 @@ FILES = (
     _file(".nojekyll", _constant(b"")),
     _file("CNAME", lambda rd, _: (rd.config.cname or "").encode() + b"\n",
           lambda rd: bool(rd.config.cname)),
-    Kind("static", static_files, lambda rel: "static/" + rel, read_static),
+    Kind("static", static_files, lambda rel: "static/" + rel,
+         lambda rd, rel: served_script(read_static(rd, rel)) if rel.endswith(".js")
+         else read_static(rd, rel)),
 )
