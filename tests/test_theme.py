@@ -8,6 +8,7 @@ from pathlib import Path
 
 from attack import Checkout
 
+from sitegen.outputs.files import served_script
 from sitegen.packaged import default_theme
 
 
@@ -37,7 +38,7 @@ def test_a_site_overriding_only_the_entry_template_gets_the_rest_of_the_theme(
     assert (c.output / "search/index.html").is_file()
     assert (c.output / "static/site.css").read_text() == "body { color: teal; }\n"
     assert (c.output / "static/timeline.js").read_bytes() == \
-        (theme / "static/timeline.js").read_bytes()
+        served_script((theme / "static/timeline.js").read_bytes())  # the theme's, as served
 
 
 def test_a_site_without_templates_builds_with_the_packaged_theme(tmp_path: Path) -> None:
