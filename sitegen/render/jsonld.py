@@ -53,9 +53,9 @@ def entry_ld(e: Entry, site: Site, config: Config, page_url: str) -> dict[str, A
     attendees = []
     for p in e.participants:
         who = site.participants[p.id]
+        # typed and named; their pages are linked from the page itself (bytes at scale)
         attendees.append({"@type": ATTENDEE_TYPES.get(who.kind, "Organization"),
-                          "name": who.name,
-                          "url": config.absolute_url(f"participants/{who.id}/")})
+                          "name": who.name})
     if attendees:
         event["attendee"] = attendees
     ld: dict[str, Any] = {
