@@ -187,6 +187,16 @@ class Config:
         """The site's languages, its default ``language`` first."""
         return (self.language, *(x for x in self.languages if x != self.language))
 
+    def source_language(self) -> str:
+        """The site's default language, the one its entries are written in (an edition's
+        settings, render/editions.py, have another ``language``)."""
+        return self.language
+
+    def link_language(self, path: str) -> str | None:
+        """The language of the page a link to ``path`` leads to, when it is not the pages'
+        own (an edition links an untranslated entry's original page)."""
+        return None
+
     @functools.cached_property
     def families(self) -> tuple[KindFamily, ...]:
         """The kinds grouped into colour families (the setting, or the default grouping)."""

@@ -148,7 +148,7 @@ def by_language(translations: Iterable[Translation], lang: str) -> dict[str, Tra
 
 def original_language(t: Translation | None, config: Config) -> str:
     """The language an entry's own text is written in."""
-    return t.translated_from if t is not None else config.language
+    return t.translated_from if t is not None else config.source_language()
 
 
 def keyed(translations: Iterable[Translation]) -> dict[tuple[str, str], Any]:

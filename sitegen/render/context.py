@@ -143,6 +143,7 @@ class Projector:
         return {
             "id": e.id,
             "url": self.url(entry_url(e.id)),
+            "link_lang": self.config.link_language(entry_url(e.id)),
             "title": tx.title[0], "title_lang": tx.title[1],
             "summary": tx.summary[0], "summary_lang": tx.summary[1],
             "date": date_ctx(e.date, self.lang),

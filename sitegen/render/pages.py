@@ -20,6 +20,7 @@ from sitegen.render.context import (
     topic_url,
     year_url,
 )
+from sitegen.render.editions import edition_kinds
 from sitegen.render.reads import CHANGES_PATH, Reads
 
 HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
@@ -205,7 +206,7 @@ def _one(path: str) -> Any:
     return lambda _: path
 
 
-PAGES = (
+DEFAULT_PAGES = (
     Kind("home", lambda rd: [None], _one("index.html"), render_home, shared=True),
     Kind("chronology", lambda rd: ["chronology"], _one("chronology/index.html"), render_view,
          shared=True),
@@ -228,3 +229,5 @@ PAGES = (
     Kind("redirect", lambda rd: sorted(rd.redirects), lambda path: path + "index.html",
          render_redirect),
 )
+# the other editions (/fr/, /ru/…): the same kinds in their language (render/editions.py)
+PAGES = (*DEFAULT_PAGES, *edition_kinds(DEFAULT_PAGES))

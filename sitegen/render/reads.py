@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import zlib
 from dataclasses import replace
 from functools import cached_property
@@ -39,6 +40,8 @@ Body = tuple[bytes, tuple[tuple[str, str | None], ...], str]  # HTML (zlib), lin
 CARD_TEMPLATE = "partials/card.html"
 ROW_TEMPLATE = "partials/row.html"
 CHANGES_PATH = "changes/"  # the recent changes page (and changes.xml, its feed)
+# an edition's part, read through the main Reads: "_fr/card", "_digest_fr/listing"…
+_EDITION_PART = re.compile(r"_(digest_|version_)?([a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)/(\w+)")
 
 
 class Reads(Recorder):
@@ -59,6 +62,29 @@ class Reads(Recorder):
         self._converted: dict[str, Body] = {}  # since the last drain (for the cache)
         self._batch: list[str] = []  # bodies converted since the last forget
         self._sources: dict[str, str] = {}  # entry id → digest of its version
+        self.cached_bodies: dict[str, Body] = {}  # the cache's, for the editions to take
+        self._editions: dict[str, Reads] = {}
+
+    # -- the other editions (render/editions.py) -------------------------------------------
+    def edition(self, code: str) -> Reads:
+        """The site's parts in the edition of language ``code`` (this one for its own)."""
+        if code == self.config.language:
+            return self
+        got = self._editions.get(code)
+        if got is None:
+            from sitegen.render.editions import Edition
+
+            got = self._editions[code] = Edition(self, code)
+        return got
+
+    def __getattr__(self, attr: str) -> Any:
+        """An edition's part, ``_fr/card`` (and its ``_digest_``/``_version_``), is that
+        edition's ``_card``: its pages' reads are recorded and digested here."""
+        m = _EDITION_PART.fullmatch(attr)
+        if m is None or attr.startswith("__"):
+            raise AttributeError(attr)
+        prefix, code, name = m.groups()
+        return getattr(self.edition(code), "_" + (prefix or "") + name)
 
     # -- shared by pages -----------------------------------------------------------------
     def html(self, template: str, out_path: str, title: str, description: str, kind: str,
@@ -66,10 +92,14 @@ class Reads(Recorder):
         """A page: ``template`` with the context every page gets, plus ``context``."""
         c = self.config
         url_path = out_path.removesuffix("index.html")
-        ctx = {"site": self.read("site"),
-               "page": {"title": title, "description": description or c.description,
-                        "path": url_path, "url": c.url(url_path), "kind": kind,
-                        "canonical": c.absolute_url(url_path)},
+        page = {"title": title, "description": description or c.description,
+                "path": url_path, "url": c.url(url_path), "kind": kind,
+                "canonical": c.absolute_url(url_path), "editions": [], "alternates": []}
+        if len(c.editions) > 1:
+            from sitegen.render.editions import switcher
+
+            page.update(switcher(self, url_path, c.language))
+        ctx = {"site": self.read("site"), "page": page,
                "card_html": self.card_html, "row_html": self.row_html}
         ctx.update(context)
         return self.templates.render(template, ctx).encode("utf-8")
@@ -93,6 +123,8 @@ class Reads(Recorder):
         sends them back with its outputs, for the cache)."""
         bodies, self._converted = self._converted, {}
         self._batch += bodies
+        for ed in self._editions.values():
+            bodies |= ed.drain()[0]
         return bodies, self.drain_digests()
 
     def forget(self) -> None:
@@ -103,6 +135,8 @@ class Reads(Recorder):
         for key in self._batch:
             self.memo.bodies.pop(key, None)
         self._batch.clear()
+        for ed in self._editions.values():
+            ed.forget()
 
     # -- bodies --------------------------------------------------------------------------
     def _resolve(self, target: str) -> str | None:
@@ -130,6 +164,7 @@ class Reads(Recorder):
 
     def keep_cached_bodies(self, cached: dict[str, Body]) -> None:
         """Take the cached HTML of the site's bodies whose entry links resolve as before."""
+        self.cached_bodies = cached
         bodies = self.memo.bodies
         translated = self.projector.translated.values()  # type: ignore[attr-defined]
         for text in ([e.body_md for e in self.site.entries] + [p.body_md for p in self.site.pages]
@@ -338,6 +373,12 @@ class Reads(Recorder):
     def _dataset(self, url_path: str) -> dict[str, Any]:
         """The structured data of the page that lists the data files."""
         return dataset_ld(self.site, self.config, self.config.absolute_url(url_path))
+
+    def _alternates(self, url_path: str) -> tuple[tuple[str, str | None, str], ...]:
+        """The page at ``url_path`` in each edition (render/editions.py)."""
+        from sitegen.render.editions import alternates
+
+        return alternates(self, url_path)
 
     def _page(self, page_id: str) -> dict[str, Any]:
         page = next(p for p in self.site.pages if p.id == page_id)

@@ -62,6 +62,11 @@ def lang_attr(code: str | None) -> Markup:
     return Markup(' lang="{}"').format(code) if code else Markup("")
 
 
+def hreflang_attr(code: str | None) -> Markup:
+    """`` hreflang="…"`` on a link to a page in another language (nothing when None)."""
+    return Markup(' hreflang="{}"').format(code) if code else Markup("")
+
+
 def check_no_links(config: Config) -> None:
     """Refuse symbolic links in templates/ (static files included), as content/ does:
     Jinja and the static copy would follow them, and a partial linked to
@@ -135,6 +140,11 @@ def make_environment(config: Config, language: Language | None = None) -> jinja2
     env.globals["time_html"] = time_html
     env.globals["link_html"] = link_html
     env.globals["lang_attr"] = lang_attr
+    env.globals["hreflang_attr"] = hreflang_attr
+    # a link to a page in another language says which, visibly: " EN" (its name on hover)
+    env.globals["lang_tag"] = lambda code: Markup(
+        ' <small class="lang-tag" title="{}">{}</small>').format(
+        lang.language_name(code), code.upper()) if code else Markup("")
     env.globals["script_text"] = lang.gettext  # for scripts: JSON, %(name)s left in
     # the scripts hold the English strings: other ones are given to them (ui-strings.html)
     env.globals["scripts_need_strings"] = bool(lang.interface and lang.interface.translates)
