@@ -40,8 +40,10 @@ def _stamp(d: PartialDate | None, fallback: dt.datetime) -> str:
     return d.first_day().strftime("%Y-%m-%dT00:00:00Z")
 
 
-def atom_feed(site: Site, config: Config) -> bytes:
-    """An Atom 1.0 feed of the most recently dated or reviewed entries."""
+def atom_feed(site: Site, config: Config, edition: Any = None) -> bytes:
+    """An Atom 1.0 feed of the most recently dated or reviewed entries; ``edition``: the
+    Projector of another edition than the default one (render/editions.py), whose titles,
+    summaries, dates and topic labels are in its language where translated."""
     ET.register_namespace("", ATOM_NS)
     now = build_time(site)
 
@@ -70,14 +72,25 @@ def atom_feed(site: Site, config: Config) -> bytes:
     for e in sorted(site.entries, key=recency, reverse=True)[:FEED_SIZE]:
         item = sub(feed, "entry")
         sub(item, "id", config.absolute_url(entry_url(e.id)))
-        sub(item, "title", e.title)
+        if edition is None:
+            sub(item, "title", e.title)
+        else:
+            tx = edition.text_of(e)
+            title, title_lang = tx.title
+            summary, summary_lang = tx.summary
+            sub(item, "title", title, **({"xml:lang": title_lang} if title_lang else {}))
         sub(item, "link", rel="alternate", href=config.absolute_url(entry_url(e.id)),
             type="text/html")
         sub(item, "published", _stamp(e.date, now))
         sub(item, "updated", _stamp(e.updated or e.date, now))
-        sub(item, "summary", f"{e.date.human()}: {e.summary}")
+        if edition is None:
+            sub(item, "summary", f"{e.date.human()}: {e.summary}")
+        else:
+            sub(item, "summary", f"{edition.lang.date(e.date)}: {summary}",
+                **({"xml:lang": summary_lang} if summary_lang else {}))
         for t in e.topics:
-            sub(item, "category", term=t, label=site.topics[t].label)
+            sub(item, "category", term=t, label=site.topics[t].label if edition is None
+                else edition.said(site.topics[t], "label"))
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
                                                                      xml_declaration=False) + b"\n"
@@ -275,6 +288,7 @@ def timeline_parts(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
 
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 SITEMAP_MAX_URLS = 50_000  # the sitemaps protocol's limit per file (and 50 MB, far off here)
 _XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -296,14 +310,20 @@ def sitemap_urls(site: Site) -> Iterator[tuple[str, PartialDate | None]]:
         yield page_url(p.id), None
 
 
-def _urlset(urls: list[tuple[str, PartialDate | None]], config: Config) -> bytes:
+def _urlset(urls: list[tuple[str, PartialDate | None]], config: Config,
+            alternates: dict[str, list[tuple[str, str]]] | None = None) -> bytes:
     """A <urlset>, written as text (an element tree of 50,000 pages takes ~30 MB) in the
-    layout ElementTree's indent gives."""
-    out = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    layout ElementTree's indent gives; ``alternates``: each page's versions in the other
+    editions (``xhtml:link``), for a site of several languages."""
+    ns = f' xmlns:xhtml="{XHTML_NS}"' if alternates else ""
+    out = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}"{ns}>\n']
     for path, lastmod in urls:
         out.append(f"  <url>\n    <loc>{xml_escape(config.absolute_url(path))}</loc>\n")
         if lastmod is not None and lastmod.precision == "day":
             out.append(f"    <lastmod>{lastmod.iso()}</lastmod>\n")
+        for code, there in (alternates or {}).get(path, ()):
+            out.append(f'    <xhtml:link rel="alternate" hreflang="{code}" '
+                       f'href="{xml_escape(config.absolute_url(there))}"/>\n')
         out.append("  </url>\n")
     out.append("</urlset>\n")
     return "".join(out).encode("utf-8")
@@ -313,15 +333,23 @@ def sitemaps(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
     """sitemap.xml, as (path, bytes): one file up to 50,000 pages; beyond, the protocol's
     limit, a sitemap index naming sitemap-1.xml, sitemap-2.xml, … of 50,000 pages each."""
     urls = list(sitemap_urls(site))
+    alternates = None
+    if len(config.editions) > 1:  # every edition's pages, each with its versions
+        from sitegen.render.editions import sitemap_versions
+
+        lastmod = dict(urls)
+        found = sitemap_versions(site, config, [path for path, _ in urls])
+        alternates = dict(found)
+        urls = [(path, lastmod.get(links[-1][1])) for path, links in found]
     if len(urls) <= SITEMAP_MAX_URLS:
-        yield "sitemap.xml", _urlset(urls, config)
+        yield "sitemap.xml", _urlset(urls, config, alternates)
         return
     index = [_XML_HEAD, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
     for n, i in enumerate(range(0, len(urls), SITEMAP_MAX_URLS), 1):
         name = f"sitemap-{n}.xml"
         index.append(f"  <sitemap>\n    <loc>{xml_escape(config.absolute_url(name))}</loc>\n"
                      "  </sitemap>\n")
-        yield name, _urlset(urls[i:i + SITEMAP_MAX_URLS], config)
+        yield name, _urlset(urls[i:i + SITEMAP_MAX_URLS], config, alternates)
     index.append("</sitemapindex>\n")
     yield "sitemap.xml", "".join(index).encode("utf-8")
 

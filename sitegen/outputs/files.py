@@ -36,6 +36,11 @@ def _changes_feed(rd: Reads, _: None) -> Made:
     return feeds.changes_feed(rd.read("changes"), rd.read("dataset_version"), rd.config)
 
 
+def _edition_feed(rd: Reads, code: str) -> Made:
+    ed = rd.edition(code)
+    return feeds.atom_feed(ed.read("model", False), ed.config, ed.projector)
+
+
 def _timeline_part(rd: Reads, year: int) -> Made:
     """One year's part of the data, made of its entries' records (the part ``records``)."""
     return feeds.timeline_part(year, rd.read("records", year), rd.config)
@@ -70,6 +75,9 @@ def _constant(data: bytes) -> Callable[[Reads, Any], bytes]:
 
 FILES = (
     _file("feed.xml", _from_model(feeds.atom_feed)),
+    # each other edition's feed, /fr/feed.xml… (render/editions.py)
+    Kind("edition-feed", lambda rd: list(rd.config.editions[1:]), lambda code: f"{code}/feed.xml",
+         _edition_feed, shared=True),
     _file("timeline.json", _timeline_json),
     _file(feeds.CHANGES_FEED, _changes_feed, lambda rd: rd.history.available),
     Kind("data-part", lambda rd: rd.years, feeds.part_path, _timeline_part, shared=True),

@@ -165,34 +165,61 @@ class Edition(Reads):
 
 
 # -- which versions of a page exist ------------------------------------------------------
-def alternates(rd: Reads, url_path: str) -> tuple[tuple[str, str | None, str], ...]:
+def translation_languages(site: Any) -> dict[str, set[str]]:
+    """The languages each entry is translated into, by entry id."""
+    langs: dict[str, set[str]] = {}
+    for t in site.translations:
+        langs.setdefault(t.id, set()).add(t.lang)
+    return langs
+
+
+def versions(config: Config, url_path: str, langs: dict[str, set[str]],
+             year_of: Callable[[str], int]) -> tuple[tuple[str, str | None, str], ...]:
     """For each edition: (language, the page's path in it or None if it has none, where
-    a reader goes instead: its listing of the entry's year, else its home page)."""
-    c = rd.config
-    home = c.source_language()
+    a reader goes instead: its listing of the entry's year, else its home page).
+    ``langs``: translation_languages; ``year_of``: an entry's year, by id."""
+    home = config.source_language()
     head = _HEAD.split(url_path, maxsplit=1)[0]
-    langs: dict[str, set[str]] | None = rd.__dict__.get("_translation_langs")
-    if langs is None:
-        langs = rd.__dict__["_translation_langs"] = {}
-        for t in rd.site.translations:
-            langs.setdefault(t.id, set()).add(t.lang)
     out = []
-    for code in c.editions:
+    for code in config.editions:
         prefix = "" if code == home else code + "/"
         if head in EDITION_SECTIONS:
             there: str | None = prefix + url_path
             instead = prefix
         elif head == "entries":
             eid = url_path.split("/")[1]
-            e = rd.site.entry(eid)
             translated = code in langs.get(eid, ())
             there = prefix + url_path if code == home or translated else None
-            instead = prefix + year_url(e.year)
+            instead = prefix + year_url(year_of(eid))
         else:
             there = url_path if code == home else None
             instead = prefix
         out.append((code, there, instead))
     return tuple(out)
+
+
+def alternates(rd: Reads, url_path: str) -> tuple[tuple[str, str | None, str], ...]:
+    """The page at ``url_path`` in each edition (versions)."""
+    langs: dict[str, set[str]] | None = rd.__dict__.get("_translation_langs")
+    if langs is None:
+        langs = rd.__dict__["_translation_langs"] = translation_languages(rd.site)
+    return versions(rd.config, url_path, langs, lambda eid: rd.site.entry(eid).year)
+
+
+def sitemap_versions(site: Any, config: Config, paths: list[str]
+                     ) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each page of ``paths`` in each edition that has it: (its path, [(hreflang, path)…]
+    its versions, x-default last), for a sitemap's alternates."""
+    langs = translation_languages(site)
+    years = {e.id: e.year for e in site.entries}
+    out = []
+    for path in paths:
+        found = [(code, there) for code, there, _ in versions(config, path, langs,
+                                                               years.__getitem__)
+                 if there is not None]
+        links = [*found, ("x-default", path)]
+        out += [(there, links) for _, there in found]
+    return out
 
 
 def switcher(rd: Reads, url_path: str, current: str) -> dict[str, Any]:
