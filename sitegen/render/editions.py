@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import Config
-from sitegen.engine.deps import UNREAD, Kind, Part
+from sitegen.engine.deps import UNREAD, Kind, Part, digest
 from sitegen.i18n.language import Language
 from sitegen.render.context import year_url
 from sitegen.render.reads import Reads
@@ -150,6 +150,11 @@ class Edition(Reads):
             hit = cached.get(self._text_digest(p.body_md))
             if hit is not None and all(self._resolve(t) == u for t, u in hit[1]):
                 bodies[self._text_digest(p.body_md)] = hit
+
+    def _digest_model(self, bodies: bool) -> str | None:
+        """The model, and the translations this edition shows of it (its feed's texts)."""
+        return digest(super()._digest_model(bodies), sorted(
+            (i, repr(t)) for i, t in self.translation_of.items()))
 
     @cached_property
     def history(self) -> Any:

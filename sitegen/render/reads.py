@@ -493,7 +493,10 @@ class Reads(Recorder):
         else:
             each = [(e.id, self.digest(("bodiless", e.id))) for e in s.entries]
             pages = [replace(p, body_md="") for p in s.pages]
-        return digest(each, repr(s.participants), repr(s.topics), repr(s.periods), repr(pages))
+        # which entries have which translations: the sitemap's alternates (editions.py)
+        translated = sorted((t.id, t.lang) for t in s.translations)
+        return digest(each, repr(s.participants), repr(s.topics), repr(s.periods), repr(pages),
+                      translated)
 
 
 def static_files(rd: Reads) -> list[str]:

@@ -86,6 +86,7 @@ REGISTRY_VALUES: dict[str, Any] = {
 }
 # a translated entry (issue 22), read in French: content/entries/<stem>.fr.md
 TRANSLATION = "content/entries/2022-01-12-council-meets.fr.md"
+CATALOG = "templates/locales/fr/LC_MESSAGES/sitegen.po"  # the site's own, for "catalog"
 TRANSLATION_VALUES: dict[str, Any] = {
     "translated_from": st.just("en"), "translated": dates, "updated": dates,
     "title": words, "summary": words,
@@ -103,7 +104,7 @@ OTHER_VALUES: dict[str, Any] = {
     "settings:title": words, "settings:description": words, "settings:publisher": words,
     "settings:author": words, "settings:language": st.sampled_from(["de", "fr"]),
     "settings:base_url": st.sampled_from(["https://example.org/other/", "https://x.test/"]),
-    "template": words, "static": words, "body": words,
+    "template": words, "static": words, "body": words, "catalog": words,
     "labels": st.tuples(st.sampled_from(["facets.topic", "kinds.treaty", "levels.ministers",
                                          "outcome_types.statement", "significance.major",
                                          "significance_plural.major"]), words),
@@ -161,12 +162,17 @@ def set_page(root: Path, key: str, value: Any) -> None:
     write_front(path, meta, body)
 
 
-def set_translation(root: Path, key: str, value: Any) -> None:
-    """A French translation of ENTRY with every field, ``key`` set to ``value``, on a site
-    read in French."""
+def set_languages(root: Path, languages: str) -> None:
     path = root / "sitegen.toml"
     kept = [line for line in path.read_text().splitlines() if not line.startswith("language")]
-    path.write_text("\n".join(kept) + '\nlanguage = "fr"\nlanguages = ["fr", "en"]\n')
+    path.write_text("\n".join(kept) + languages)
+
+
+def set_translation(root: Path, key: str, value: Any, edition: bool = False) -> None:
+    """A French translation of ENTRY with every field, ``key`` set to ``value``, on a site
+    read in French (``edition``: in English, with a French edition at /fr/)."""
+    set_languages(root, '\nlanguage = "en"\nlanguages = ["en", "fr"]\n' if edition else
+                  '\nlanguage = "fr"\nlanguages = ["fr", "en"]\n')
     meta: dict[str, Any] = {
         "translated_from": "en", "translated": "2026-12-01", "title": "Le conseil se réunit",
         "summary": "Un échange direct.", "outcomes": [{"text": "Pas d’accord."}],
@@ -190,6 +196,14 @@ def set_other(root: Path, key: str, value: Any) -> None:
         group, name = value[0].split(".")
         with open(root / "sitegen.toml", "a", encoding="utf-8") as fh:
             fh.write(f"\n[labels.{group}]\n{name} = {{ en = {json.dumps(value[1])} }}\n")
+    elif key == "catalog":  # a string of the French edition, in the site's own catalog
+        set_languages(root, '\nlanguage = "en"\nlanguages = ["en", "fr"]\n')
+        catalog = root / CATALOG
+        catalog.parent.mkdir(parents=True, exist_ok=True)
+        text = value.replace("\\", "\\\\").replace('"', '\\"')
+        catalog.write_text(
+            'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=utf-8\\n"'
+            f'\n\nmsgid "Skip to content"\nmsgstr "{text}"\n', encoding="utf-8")
     elif key == "template":
         with open(root / "templates" / "entry.html", "a", encoding="utf-8") as fh:
             fh.write(f"<!-- {value} -->\n")
@@ -207,6 +221,8 @@ FIELDS: list[tuple[str, Any, Callable[[Path, str, Any], None]]] = (
     + [(k, v, set_registry) for k, v in REGISTRY_VALUES.items()]
     + [("page." + k, v, lambda r, k, x: set_page(r, k[5:], x)) for k, v in PAGE_VALUES.items()]
     + [("translation." + k, v, lambda r, k, x: set_translation(r, k[12:], x))
+       for k, v in TRANSLATION_VALUES.items()]
+    + [("edition." + k, v, lambda r, k, x: set_translation(r, k[8:], x, edition=True))
        for k, v in TRANSLATION_VALUES.items()]
     + [(k, v, set_other) for k, v in OTHER_VALUES.items()])
 
@@ -233,10 +249,10 @@ class Project:
             if path.read_bytes() != data:
                 path.write_bytes(data)
                 self.restored.add(path)
-        added = self.root / TRANSLATION
-        if added.exists():
-            added.unlink()
-            self.restored.add(added)
+        for added in (self.root / TRANSLATION, self.root / CATALOG):
+            if added.exists():
+                added.unlink()
+                self.restored.add(added)
 
 
 @pytest.fixture(scope="module")

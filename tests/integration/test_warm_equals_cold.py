@@ -321,21 +321,37 @@ def catalog_edit(root: Path) -> None:  # the site's own catalog rewords a theme 
         '\nmsgid "Sources"\nmsgstr "Документы"\n', encoding="utf-8")
 
 
+def edition_catalog_edit(root: Path) -> None:  # a string of another edition than the root's
+    (root / "templates/locales/fr/LC_MESSAGES").mkdir(parents=True)
+    (root / "templates/locales/fr/LC_MESSAGES/sitegen.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '\nmsgid "Languages"\nmsgstr "Éditions"\n', encoding="utf-8")
+
+
+def second_translation_removed(root: Path) -> None:  # its edition's page goes, links turn
+    (root / ENTRIES / "2022-01-12-council-meets.fr.md").unlink()
+
+
 LANGUAGE_CHANGES: list[Callable[[Path], None]] = [
     translation_title_edit, translation_body_edit, translation_added, translation_removed,
     translation_brought_up_to_date, original_reviewed_after_translation, catalog_edit,
+    edition_catalog_edit, second_translation_removed,
 ]
 
 
+# read in Russian (the translations at the root, the other editions around them) and in
+# English (the Russian translations in the /ru/ edition)
+@pytest.mark.parametrize("language", ["ru", "en"])
 @pytest.mark.parametrize("change", LANGUAGE_CHANGES, ids=[c.__name__ for c in LANGUAGE_CHANGES])
 def test_a_build_after_a_language_change_equals_a_cold_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None],
+        language: str) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(engine_tree, "SPARE_MIN_OUTPUTS", 0)
     monkeypatch.setattr(workers, "MIN_BATCH", 2)
     monkeypatch.setenv("SITEGEN_JOBS", "2")
     site = fixture_copy(tmp_path, "languages")
-    edit(site / "sitegen.toml", 'language = "de"', 'language = "ru"')
+    edit(site / "sitegen.toml", 'language = "de"', f'language = "{language}"')
     serve = Rebuilder(load_config(site), tmp_path / "preview")
     assert serve.rebuild().ok
     build(load_config(site))
