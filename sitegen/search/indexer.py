@@ -30,7 +30,8 @@ from sitegen.accel import canonicalise_search_index
 from sitegen.errors import OutputError, Problem
 
 INDEX_DIR = "pagefind"
-INDEX_GLOB = "{entries,pages}/**/*.html"
+# entries and free pages, the default edition's and each other edition's (/fr/entries/…)
+INDEX_GLOB = "{entries,pages,*/entries,*/pages}/**/*.html"
 TIMEOUT = 600.0
 
 
