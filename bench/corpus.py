@@ -9,6 +9,7 @@ the same bytes, so paired runs (sitegen and the naive reference) read identical 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 from pathlib import Path
@@ -180,6 +181,30 @@ def make_corpus(root: Path, n: int, seed: int = 7, templates: Path | None = None
         shutil.rmtree(root / "templates")
     shutil.copytree(src, root / "templates")
     return root
+
+
+def add_translations(root: Path, share: float = 0.25, languages: tuple[str, ...] = ("fr", "ru"),
+                     seed: int = 7) -> int:
+    """Translate a ``share`` of the corpus's entries into each of ``languages`` (the
+    <stem>.<lang>.md files of issue 22: title, summary and body of their own) and read the
+    site in English and those languages. Returns how many translation files it wrote."""
+    rng = random.Random(seed)
+    entries = sorted(p for p in (root / "content" / "entries").glob("*.md")
+                     if p.stem.count(".") == 0)
+    written = 0
+    for path in entries:
+        for lang in languages:
+            if rng.random() >= share:
+                continue
+            stem = path.stem
+            (path.parent / f"{stem}.{lang}.md").write_text(
+                f"---\ntranslated_from: en\ntranslated: 2026-12-01\n"
+                f"title: ({lang}) {stem}\nsummary: ({lang}) {_sentence(rng, 12)}\n---\n"
+                + _body(rng, [], rng.randint(300, 600)))
+            written += 1
+    toml = root / "sitegen.toml"
+    toml.write_text(toml.read_text() + f"languages = {json.dumps(['en', *languages])}\n")
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,9 +19,14 @@ each size they give the cold build time, the indexing time, the peak memory of e
 second), the output's bytes with the search index, per entry and as the tar archive GitHub
 Pages uploads (its limit is 1 GB), and the bytes of each kind of output per entry.
 
+The three-edition row (``--editions``, and in ``make bench``): the same corpus cold-built
+read in English alone and in English, French and Russian (a quarter of its entries
+translated into each), and the ratio of the two (target <= 3.3x).
+
 Usage: python bench/run.py [N ...]   (default: 1000 10000; output under bench/out/)
        python bench/run.py --hostile  (the hostile rows only)
        python bench/run.py --scale N [N ...]  (the scale rows only, e.g. 30000 50000)
+       python bench/run.py --editions [N ...]  (the three-edition row only; default 1000)
 """
 
 from __future__ import annotations
@@ -399,6 +404,33 @@ def bench_scale(n: int) -> list[str]:
     ]
 
 
+def bench_editions(n: int) -> list[str]:
+    """The three-edition row (issue 22): the same corpus cold-built read in English alone,
+    then with a share of its entries translated into French and Russian and read in the
+    three languages (/, /fr/, /ru/)."""
+    from corpus import add_translations
+
+    root = fresh_corpus(n)
+    one = measure("sitegen", root)
+    one_bytes = output_bytes(root / "output")[0]
+    translated = add_translations(root)
+    shutil.rmtree(root / ".cache")
+    three = measure("sitegen", root)
+    three_bytes = output_bytes(root / "output")[0]
+    ratio = three["wall"] / one["wall"]
+    return [
+        f"| {n:,} | cold build, one edition (en), s | {one['wall']:.2f} | |",
+        f"| {n:,} | cold build, three editions (en, fr, ru; {translated:,} translation files "
+        f"for {n:,} entries), s | {three['wall']:.2f} | |",
+        f"| {n:,} | three editions ÷ one | {ratio:.2f}x "
+        f"{'(fits)' if ratio <= EDITIONS_TARGET else '(OVER)'} | <= {EDITIONS_TARGET}x |",
+        f"| {n:,} | output per entry, KB: one edition; three (no search index) "
+        f"| {one_bytes / n / 1000:.1f}; {three_bytes / n / 1000:.1f} "
+        f"| <= {ENTRY_BUDGET // 1000} KB |",
+    ]
+
+
+EDITIONS_TARGET = 3.3
 SCALE_HEADER = ["| N | measurement | value | target |", "|---|---|---|---|"]
 
 
@@ -417,6 +449,7 @@ def main(sizes: list[int]) -> None:
         rows += bench_size(n)
         print(f"… {n:,} entries done", file=sys.stderr, flush=True)
     rows.append(shipped_serve())
+    rows += SCALE_HEADER + bench_editions(sizes[0])
     rows += bench_hostile()
     print("\n".join(rows))
 
@@ -427,6 +460,12 @@ if __name__ == "__main__":
     elif sys.argv[1:] == ["--hostile"]:
         OUT.mkdir(exist_ok=True)
         print("\n".join(HOSTILE_HEADER + bench_hostile()))
+    elif sys.argv[1:2] == ["--editions"]:
+        OUT.mkdir(exist_ok=True)
+        edition_rows = list(SCALE_HEADER)
+        for size in [int(a) for a in sys.argv[2:]] or [1000]:
+            edition_rows += bench_editions(size)
+        print("\n".join(edition_rows))
     elif sys.argv[1:2] == ["--scale"]:
         OUT.mkdir(exist_ok=True)
         scale_rows = list(SCALE_HEADER)

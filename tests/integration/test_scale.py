@@ -28,19 +28,23 @@ N = 300
 SCHEMA = ROOT / "schema" / "timeline.schema.json"
 
 
-def make_corpus(root: Path, n: int) -> Path:
+def make_corpus(root: Path, n: int, translated: float | None = None) -> Path:
+    """The bench's corpus; ``translated``: read in English, French and Russian, with this
+    share of its entries translated into each."""
     spec = importlib.util.spec_from_file_location("corpus", ROOT / "bench" / "corpus.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     made: Path = module.make_corpus(root, n)
+    if translated is not None:
+        module.add_translations(made, translated)
     return made
 
 
-def build_large(root: Path, n: int) -> Path:
+def build_large(root: Path, n: int, translated: float | None = None) -> Path:
     """Build a corpus of ``n`` entries as published (search index included) in a large
     site's regime; its output folder."""
-    make_corpus(root, n)
+    make_corpus(root, n, translated)
     patch = pytest.MonkeyPatch()
     patch.setattr(pages, "LIST_MAX_CARDS", 5)  # ~9 entries a year: every listing is rows
     patch.setattr(pages, "HOME_MAX_CARDS", 40)
@@ -144,6 +148,22 @@ def test_bytes_per_entry_stay_under_the_bound(large: Path, tmp_path: Path):
     double = build_large(tmp_path / "site", 2 * N)
     per_entry = (output_bytes(double) - output_bytes(large)) / N
     assert per_entry <= MAX_BYTES_PER_ENTRY, per_entry
+
+
+# Each further edition (issue 22) lists every entry again, in rows of its own language
+# (~2.1 KB an entry, measured: its year, topic and participant pages, and the sitemap's
+# alternates), and has a page only for an entry translated into it: an untranslated entry's
+# page is never copied into an edition (it would add ~8 KB an entry per edition).
+EDITION_LISTINGS_BYTES_PER_ENTRY = 2_700
+
+
+def test_an_edition_adds_its_listings_and_no_untranslated_page(large: Path, tmp_path: Path):
+    one = build_large(tmp_path / "one", N, translated=0.0)
+    double = build_large(tmp_path / "double", 2 * N, translated=0.0)
+    assert not list(one.glob("*/entries"))
+    per_entry = (output_bytes(double) - output_bytes(one)) / N
+    alone = (output_bytes(build_large(tmp_path / "alone", 2 * N)) - output_bytes(large)) / N
+    assert per_entry - alone <= 2 * EDITION_LISTINGS_BYTES_PER_ENTRY, (per_entry, alone)
 
 
 def test_records_leave_out_their_defaults_and_keep_extra_as_written(large: Path):
