@@ -85,13 +85,18 @@ def render_view(rd: Reads, view: str) -> bytes:
     c = rd.config
     limit = CHRONOLOGY_MAX_ROWS if view == "chronology" else TABLE_MAX_ROWS
     groups, paginate, total = home_groups(rd, limit, periods=False)
-    title = "Chronology" if view == "chronology" else "Table of events"
-    return rd.html(f"{view}.html", f"{view}/index.html", title,
-                   f"{title}: {c.title}, every event in one " +
-                   ("line" if view == "chronology" else "row") + ".", view,
+    lang = rd.lang
+    if view == "chronology":
+        title = lang.gettext("Chronology")
+        about = lang.gettext("Chronology: %(title)s, every event in one line.", title=c.title)
+    else:
+        title = lang.gettext("Table of events")
+        about = lang.gettext("Table of events: %(title)s, every event in one row.",
+                             title=c.title)
+    return rd.html(f"{view}.html", f"{view}/index.html", title, about, view,
                    groups=groups, paginate=paginate, total=total,
                    topics=rd.read("registries")["topics"], facets=rd.read("facets"),
-                   text_label="Words in titles and outcomes")
+                   text_label=lang.gettext("Words in titles and outcomes"))
 
 
 def render_entry(rd: Reads, entry_id: str) -> bytes:
