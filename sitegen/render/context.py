@@ -150,16 +150,8 @@ class Projector:
             forum=self.participant_ref(e.forum) if e.forum else None,
             extra=e.extra,
             canonical=self.config.absolute_url(entry_url(e.id)),
-            citation=self.citation(e),
         )
         return ctx
-
-    def citation(self, e: Entry) -> str:
-        """A plain-text citation of an entry page."""
-        who = self.config.publisher or self.config.title
-        reviewed = f" Last reviewed {e.updated.human()}." if e.updated else ""
-        return (f"“{e.title}” ({e.date.human()}). In {self.config.title}. {who}. "
-                f"{self.config.absolute_url(entry_url(e.id))}.{reviewed}")
 
     def sourcing(self) -> dict[str, Any]:
         """The site's sourcing policy, for a page that states it."""

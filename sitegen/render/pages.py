@@ -6,7 +6,10 @@ and returns the page's bytes. No I/O here.
 
 from __future__ import annotations
 
+import html
 from typing import Any
+
+from markupsafe import Markup
 
 from sitegen.content.model import SIGNIFICANCE
 from sitegen.engine.deps import Kind
@@ -70,9 +73,16 @@ def render_entry(rd: Reads, entry_id: str) -> bytes:
     ctx.update(body_html=rd.read("body", ("entry", entry_id)),
                related=[rd.read("card", r) for r in rd.read("related", entry_id)],
                previous=rd.read("card", previous) if previous else None,
-               next=rd.read("card", after) if after else None)
+               next=rd.read("card", after) if after else None,
+               cite=_code(rd.read("citation", entry_id)))
     return rd.html("entry.html", entry_url(entry_id) + "index.html", ctx["title"],
                    ctx["summary"], "entry", entry=ctx, jsonld=rd.read("jsonld", entry_id))
+
+
+def _code(texts: dict[str, str]) -> dict[str, Markup]:
+    """Texts for a <pre> or <p>: only <, > and & escaped (quotes are common in citations and
+    need no escaping outside attributes)."""
+    return {k: Markup(html.escape(v, quote=False)) for k, v in texts.items()}
 
 
 def convert_bodies(rd: Reads, entry_ids: list[str]) -> None:

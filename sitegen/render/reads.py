@@ -21,6 +21,7 @@ from sitegen.config import Config
 from sitegen.content.model import Entry, Site
 from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
+from sitegen.outputs.citations import Version, entry_citation, site_version
 from sitegen.render.chart import legend, overview_svg
 from sitegen.render.context import AFTER_ENTRIES, Projector, entry_url
 from sitegen.render.jsonld import dataset_ld, entry_ld
@@ -161,7 +162,9 @@ class Reads(Recorder):
     def _site_context(self) -> dict[str, Any]:
         c = self.config
         return {"title": c.title, "description": c.description, "language": c.language,
-                "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
+                "author": c.author, "publisher": c.publisher, "editors": list(c.editors),
+                "license": None if c.license is None else c.license.record(),
+                "base_path": c.base_path,
                 "base_url": c.base_url, "years": self.years,
                 "pages": [{"id": p.id, "title": p.title, "url": c.url(f"pages/{p.id}/")}
                           for p in self.site.pages]}
@@ -185,7 +188,25 @@ class Reads(Recorder):
                 entries[i + 1].id if i + 1 < len(entries) else None)
 
     def _related(self, entry_id: str) -> list[str]:
-        return [r for r in self.site.entry(entry_id).related if r in self._ids]
+        """The entry's related entries that exist, by date (then as the site orders them)."""
+        return sorted((r for r in self.site.entry(entry_id).related if r in self._ids),
+                      key=self._ids.__getitem__)
+
+    def _citation(self, entry_id: str) -> dict[str, str]:
+        """An entry's citation: a sentence, BibTeX, RIS and CSL-JSON (outputs/citations.py)."""
+        return entry_citation(self.site.entry(entry_id), self.config, self._cite_version)
+
+    def _version_citation(self, entry_id: str) -> str:
+        """The entry's file and the dataset's version (its date and commit)."""
+        return self._source(entry_id) + repr(self._cite_version)
+
+    def _dataset_version(self, _: None) -> Version:
+        """The dataset's version: the build's date and commit (the environment's too)."""
+        return self._cite_version
+
+    @cached_property
+    def _cite_version(self) -> Version:
+        return site_version(self.site, self.config)
 
     @cached_property
     def _listed(self) -> dict[tuple[str, Any], list[Entry]]:

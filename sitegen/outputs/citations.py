@@ -1,0 +1,253 @@
+"""Citations of an entry and of the whole dataset: a readable sentence, BibTeX, RIS and CSL-JSON.
+
+A citation names the site's publisher and editors (settings, never the tool), the entry's
+``updated`` date, the dataset's version (the build's date and, when known, its commit) and an
+access date. The access date is the reader's: the pages carry the placeholder
+``ACCESSED`` ("[date]"), which the page's script replaces when a reader copies or downloads a
+citation, so that a build never reads the clock.
+
+The formats are written here by their specs, which is less code than a dependency for four
+small records (the tests read every one back with bibtexparser, rispy and citeproc-py):
+
+- BibTeX: ``@misc`` with biblatex's ``date``, ``urldate`` and ``version``; TeX's special
+  characters escaped, braces balanced; the title in double braces (capitals kept).
+- RIS: ``TAG  - value`` lines, one value per line, ``ER  -`` last.
+- CSL-JSON: an array of items; dates as ``date-parts``; the access date as ``raw`` until
+  the script fills it in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from slugify import slugify
+
+from sitegen.config import Config
+from sitegen.content.dates import PartialDate
+from sitegen.content.model import Entry, Site
+from sitegen.outputs.feeds import build_time
+from sitegen.render.context import entry_url
+
+ACCESSED = "[date]"  # the access date's placeholder, filled in by timeline.js
+COMMIT_ENV = "SITEGEN_COMMIT"
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+DATA_DIR = "data"
+FILES = {"bib": "application/x-bibtex", "ris": "application/x-research-info-systems",
+         "json": "application/vnd.citationstyles.csl+json"}
+
+
+def dataset_version(config: Config) -> str | None:
+    """The commit (or version label) the data is at: ``SITEGEN_COMMIT`` when the environment
+    sets it, else the ``[dataset] version`` setting; None when neither says."""
+    env = os.environ.get(COMMIT_ENV, "").strip()
+    if _VERSION.fullmatch(env):
+        return env[:12] if re.fullmatch(r"[0-9a-f]{13,64}", env) else env
+    return config.dataset_version
+
+
+@dataclass(frozen=True)
+class Version:
+    """The dataset's version: the build's date and, when known, the commit."""
+
+    date: dt.date
+    commit: str | None
+
+    def text(self) -> str:
+        return self.date.isoformat() + (f", commit {self.commit}" if self.commit else "")
+
+
+def site_version(site: Site, config: Config) -> Version:
+    """The build's date (SOURCE_DATE_EPOCH, else the newest date of the content) and commit."""
+    return Version(build_time(site).date(), dataset_version(config))
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a citation cites, in the terms every format shares."""
+
+    key: str
+    kind: str  # "entry" or "dataset"
+    title: str
+    url: str
+    issued: dt.date | PartialDate
+    version: Version
+    publisher: str
+    editors: tuple[str, ...]
+    container: str | None = None  # the site an entry is part of
+    event: PartialDate | None = None
+    updated: PartialDate | None = None  # the entry's last review
+    language: str = "en"
+
+
+def entry_work(e: Entry, config: Config, version: Version) -> Work:
+    """An entry page as a citable work, issued on its ``updated`` date (else the build's)."""
+    return Work(key=e.id, kind="entry", title=e.title, url=config.absolute_url(entry_url(e.id)),
+                issued=e.updated or version.date, version=version,
+                publisher=publisher(config), editors=config.editors, container=config.title,
+                event=e.date, updated=e.updated, language=config.language)
+
+
+def dataset_work(config: Config, version: Version) -> Work:
+    """The whole dataset as a citable work, issued on the build's date."""
+    return Work(key=_key(config.title), kind="dataset", title=config.title,
+                url=config.absolute_url(""), issued=version.date, version=version,
+                publisher=publisher(config), editors=config.editors,
+                language=config.language)
+
+
+def publisher(config: Config) -> str:
+    """Who publishes the site: the setting, else the site's own title (never the tool)."""
+    return config.publisher or config.author or config.title
+
+
+def _key(title: str) -> str:
+    """A citation key from the site's title (ASCII: BibTeX keys are)."""
+    return slugify(title, max_length=48, word_boundary=True) or "dataset"
+
+
+def _parts(d: dt.date | PartialDate) -> list[int]:
+    if isinstance(d, dt.date):
+        return [d.year, d.month, d.day]
+    return [int(x) for x in d.iso().split("-")]
+
+
+def _iso(d: dt.date | PartialDate) -> str:
+    return d.isoformat() if isinstance(d, dt.date) else d.iso()
+
+
+def _human(d: dt.date | PartialDate) -> str:
+    if isinstance(d, dt.date):
+        return f"{d.day} {d.strftime('%B')} {d.year}"
+    return d.human()
+
+
+def _editors_text(names: tuple[str, ...]) -> str:
+    if not names:
+        return ""
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{joined}, {'ed.' if len(names) == 1 else 'eds.'} "
+
+
+def text(w: Work) -> str:
+    """The citation as a sentence (the page shows it; "Copy citation" copies it)."""
+    if w.kind == "entry":
+        assert w.event is not None
+        head = f"“{w.title}” ({_human(w.event)}). In {w.container}. {w.publisher}."
+        updated = f" Updated {_human(w.updated)}." if w.updated else ""
+    else:
+        head, updated = f"{w.title} [dataset]. {w.publisher}.", ""
+    return (f"{_editors_text(w.editors)}{head}{updated} Dataset version "
+            f"{w.version.text()}. {w.url}, accessed {ACCESSED}.")
+
+
+# -- BibTeX -----------------------------------------------------------------------------
+_TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+        "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}"}
+_TEX_RE = re.compile(r"[\\{}$&%#_~^]")
+
+
+def tex(value: str) -> str:
+    """Text safe inside a BibTeX field's braces: TeX's specials escaped, one line."""
+    return _TEX_RE.sub(lambda m: _TEX[m.group(0)], " ".join(value.split()))
+
+
+def _url(value: str) -> str:
+    """A URL for a verbatim field: braces and backslashes percent-encoded, % kept."""
+    return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def bibtex(w: Work, accessed: bool = True) -> str:
+    """One ``@misc`` record (biblatex reads ``date``, ``urldate`` and ``version``)."""
+    fields = [("title", "{" + tex(w.title) + "}")]
+    if w.editors:
+        fields.append(("editor", " and ".join("{" + tex(n) + "}" for n in w.editors)))
+    fields.append(("publisher", tex(w.publisher)))
+    if w.container:
+        fields.append(("howpublished", tex(w.container)))
+    fields += [("year", str(_parts(w.issued)[0])), ("date", _iso(w.issued)),
+               ("version", tex(w.version.text()))]
+    if w.event is not None:
+        fields.append(("note", tex(f"Event of {_human(w.event)}")))
+    fields.append(("url", _url(w.url)))
+    if accessed:
+        fields.append(("urldate", ACCESSED))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{w.key},\n{body}\n}}\n"
+
+
+# -- RIS --------------------------------------------------------------------------------
+def ris(w: Work, accessed: bool = True) -> str:
+    """One RIS record: ELEC (a web page) for an entry, DATA for the dataset."""
+    def line(tag: str, value: str) -> str:
+        return f"{tag}  - {' '.join(value.split())}\n"
+
+    p = _parts(w.issued)
+    out = [line("TY", "ELEC" if w.kind == "entry" else "DATA"), line("TI", w.title)]
+    out += [line("A2", n) for n in w.editors]  # A2: secondary authors, i.e. editors
+    out.append(line("PB", w.publisher))
+    if w.container:
+        out.append(line("T2", w.container))
+    out += [line("PY", str(p[0])), line("DA", "/".join(f"{x:02d}" for x in p)),
+            line("ET", w.version.text())]
+    if w.event is not None:
+        out.append(line("N1", f"Event of {_human(w.event)}"))
+    out.append(line("UR", w.url))
+    if accessed:
+        out.append(line("Y2", ACCESSED))
+    out.append("ER  - \n")
+    return "".join(out)
+
+
+# -- CSL-JSON ---------------------------------------------------------------------------
+def csl(w: Work, accessed: bool = True) -> dict[str, Any]:
+    """One CSL-JSON item (the access date as ``raw`` until the page's script sets it)."""
+    item: dict[str, Any] = {"id": w.key, "type": "webpage" if w.kind == "entry" else "dataset",
+                            "title": w.title}
+    if w.editors:
+        item["editor"] = [{"literal": n} for n in w.editors]
+    item["publisher"] = w.publisher
+    if w.container:
+        item["container-title"] = w.container
+    item["issued"] = {"date-parts": [_parts(w.issued)]}
+    item["version"] = w.version.text()
+    if w.event is not None:
+        item["note"] = f"Event of {_human(w.event)}"
+    item["URL"] = w.url
+    if accessed:
+        item["accessed"] = {"raw": ACCESSED}
+    return item
+
+
+def csl_json(items: list[dict[str, Any]]) -> str:
+    """An array of items, one a line (the page shows it wrapped, not a screen of braces)."""
+    return "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n"
+
+
+def entry_citation(e: Entry, config: Config, version: Version) -> dict[str, str]:
+    """What an entry page shows: the sentence and the three formats."""
+    w = entry_work(e, config, version)
+    return {"text": text(w), "bib": bibtex(w), "ris": ris(w), "json": csl_json([csl(w)]),
+            "key": w.key}
+
+
+# -- the whole dataset: data/citation.{bib,ris,json} -------------------------------------
+def dataset_file(fmt: str, site: Site, config: Config, version: Version) -> bytes:
+    """The dataset's own record, then every entry's, in one file of format ``fmt``; no
+    access date (no script runs on a file: the reader adds it)."""
+    works = [dataset_work(config, version)] + [entry_work(e, config, version)
+                                               for e in site.entries]
+    if fmt == "json":
+        return csl_json([csl(w, False) for w in works]).encode("utf-8")
+    write = bibtex if fmt == "bib" else ris
+    return "\n".join(write(w, False) for w in works).encode("utf-8")
+
+
+def dataset_paths() -> list[tuple[str, str]]:
+    """(format, path) of each whole-dataset file."""
+    return [(fmt, f"{DATA_DIR}/citation.{fmt}") for fmt in FILES]
