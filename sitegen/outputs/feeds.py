@@ -57,6 +57,8 @@ def atom_feed(site: Site, config: Config) -> bytes:
     sub(feed, "link", rel="self", href=config.absolute_url("feed.xml"),
         type="application/atom+xml")
     sub(feed, "link", rel="alternate", href=config.absolute_url(""), type="text/html")
+    if config.license is not None:
+        sub(feed, "rights", config.license.sentence())
     author = sub(feed, "author")
     sub(author, "name", config.author or config.publisher or config.title)
     sub(feed, "generator", "sitegen", version=__version__)
@@ -121,7 +123,7 @@ def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = Non
                         ) -> Iterator[bytes]:
     """timeline.json in pieces, to be written as they come: at 10,000 entries the file is
     ~60 MB, which a build need not hold (nor its pieces) all at once."""
-    data = {
+    data: dict[str, Any] = {
         "version": JSON_VERSION,
         "generator": f"sitegen {__version__}",
         "site": {"title": config.title, "description": config.description,
@@ -141,6 +143,8 @@ def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = Non
                      "end": _d(p.end), "description": p.description,
                      "sources": list(p.sources)} for p in site.periods],
     }
+    if config.license is not None:
+        data["license"] = config.license.record()
     text = indented_json(data)
     # Each entry is encoded on its own (and kept while the Entry object is unchanged: serve
     # rebuilds) and put in its placeholder's place, two levels deep: the same bytes as
