@@ -61,8 +61,7 @@
       const i = links.indexOf(ev.target);
       if (i >= 0) { rove(i); }
     });
-    // counts: {year: {family: n}}; unfiltered, the build's bars stay (they also count what
-    // a long home page leaves to the year pages)
+    // counts: {year: {family: n}}; unfiltered, the build's bars stay (they count all entries)
     this.update = (counts, shown, filtered) => {
       bars.forEach((b) => {
         const c = counts[b.year] || {};
@@ -105,13 +104,13 @@
     const RANK = { tp: "turning-point", mj: "major", rt: "routine" };
     const events = $$(".event", timeline).map((li) => {
       const sig = /\bsig-(tp|mj|rt)\b/.exec(li.className), fam = /\b(f\d+)\b/.exec(li.className);
-      const h = li.querySelector("h3"), sum = li.querySelector(".sum");
+      const h = li.querySelector("h3 a"), sum = (li.querySelector(".sum") || h).textContent;
       return {
         el: li, id: li.id, year: li.closest(".year-group").dataset.year,
         family: fam ? fam[1] : "", kind: [li.dataset.kind],
         participants: words(li.dataset.participants), topics: words(li.dataset.topics),
         outcomes: words(li.dataset.outcomes), significance: [RANK[sig ? sig[1] : "mj"]],
-        text: fold(`${h ? h.textContent : ""} ${sum ? sum.textContent : ""}`),
+        h, sum, text: fold(`${h.textContent} ${sum}`),
       };
     });
 
@@ -257,6 +256,24 @@
       text.focus();
     }));
     addEventListener("popstate", () => { fromURL(); apply(); });
+
+    // "Download this selection": the cards shown, as CSV or JSON
+    const cell = (v) => `"${v.replace(/^[=+\-@\t\r]/, "'$&").replace(/"/g, '""')}"`;
+    $$("a[data-selection]").forEach((a) => a.addEventListener("click", (e) => {
+      e.preventDefault();
+      const csv = a.dataset.selection === "csv", rows = events.filter((v) => !v.el.hidden)
+        .map(({ el, id, h, sum, kind, significance, participants, topics, outcomes }) => {
+          const [t, end] = $$(".meta time", el);
+          return { id, date: t.dateTime, end: end ? end.dateTime : "", title: h.textContent,
+            summary: sum, kind: kind[0], significance: significance[0], participant_ids:
+            participants.join("; "), topic_ids: topics.join("; "), outcomes: outcomes.join("; "),
+            url: h.href };
+        });
+      const cols = Object.keys(rows[0] || { id: 0 });
+      save(csv ? [cols, ...rows.map((r) => cols.map((c) => cell(r[c])))].join("\r\n") + "\r\n"
+        : JSON.stringify({ source: location.href, entries: rows }, null, 1),
+      "timeline-selection." + a.dataset.selection, csv ? "text/csv" : "application/json");
+    }));
     // a link to a year or event the filters hide shows everything again
     function reveal() {
       const target = location.hash && document.getElementById(location.hash.slice(1));
@@ -274,27 +291,34 @@
     reveal();
   }
 
-  function initCopy(button) {
-    const target = document.getElementById(button.dataset.copy);
-    if (!target) { return; }
-    const status = button.parentNode.querySelector(".copy-status");
-    const say = (text) => { if (status) { status.textContent = text; } };
-    function fallback() {
-      const range = document.createRange();
-      range.selectNodeContents(target);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-      let ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      say(ok ? "Citation copied." : "Citation selected: press Ctrl+C (⌘C) to copy it.");
-    }
+  // "[date]" in a citation becomes today's date when it is copied or downloaded
+  function accessed(el) {
+    const d = new Date(), ymd = [d.getFullYear(), d.getMonth() + 1, d.getDate()];
+    el.textContent = el.textContent.replace(/\{\s*"raw": "\[date\]"\s*\}/, `{"date-parts": [[${ymd}]]}`)
+      .replace(/\[date\]/g, ymd.map((n) => `${n}`.padStart(2, "0")).join(el.dataset.cite === "ris" ? "/" : "-"));
+    return el.tagName === "PRE" ? el.textContent : el.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  const save = (text, download, type) => Object.assign(document.createElement("a"),
+    { href: URL.createObjectURL(new Blob([text], { type })), download }).click();
+
+  function initCite(button) {
+    const { copy, download } = button.dataset, box = button.closest(".cite");
+    const target = document.getElementById(copy || download);
+    const say = (t) => { box.querySelector(".copy-status").textContent = t; };
+    const select = () => {
+      getSelection().selectAllChildren(target);
+      say("Citation selected: press Ctrl+C (⌘C) to copy it.");
+    };
     button.hidden = false;
     button.addEventListener("click", () => {
-      const text = target.textContent.replace(/\s+/g, " ").trim();
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(() => say("Citation copied."), fallback);
+      const text = accessed(target);
+      if (download) {
+        save(text, `${box.dataset.key}.${target.dataset.cite}`, "text/plain");
+      } else if (window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(() => say("Citation copied."), select);
       } else {
-        fallback();
+        select();
       }
     });
   }
@@ -302,12 +326,10 @@
   if (SKIP.includes(location.hash)) {  // arrived from a skip link without this script
     history.replaceState(history.state, "", location.pathname + location.search);
   }
-  // printed links show their full address (site.css prints data-abs)
-  $$(".event h3 a, .related a, .prose a[href^='/']").forEach((a) => { a.dataset.abs = a.href; });
   initFolds();
   initSkipLinks();
   const form = document.getElementById("filters");
   const svg = document.querySelector("svg.overview");
   if (form) { initFilters(form); } else if (svg) { new Chart(svg); }
-  $$("button[data-copy]").forEach(initCopy);
+  $$("button[data-copy], button[data-download]").forEach(initCite);
 })();
