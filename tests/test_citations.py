@@ -1,0 +1,311 @@
+"""Citations (issue 21, "Cite and reuse"): each entry page and the whole dataset in BibTeX,
+RIS and CSL-JSON, read back with real parsers (bibtexparser, rispy, citeproc-py); they name
+the site's publisher and editors (never the tool), the entry's updated date, the dataset's
+version (date and commit) and an access-date placeholder; builds stay deterministic and warm
+builds equal cold ones when the version changes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import bibtexparser
+import citeproc
+import pytest
+import rispy
+from bibtexparser.bparser import BibTexParser
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from conftest import ROOT
+from helpers import cold, fixture_copy, tree
+
+from sitegen import cli
+from sitegen.config import load_config
+from sitegen.engine.builder import build
+from sitegen.outputs.citations import tex
+from sitegen.preview.rebuild import Rebuilder
+
+EPOCH = "1765065600"  # 2025-12-07 00:00 UTC
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+ENTRY = "2022-01-12-council-meets"
+SETTINGS = '''
+publisher = "Fixture Press"
+editors = ["Ada Lovelace", "Grace Hopper"]
+
+[license]
+id = "CC-BY-4.0"
+url = "https://creativecommons.org/licenses/by/4.0/"
+statement = "Quotations remain their owners'."
+'''
+
+
+def themed_site(tmp: Path, settings: str = SETTINGS) -> Path:
+    """The basic fixture with the packaged theme (its own templates removed) and settings."""
+    root = fixture_copy(tmp)
+    shutil.rmtree(root / "templates")
+    toml = root / "sitegen.toml"
+    kept = [ln for ln in toml.read_text(encoding="utf-8").splitlines()
+            if not ln.startswith("publisher")]
+    toml.write_text("\n".join(kept) + "\n" + settings, encoding="utf-8")
+    return root
+
+
+def cli_build(root: Path, out: Path) -> Path:
+    assert cli.main(["-C", str(root), "build", "--no-search", "--output", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("SITEGEN_COMMIT", COMMIT)
+    return cli_build(themed_site(tmp_path), tmp_path / "out")
+
+
+def block(page: Path, fmt: str) -> str:
+    """The text of one citation format on an entry page, as a reader copies it."""
+    text = page.read_text(encoding="utf-8")
+    m = re.search(rf'<pre id="cite-{fmt}" data-cite="{fmt}">(.*?)</pre>', text, re.S)
+    assert m, f"no {fmt} citation on {page}"
+    return html.unescape(m.group(1))
+
+
+def sentence(page: Path) -> str:
+    m = re.search(r'<p class="cite-text" id="cite-text">(.*?)</p>',
+                  page.read_text(encoding="utf-8"), re.S)
+    assert m
+    return html.unescape(m.group(1))
+
+
+def parse_bibtex(text: str) -> list[dict[str, str]]:
+    parser = BibTexParser(common_strings=False, ignore_nonstandard_types=False)
+    entries: list[dict[str, str]] = bibtexparser.loads(text, parser).entries
+    return entries
+
+
+def render_csl(items: list[dict[str, object]]) -> list[str]:
+    """The items formatted by citeproc-py with the style it ships (a real CSL processor)."""
+    source = CiteProcJSON(items)
+    bundled = sorted((Path(citeproc.__file__).parent / "data" / "styles").glob("*.csl"))
+    style = CitationStylesStyle(str(bundled[0]), validate=False)  # harvard1, or its successor
+    bib = CitationStylesBibliography(style, source, formatter.plain)
+    for item in items:
+        bib.register(Citation([CitationItem(str(item["id"]))]))
+    return [str(b) for b in bib.bibliography()]
+
+
+def test_an_entry_page_cites_in_three_formats_that_real_parsers_read(built: Path) -> None:
+    page = built / "entries" / ENTRY / "index.html"
+    url = "https://example.org/fixture/entries/2022-01-12-council-meets/"
+    text = sentence(page)
+    assert text == (
+        "Ada Lovelace and Grace Hopper, eds. “The council meets on <Ukraine> & security” "
+        "(12 January 2022). In Fixture timeline. Fixture Press. Updated 28 November 2026. "
+        f"Dataset version 2025-12-07, commit 0123456789ab. {url}, accessed [date].")
+    assert "sitegen" not in text.lower()
+
+    [bib] = parse_bibtex(block(page, "bib"))
+    assert bib["ENTRYTYPE"] == "misc" and bib["ID"] == ENTRY
+    assert bib["title"] == "{The council meets on <Ukraine> \\& security}"
+    assert bib["editor"] == "{Ada Lovelace} and {Grace Hopper}"
+    assert bib["publisher"] == "Fixture Press" and bib["howpublished"] == "Fixture timeline"
+    assert (bib["year"], bib["date"]) == ("2026", "2026-11-28")
+    assert bib["version"] == "2025-12-07, commit 0123456789ab"
+    assert (bib["url"], bib["urldate"]) == (url, "[date]")
+
+    [ris] = rispy.loads(block(page, "ris"))
+    assert ris["type_of_reference"] == "ELEC"
+    assert ris["title"] == "The council meets on <Ukraine> & security"
+    assert ris["secondary_authors"] == ["Ada Lovelace", "Grace Hopper"]  # A2: editors
+    assert ris["publisher"] == "Fixture Press" and ris["secondary_title"] == "Fixture timeline"
+    assert ris["year"] == "2026" and ris["date"] == "2026/11/28"
+    assert ris["edition"] == "2025-12-07, commit 0123456789ab"
+    assert ris["urls"] == [url] and ris["access_date"] == "[date]"
+    assert "unknown_tag" not in ris
+
+    [item] = json.loads(block(page, "json"))
+    assert item["issued"] == {"date-parts": [[2026, 11, 28]]}
+    assert item["accessed"] == {"raw": "[date]"}
+    assert [e["literal"] for e in item["editor"]] == ["Ada Lovelace", "Grace Hopper"]
+    item["accessed"] = {"date-parts": [[2026, 12, 6]]}  # as the page's script fills it in
+    [formatted] = render_csl([item])
+    assert "The council meets on <Ukraine> & security" in formatted
+    assert "2026" in formatted and url in formatted
+
+
+def test_an_entry_without_updated_says_no_update_and_is_issued_with_the_dataset(
+        built: Path) -> None:
+    page = built / "entries" / "2019-treaty-ends" / "index.html"
+    assert "Updated" not in sentence(page)
+    [bib] = parse_bibtex(block(page, "bib"))
+    assert bib["date"] == "2025-12-07"  # the build's date (SOURCE_DATE_EPOCH)
+
+
+def test_the_whole_dataset_files_hold_the_dataset_then_every_entry(built: Path) -> None:
+    site = json.loads((built / "timeline.json").read_text(encoding="utf-8"))
+    ids = [e["id"] for e in site["entries"]]
+    bib = parse_bibtex((built / "data/citation.bib").read_text(encoding="utf-8"))
+    ris = rispy.loads((built / "data/citation.ris").read_text(encoding="utf-8"))
+    csl = json.loads((built / "data/citation.json").read_text(encoding="utf-8"))
+    assert [b["ID"] for b in bib] == ["fixture-timeline", *ids]
+    assert [r["type_of_reference"] for r in ris] == ["DATA"] + ["ELEC"] * len(ids)
+    assert [c["id"] for c in csl] == ["fixture-timeline", *ids]
+    assert csl[0]["type"] == "dataset" and csl[0]["version"] == "2025-12-07, commit 0123456789ab"
+    assert csl[0]["issued"] == {"date-parts": [[2025, 12, 7]]}
+    assert not any("urldate" in b for b in bib) and not any("accessed" in c for c in csl)
+    assert len(render_csl(csl)) == len(csl)
+    about = (built / "pages/about/index.html").read_text(encoding="utf-8")
+    for name in ("data/citation.bib", "data/citation.ris", "data/citation.json"):
+        assert f'href="/fixture/{name}"' in about
+
+
+def test_bibtex_escapes_tex_specials_and_keeps_braces_balanced(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = themed_site(tmp_path, SETTINGS.replace("Fixture Press", "R&D {Press} 100%"))
+    title = r"Talks on {A} & B: 50% of $x_1 # ~y^2 \ z"
+    entry = root / "content/entries/2019-treaty-ends.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "title: A treaty ends", f"title: '{title}'"), encoding="utf-8")
+    out = cli_build(root, tmp_path / "out")
+    page = out / "entries/2019-treaty-ends/index.html"
+    [bib] = parse_bibtex(block(page, "bib"))
+    assert bib["title"] == "{" + tex(title) + "}"
+    assert tex(title) == (r"Talks on \{A\} \& B: 50\% of \$x\_1 \# \textasciitilde{}y"
+                          r"\textasciicircum{}2 \textbackslash{} z")
+    assert bib["publisher"] == r"R\&D \{Press\} 100\%"
+    [ris] = rispy.loads(block(page, "ris"))
+    assert ris["title"] == title
+    [item] = json.loads(block(page, "json"))
+    assert item["title"] == title and item["publisher"] == "R&D {Press} 100%"
+    for b in parse_bibtex((out / "data/citation.bib").read_text(encoding="utf-8")):
+        assert b["title"].count("{") - b["title"].count(r"\{") == \
+            b["title"].count("}") - b["title"].count(r"\}")
+
+
+def test_the_dataset_version_comes_from_the_environment_else_the_setting_else_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.delenv("SITEGEN_COMMIT", raising=False)
+    root = themed_site(tmp_path, SETTINGS)
+    page = Path("entries") / ENTRY / "index.html"
+    out = cli_build(root, tmp_path / "a")
+    assert "Dataset version 2025-12-07. https://" in sentence(out / page)
+    with (root / "sitegen.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[dataset]\nversion = "v2.1"\n')
+    out = cli_build(root, tmp_path / "b")
+    assert "Dataset version 2025-12-07, commit v2.1." in sentence(out / page)
+    monkeypatch.setenv("SITEGEN_COMMIT", "abc1234")
+    out = cli_build(root, tmp_path / "c")
+    assert "Dataset version 2025-12-07, commit abc1234." in sentence(out / page)
+    monkeypatch.setenv("SITEGEN_COMMIT", "not a commit; {}")  # ignored, not printed
+    out = cli_build(root, tmp_path / "d")
+    assert "commit v2.1." in sentence(out / page)
+
+
+def test_changing_the_commit_or_the_date_gives_the_bytes_of_a_cold_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("SITEGEN_COMMIT", "aaaaaaa")
+    root = themed_site(tmp_path)
+    serve = Rebuilder(load_config(root), tmp_path / "preview")
+    assert serve.rebuild().ok
+    build(load_config(root))
+    for name, value in (("SITEGEN_COMMIT", "bbbbbbb"), ("SOURCE_DATE_EPOCH", "1780000000")):
+        monkeypatch.setenv(name, value)
+        build(load_config(root))  # a new builder, reading .cache/
+        assert tree(root / "output") == cold(root, tmp_path)
+        assert value[:7] in sentence(root / "output/entries" / ENTRY / "index.html") \
+            or "2026-05-28" in sentence(root / "output/entries" / ENTRY / "index.html")
+        outcome = serve.rebuild([root / "content"])
+        assert outcome.ok, outcome.error
+        assert tree(tmp_path / "preview") == cold(root, tmp_path, drafts=True)
+
+
+def test_two_builds_are_byte_identical_and_read_no_clock(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("SITEGEN_COMMIT", raising=False)
+    root = themed_site(tmp_path)
+    a = tree(cli_build(root, tmp_path / "a"))
+    b = tree(cli_build(root, tmp_path / "b"))
+    assert a == b
+    # without SOURCE_DATE_EPOCH the version is the newest date in the content, not today
+    assert "Dataset version 2026-11-28. " in sentence(tmp_path / "a/entries" / ENTRY /
+                                                      "index.html")
+
+
+def test_related_entries_are_listed_by_date(tmp_path: Path) -> None:
+    root = themed_site(tmp_path)
+    entry = root / "content/entries/2022-01-12-council-meets.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "related: [2019-treaty-ends]",
+        "related: [2022-01-12-second, 2019-treaty-ends, 1994-partnership]"), encoding="utf-8")
+    out = cli_build(root, tmp_path / "out")
+    text = (out / "entries" / ENTRY / "index.html").read_text(encoding="utf-8")
+    related = re.search(r'<ul class="related">(.*?)</ul>', text, re.S)
+    assert related
+    assert re.findall(r'href="/fixture/entries/([^/]+)/"', related.group(1)) == [
+        "1994-partnership", "2019-treaty-ends", "2022-01-12-second"]
+
+
+@pytest.mark.parametrize(("setting", "field", "message"), [
+    ('editors = "Ada"', "editors", "must be a list of names"),
+    ('editors = ["Ada", ""]', "editors", "must be a list of names"),
+    ('license = { id = "CC BY", url = "https://x.test/" }', "license.id",
+     "must be an SPDX licence identifier"),
+    ('license = { id = "MIT", url = "javascript:alert(1)" }', "license.url",
+     "must be the licence's http(s) address"),
+    ('license = { id = "MIT", url = "https://x.test/", terms = "x" }', "license.terms",
+     "unknown setting"),
+    ('dataset = { version = "two words" }', "dataset.version",
+     "must be a short version label or commit"),
+])
+def test_a_bad_citation_setting_names_the_file_the_field_and_a_fix(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: str, field: str,
+        message: str) -> None:
+    root = fixture_copy(tmp_path)
+    with (root / "sitegen.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + setting + "\n")
+    assert cli.main(["-C", str(root), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert f"sitegen.toml: {field}: {message}" in err
+    assert "hint:" in err
+    assert not (root / "output").exists()  # nothing written
+
+
+def test_the_cite_block_stays_within_its_budget_on_the_shipped_site(
+        shipped_site: Path) -> None:
+    """At most ~2 KB more per entry page than the one-line citation it replaced (~0.6 KB)."""
+    sizes = []
+    for page in sorted((shipped_site / "entries").glob("*/index.html")):
+        m = re.search(r'<section class="block cite".*?</section>',
+                      page.read_text(encoding="utf-8"), re.S)
+        assert m, page
+        sizes.append(len(m.group(0).encode("utf-8")))
+    print(f"cite block: {min(sizes)}–{max(sizes)} bytes, mean {sum(sizes) / len(sizes):.0f}")
+    assert max(sizes) < 3_200
+
+
+def test_the_shipped_site_names_its_publisher_and_editors_not_the_tool() -> None:
+    config = load_config(ROOT)
+    assert config.publisher and config.publisher.lower() != "sitegen"
+    assert config.editors and config.license is not None
+    assert config.license.id == "CC-BY-4.0"
+    assert "quotations" in config.license.statement.lower()
