@@ -68,7 +68,7 @@ def csvw_metadata(config: Config) -> bytes:
         "dc:title": config.title,
         "dc:description": config.description or config.title,
         "dc:source": config.absolute_url(""),
-        "dialect": {"header": True, "encoding": "utf-8", "lineTerminators": ["\r\n"]},
+        "dialect": {"header": True, "encoding": "utf-8"},  # CRLF: the default
         "tableSchema": {"columns": columns, "primaryKey": "id",
                         "aboutUrl": config.absolute_url("entries/{id}/")},
     }

@@ -28,11 +28,6 @@ DATA_FILES = (
     ("timelinejs.json", "application/json", "The entries for the TimelineJS3 widget"),
     ("timeline.csv-metadata.json", "application/csvm+json",
      "timeline.csv's columns and licence (CSV on the Web)"),
-    ("data/citation.bib", "application/x-bibtex", "Citations of the dataset and every entry"),
-    ("data/citation.ris", "application/x-research-info-systems",
-     "Citations of the dataset and every entry"),
-    ("data/citation.json", "application/vnd.citationstyles.csl+json",
-     "Citations of the dataset and every entry"),
 )
 
 
