@@ -12,8 +12,16 @@ Then the hostile rows (issue 17, item 3): each attack payload scaled to 2 MB in 
 site built by the `sitegen` command, with its CPU seconds, peak memory (PSS of all build
 processes) and outcome: built, or refused by a shape limit or the CPU budget.
 
+The scale rows (``--scale N ...``, on demand only: a 50,000-entry site takes minutes) build
+the same corpus cold as `sitegen build` publishes it: the site, then its Pagefind index. For
+each size they give the cold build time, the indexing time, the peak memory of each step
+(PSS of all its processes, in a second run of its own so that sampling costs no timed
+second), the output's bytes with the search index, per entry and as the tar archive GitHub
+Pages uploads (its limit is 1 GB), and the bytes of each kind of output per entry.
+
 Usage: python bench/run.py [N ...]   (default: 1000 10000; output under bench/out/)
        python bench/run.py --hostile  (the hostile rows only)
+       python bench/run.py --scale N [N ...]  (the scale rows only, e.g. 30000 50000)
 """
 
 from __future__ import annotations
@@ -335,6 +343,65 @@ def bench_hostile() -> list[str]:
     return rows
 
 
+PAGES_LIMIT = 1_000_000_000  # GitHub Pages: a published site may be at most 1 GB
+ENTRY_BUDGET = 20_000  # bytes of output per entry, search index included (issue 18)
+
+
+def output_bytes(folder: Path) -> tuple[int, int, dict[str, int]]:
+    """(bytes of the files, bytes of a tar archive of the folder, bytes by kind of output).
+
+    The tar size is what actions/upload-pages-artifact packs: a 512-byte header for every
+    file and folder, contents padded to 512 bytes, two closing blocks, 10 KiB records.
+    A kind is the first folder of a path (entries, participants, pagefind, data, …) or
+    the file itself at the top level.
+    """
+    files = archive = 0
+    kinds: dict[str, int] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        archive += 512 * len(dirnames)
+        for name in filenames:
+            path = Path(dirpath, name)
+            size = path.stat().st_size
+            files += size
+            archive += 512 + -(-size // 512) * 512
+            rel = path.relative_to(folder).parts
+            kinds[rel[0]] = kinds.get(rel[0], 0) + size
+    archive += 1024
+    archive = -(-archive // 10240) * 10240
+    return files, archive, kinds
+
+
+def bench_scale(n: int) -> list[str]:
+    """The scale rows of one corpus size (see the module's docstring)."""
+    root = fresh_corpus(n)
+    cold = measure("sitegen", root)
+    found = measure("search", root)
+    files, archive, kinds = output_bytes(root / "output")
+    shutil.rmtree(root / ".cache")
+    sampled = measure("sitegen", root, memory=True)  # cold again, for its memory only
+    sampled_search = measure("search", root, memory=True)
+    top = sorted(kinds.items(), key=lambda kv: -kv[1])
+    shares = ", ".join(f"{k} {v / n / 1000:.1f}" for k, v in top[:8])
+    rest = sum(v for _, v in top[8:])
+    fits = files <= PAGES_LIMIT and files / n <= ENTRY_BUDGET  # the tar is for information
+    return [
+        f"| {n:,} | cold build, s (`sitegen build --no-search`) | {cold['wall']:.1f} | |",
+        f"| {n:,} | search indexing, s (Pagefind) | {found['wall']:.1f} | |",
+        f"| {n:,} | peak memory of the build, MB (all its processes, PSS) "
+        f"| {sampled['pss_mb']:.0f} | < 1,000 MB |",
+        f"| {n:,} | peak memory of search indexing, MB (Pagefind, PSS) "
+        f"| {sampled_search['pss_mb']:.0f} | |",
+        f"| {n:,} | output with the search index, MB: files; tar for Pages "
+        f"| {files / 1e6:.0f}; {archive / 1e6:.0f} | <= 1,000 MB |",
+        f"| {n:,} | output per entry, KB | {files / n / 1000:.1f} "
+        f"{'(fits)' if fits else '(OVER)'} | <= {ENTRY_BUDGET // 1000} KB |",
+        f"| {n:,} | per entry by kind, KB | {shares}, rest {rest / n / 1000:.1f} | |",
+    ]
+
+
+SCALE_HEADER = ["| N | measurement | value | target |", "|---|---|---|---|"]
+
+
 HOSTILE_HEADER = [
     "| N | measurement | naive | sitegen | ratio | target |", "|---|---|---|---|---|---|"]
 
@@ -360,5 +427,12 @@ if __name__ == "__main__":
     elif sys.argv[1:] == ["--hostile"]:
         OUT.mkdir(exist_ok=True)
         print("\n".join(HOSTILE_HEADER + bench_hostile()))
+    elif sys.argv[1:2] == ["--scale"]:
+        OUT.mkdir(exist_ok=True)
+        scale_rows = list(SCALE_HEADER)
+        for size in [int(a) for a in sys.argv[2:]] or [30000, 50000]:
+            scale_rows += bench_scale(size)
+            print(f"… {size:,} entries done", file=sys.stderr, flush=True)
+        print("\n".join(scale_rows))
     else:
         main([int(a) for a in sys.argv[1:]] or [1000, 10000])

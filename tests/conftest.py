@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -81,6 +82,17 @@ def static_server(directory: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def published_entries(output: Path) -> list[dict]:
+    """Every entry's full record in a build's data: timeline.json lists the parts (one per
+    year, data/timeline/<year>.json) and the parts hold the records, in the site's order."""
+    index = json.loads((output / "timeline.json").read_text(encoding="utf-8"))
+    records: list[dict] = []
+    for part in index["parts"]:
+        path = output / "data" / "timeline" / f"{part['year']}.json"
+        records += json.loads(path.read_text(encoding="utf-8"))["entries"]
+    return records
 
 
 def copy_fixture(name: str, dest: Path) -> Path:

@@ -98,9 +98,10 @@ def test_a_build_publishes_both_schemas_from_the_settings(tmp_path: Path) -> Non
     build(config, output=out)
     assert (out / SCHEMA_PATH).read_bytes() == entry_schema_json(config)
     timeline = json.loads((out / "schema" / "timeline.schema.json").read_text("utf-8"))
-    participant = timeline["properties"]["participants"]["items"]["properties"]["kind"]
+    participant = timeline["$defs"]["participant"]["properties"]["kind"]
     assert participant["enum"] == ["person", "organisation", "state", "company"]
     source = timeline["$defs"]["entry"]["properties"]["sources"]["items"]["properties"]["kind"]
     assert source["enum"] == ["primary", "secondary", "dataset"]
     validator = jsonschema.Draft202012Validator(timeline)
-    assert list(validator.iter_errors(json.loads((out / "timeline.json").read_bytes()))) == []
+    for doc in [out / "timeline.json", *(out / "data" / "timeline").glob("*.json")]:
+        assert list(validator.iter_errors(json.loads(doc.read_bytes()))) == [], doc

@@ -60,14 +60,16 @@ def test_significance_is_published_in_the_data_and_the_schemas_accept_it(
         basic_site: Path, tmp_path: Path) -> None:
     write_entry(basic_site, "2010-01-02-tp.md", "significance: turning-point\n")
     out = build(load_config(basic_site), output=tmp_path / "out").output
-    data = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
-    sig = {e["id"]: e["significance"] for e in data["entries"]}
+    parts = [json.loads(p.read_text(encoding="utf-8"))
+             for p in sorted((out / "data" / "timeline").glob("*.json"))]
+    sig = {e["id"]: e["significance"] for part in parts for e in part["entries"]}
     assert sig["2010-01-02-tp"] == "turning-point" and set(sig.values()) <= set(SIGNIFICANCE)
     schema = json.loads((ROOT / "schema" / "timeline.schema.json").read_text())
-    jsonschema.Draft202012Validator(schema).validate(data)
-    for e in data["entries"]:  # files written before the field existed stay valid
-        del e["significance"]
-    jsonschema.Draft202012Validator(schema).validate(data)
+    for part in parts:
+        jsonschema.Draft202012Validator(schema).validate(part)
+        for e in part["entries"]:  # files written before the field existed stay valid
+            del e["significance"]
+        jsonschema.Draft202012Validator(schema).validate(part)
     editor = json.loads((ROOT / "schema" / "entry-frontmatter.schema.json").read_text())
     assert editor["properties"]["significance"]["enum"] == list(SIGNIFICANCE)
     csv_head = (out / "timeline.csv").read_text(encoding="utf-8").splitlines()[0]

@@ -19,7 +19,7 @@ class DateValueError(ValueError):
     """A value that is not a date in one of the accepted forms."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A calendar date known to year, month or day precision."""
 

@@ -22,7 +22,7 @@ SIGNIFICANCE = ("turning-point", "major", "routine")
 DEFAULT_SIGNIFICANCE = "major"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     """A position a person held over a span of time."""
 
@@ -32,7 +32,7 @@ class Role:
     end: PartialDate | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participant:
     """A person, organisation or state that takes part in events."""
 
@@ -44,14 +44,14 @@ class Participant:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     id: str
     label: str
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """A named span of time: an era, or a suspension of dialogue."""
 
@@ -64,7 +64,7 @@ class Period:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A document an entry rests on, as it was read."""
 
@@ -79,13 +79,13 @@ class Source:
     accessed: PartialDate | None = None  # when the page was read
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     type: str
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Account:
     """One party's readout of an event, or the record that none was found (``none_found``
     says where it was looked for; ``text`` is then empty)."""
@@ -96,7 +96,7 @@ class Account:
     none_found: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """An erratum: a fact of the entry that changed on ``date``, in a sentence."""
 
@@ -104,13 +104,13 @@ class Correction:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryParticipant:
     id: str
     role: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One event of the timeline."""
 
@@ -153,7 +153,7 @@ class Entry:
         return self.date.year
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A free page (about, methodology, …)."""
 

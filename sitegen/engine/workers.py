@@ -45,6 +45,20 @@ def processes() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
+def affordable(n: int) -> int:
+    # How many of n processes fit SITEGEN_MEMORY_MB (default 1,000): a forked worker soon
+    # holds its own copy of much of this process (reading an object writes its reference
+    # count, which copies its page), so each costs about this process's resident memory.
+    env = os.environ.get("SITEGEN_MEMORY_MB", "").strip()
+    budget = (int(env) if env.isdigit() and int(env) > 0 else 1000) * 1_000_000
+    try:
+        with open("/proc/self/statm") as fh:
+            return max(1, min(n, budget // max(int(fh.read().split()[1]) * os.sysconf(
+                "SC_PAGE_SIZE"), 1)))
+    except (OSError, ValueError, IndexError):  # no /proc: no estimate
+        return n
+
+
 @contextmanager
 def no_gc(freeze: bool = False) -> Iterator[None]:
     """The collector paused while only objects that stay are made (each full collection
@@ -126,14 +140,21 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     workers start; the ``first`` items are one batch, done here next (work they share and
     memoise is done once); ``after_batch()`` runs after each batch where it ran (dropping
     what the batch memoised keeps each process's memory flat)."""
-    procs = processes()
-    if procs < 2 or len(items) < MIN_BATCH:
+    if len(items) < MIN_BATCH:
         meanwhile()
         return list(work(items))
+    procs = affordable(processes())
     first = min(first, len(items))
     size = max(1, min(64, (len(items) - first) // (procs * 6)), -(-len(items) // 10_000))
     chunks = [(0, first)] if first else []
     chunks += [(i, min(i + size, len(items))) for i in range(first, len(items), size)]
+    if procs < 2:  # batch by batch, each one's memos dropped: memory stays flat
+        meanwhile()
+        done: list[Any] = []
+        for a, b in chunks:
+            done += work(items[a:b])
+            after_batch()
+        return done
     read_fd, write_fd = os.pipe()
     os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(1 if first else 0, len(chunks))))
     os.close(write_fd)  # readers see the end once every number is taken

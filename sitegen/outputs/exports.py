@@ -15,6 +15,7 @@ import io
 import json
 import struct
 import zlib
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -72,12 +73,24 @@ def no_formula(cell: str) -> str:
 
 def timeline_csv(site: Site, config: Config) -> bytes:
     """One row per entry, RFC 4180 (CRLF, quoted where needed), UTF-8, formulas neutralised."""
+    return b"".join(timeline_csv_pieces(site, config))
+
+
+CHUNK = 500  # entries per piece of a streamed file (a site's data is never whole in memory)
+
+
+def timeline_csv_pieces(site: Site, config: Config) -> Iterator[bytes]:
+    """timeline.csv in pieces of CHUNK rows, to be written as they come."""
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)  # the excel dialect: RFC 4180 CRLF
     writer.writeheader()
-    for e in site.entries:
+    for i, e in enumerate(site.entries, 1):
         writer.writerow({k: no_formula(v) for k, v in csv_row(e, site, config).items()})
-    return buf.getvalue().encode("utf-8")
+        if i % CHUNK == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
 
 
 # --- iCalendar (RFC 5545) -------------------------------------------------------------------
@@ -142,15 +155,23 @@ def ics_event(e: Entry, site: Site, config: Config, stamp: str) -> list[str]:
 
 def timeline_ics(site: Site, config: Config) -> bytes:
     """An iCalendar file with one all-day event per entry; DTSTAMP comes from the content."""
+    return b"".join(timeline_ics_pieces(site, config))
+
+
+def timeline_ics_pieces(site: Site, config: Config) -> Iterator[bytes]:
+    """timeline.ics in pieces of CHUNK events, to be written as they come."""
     stamp = build_time(site).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//sitegen {__version__}//EN",
         "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:" + ics_escape(config.title),
     ]
-    for e in site.entries:
+    for i, e in enumerate(site.entries, 1):
         lines += ics_event(e, site, config, stamp)
+        if i % CHUNK == 0:
+            yield "".join(ics_fold(line) + "\r\n" for line in lines).encode("utf-8")
+            lines = []
     lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) + "\r\n" for line in lines).encode("utf-8")
+    yield "".join(ics_fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
 # --- TimelineJS3 ----------------------------------------------------------------------------
@@ -166,8 +187,16 @@ def _tl_date(d: PartialDate, display: str | None = None) -> dict[str, Any]:
     return out
 
 
+# TimelineJS builds a slide for every event and its makers advise against more than about
+# twenty; past a few hundred the widget is slow to open, so a larger site gives it its most
+# recent events (and says so on the title slide): the data has them all.
+TIMELINEJS_MAX_EVENTS = 500
+
+
 def timelinejs_json(site: Site, config: Config) -> bytes:
-    """The timeline in TimelineJS3's JSON format (title, events, eras); text is HTML."""
+    """The timeline in TimelineJS3's JSON format (title, events, eras); text is HTML.
+
+    At most TIMELINEJS_MAX_EVENTS events: the most recent ones."""
     def event(e: Entry) -> dict[str, Any]:
         link = html.escape(config.absolute_url(entry_url(e.id)))
         ev: dict[str, Any] = {
@@ -188,10 +217,15 @@ def timelinejs_json(site: Site, config: Config) -> bytes:
                                                          "month": fallback.month,
                                                          "day": fallback.day},
              "text": {"headline": html.escape(p.label)}} for p in site.periods]
+    shown = site.entries[-TIMELINEJS_MAX_EVENTS:]
+    intro = f"<p>{html.escape(config.description)}</p>"
+    if len(shown) < len(site.entries):
+        data_url = html.escape(config.absolute_url("timeline.json"))
+        intro += (f"<p>The {len(shown):,} most recent of {len(site.entries):,} events; "
+                  f'<a href="{data_url}">the data</a> holds them all.</p>')
     data = {
-        "title": {"text": {"headline": html.escape(config.title),
-                           "text": f"<p>{html.escape(config.description)}</p>"}},
-        "events": [event(e) for e in site.entries],
+        "title": {"text": {"headline": html.escape(config.title), "text": intro}},
+        "events": [event(e) for e in shown],
         "eras": eras,
     }
     return (indented_json(data) + "\n").encode()
@@ -247,6 +281,6 @@ def timeline_schema(config: Config) -> bytes | None:
     schema = json.loads(path.read_text(encoding="utf-8"))
     entry = schema["$defs"]["entry"]["properties"]
     entry["sources"]["items"]["properties"]["kind"]["enum"] = list(config.source_kinds)
-    schema["properties"]["participants"]["items"]["properties"]["kind"]["enum"] = list(
+    schema["$defs"]["participant"]["properties"]["kind"]["enum"] = list(
         config.participant_kinds)
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode()

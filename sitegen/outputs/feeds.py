@@ -1,13 +1,15 @@
-"""Machine-readable outputs: Atom feed, timeline.json, sitemap.xml and robots.txt."""
+"""Machine-readable outputs: Atom feed, timeline.json and its parts, sitemap.xml, robots.txt."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import __version__
 from sitegen.accel import indented_json
@@ -18,7 +20,7 @@ from sitegen.render.context import entry_url, page_url, participant_url, topic_u
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 def build_time(site: Site) -> dt.datetime:
@@ -86,8 +88,19 @@ def _d(d: PartialDate | None) -> str | None:
     return d.iso() if d else None
 
 
+# timeline.json is an index (schema version 2): the site, the registries, one short line per
+# entry and the list of parts; the entries' records are in one part per year.
+PARTS_DIR = "data/timeline"
+
+
+def part_path(year: int) -> str:
+    """Where the part of one year's entries is published (relative to the site)."""
+    return f"{PARTS_DIR}/{year}.json"
+
+
 def entry_record(e: Entry, config: Config) -> dict[str, Any]:
-    """An entry as open data (also what the JSON Schema describes)."""
+    """An entry as open data (also what the JSON Schema describes). The body is not in the
+    data: it is on the entry's page (``url``), and the Markdown is in the site's sources."""
     return {
         "id": e.id, "url": config.absolute_url(entry_url(e.id)), "title": e.title,
         "summary": e.summary, "date": e.date.iso(), "date_precision": e.date.precision,
@@ -107,28 +120,63 @@ def entry_record(e: Entry, config: Config) -> dict[str, Any]:
         "primary_not_found": e.primary_not_found,
         "draft": e.draft, "updated": _d(e.updated),
         "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
-        "extra": e.extra, "body_markdown": e.body_md,
+        "extra": e.extra,
     }
 
 
-Fragments = dict[str, tuple[Entry, Config, bytes]]  # entry id → the entry and its record
+def _line(value: Any) -> str:
+    """One record on one line: compact, sorted keys, UTF-8 text as written."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def timeline_json(site: Site, config: Config, memo: Fragments | None = None) -> bytes:
-    """All the data of the site in one documented JSON file (``memo``: entry_fragments)."""
-    return b"".join(timeline_json_parts(site, config, memo))
+_DEFAULTS: tuple[Any, ...] = (None, False, 0, "", [], {})  # a missing field is its default
 
 
-def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = None
-                        ) -> Iterator[bytes]:
-    """timeline.json in pieces, to be written as they come: at 10,000 entries the file is
-    ~60 MB, which a build need not hold (nor its pieces) all at once."""
+def without_defaults(record: dict[str, Any]) -> dict[str, Any]:
+    """An entry's record without the fields that hold their default (null, false, 0, or an
+    empty text, list or map), in its nested records too: a quarter of a record's bytes
+    (~0.35 KB of every entry). ``extra`` is the site's own data and stays as written."""
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            kept = {k: strip(v) for k, v in value.items()}
+            return {k: v for k, v in kept.items()
+                    if v is True or not any(v == d and type(v) is type(d) for d in _DEFAULTS)}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    extra = record.get("extra")
+    out: dict[str, Any] = strip({k: v for k, v in record.items() if k != "extra"})
+    if extra:
+        out["extra"] = extra
+    return out
+
+
+
+
+def timeline_json(site: Site, config: Config) -> bytes:
+    """The index, timeline.json."""
+    return b"".join(timeline_json_parts(site, config))
+
+
+def timeline_json_parts(site: Site, config: Config) -> Iterator[bytes]:
+    """The index, timeline.json, in pieces to be written as they come.
+
+    The site, the registries, the parts (one per year with entries: its year, address and
+    number of entries) and one line per entry (id, date, title and the year of its part),
+    so that a reader finds an entry's part without fetching the others.
+    """
+    counts: dict[int, int] = {}
+    for e in site.entries:
+        counts[e.year] = counts.get(e.year, 0) + 1
     data: dict[str, Any] = {
         "version": JSON_VERSION,
         "generator": f"sitegen {__version__}",
         "site": {"title": config.title, "description": config.description,
                  "url": config.absolute_url(""), "language": config.language,
                  "publisher": config.publisher},
+        "parts": [{"year": y, "url": config.absolute_url(part_path(y)), "entries": n}
+                  for y, n in sorted(counts.items())],
         "entries": [f"\x00{i}\x00" for i in range(len(site.entries))],  # see below
         "participants": [
             {"id": p.id, "name": p.name, "kind": p.kind, "aliases": list(p.aliases),
@@ -146,15 +194,14 @@ def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = Non
     if config.license is not None:
         data["license"] = config.license.record()
     text = indented_json(data)
-    # Each entry is encoded on its own (and kept while the Entry object is unchanged: serve
-    # rebuilds) and put in its placeholder's place, two levels deep: the same bytes as
-    # encoding everything at once. Content never holds NUL, so the placeholders are unique,
-    # and they come in order: the text between them alternates with the records.
+    # Each entry's line is encoded on its own, compact, and put in its placeholder's place.
+    # Content never holds NUL, so the placeholders are unique, and they come in order: the
+    # text between them alternates with the lines.
     between = _PLACEHOLDER.split(text)[::2]
     yield between[0].encode()
-    for record, after in zip(iter_entry_fragments(site, config, memo), between[1:],
-                             strict=True):
-        yield record
+    for e, after in zip(site.entries, between[1:], strict=True):
+        yield _line({"id": e.id, "date": e.date.iso(), "title": e.title,
+                     "part": e.year}).encode()
         yield after.encode()
     yield b"\n"
 
@@ -162,59 +209,77 @@ def timeline_json_parts(site: Site, config: Config, memo: Fragments | None = Non
 _PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
 
 
-def entry_fragments(site: Site, config: Config, memo: Fragments | None = None) -> list[bytes]:
-    """Each entry's JSON record, indented for its place in timeline.json."""
-    return list(iter_entry_fragments(site, config, memo))
+def record_line(e: Entry, config: Config) -> bytes:
+    """An entry's record as its part holds it: one line, defaults left out."""
+    return _line(without_defaults(entry_record(e, config))).encode()
 
 
-def iter_entry_fragments(site: Site, config: Config, memo: Fragments | None = None
-                         ) -> Iterator[bytes]:
-    """Each entry's JSON record, indented for its place in timeline.json, one at a time.
+def timeline_part(year: int, records: list[bytes], config: Config) -> bytes:
+    """One year's part of the data: its entries' full records (record_line), one per line,
+    in the site's order."""
+    head = (f'{{"version":{JSON_VERSION},"generator":{_line(f"sitegen {__version__}")},'
+            f'"year":{year},"index":{_line(config.absolute_url("timeline.json"))},'
+            '"entries":[\n')
+    return head.encode() + b",\n".join(records) + b"\n]}\n"
 
-    ``memo`` (kept by a caller that builds again, like serve) holds the records of the last
-    call; an Entry object that is still the same is not encoded again. It is brought up to
-    date once every record has been taken.
-    """
-    kept = {}
+
+def timeline_parts(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
+    """Each year's part of the data as (path, bytes)."""
+    years: dict[int, list[bytes]] = {}
     for e in site.entries:
-        hit = memo.get(e.id) if memo is not None else None
-        if hit is None or hit[0] is not e or hit[1] is not config:
-            record = indented_json(entry_record(e, config))
-            hit = (e, config, record.replace("\n", "\n  ").encode())
-        if memo is not None:
-            kept[e.id] = hit
-        yield hit[2]
-    if memo is not None:
-        memo.clear()
-        memo.update(kept)
+        years.setdefault(e.year, []).append(record_line(e, config))
+    for year, records in years.items():
+        yield part_path(year), timeline_part(year, records, config)
 
 
-def sitemap(site: Site, config: Config) -> bytes:
-    """sitemap.xml listing every HTML page."""
-    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
-    ET.register_namespace("", ns)
-    root = ET.Element(f"{{{ns}}}urlset")
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_MAX_URLS = 50_000  # the sitemaps protocol's limit per file (and 50 MB, far off here)
+_XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 
-    def add(path: str, lastmod: PartialDate | None = None) -> None:
-        u = ET.SubElement(root, f"{{{ns}}}url")
-        ET.SubElement(u, f"{{{ns}}}loc").text = config.absolute_url(path)
-        if lastmod is not None and lastmod.precision == "day":
-            ET.SubElement(u, f"{{{ns}}}lastmod").text = lastmod.iso()
 
-    add("")
+def sitemap_urls(site: Site) -> Iterator[tuple[str, PartialDate | None]]:
+    """Every HTML page's path, with the date it was last reviewed when it has one."""
+    yield "", None
     for e in site.entries:
-        add(entry_url(e.id), e.updated)
+        yield entry_url(e.id), e.updated
     for pid in site.participants:
-        add(participant_url(pid))
+        yield participant_url(pid), None
     for tid in site.topics:
-        add(topic_url(tid))
+        yield topic_url(tid), None
     for y in site.years():
-        add(year_url(y))
+        yield year_url(y), None
     for p in site.pages:
-        add(page_url(p.id))
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8",
-                                                                     xml_declaration=False) + b"\n"
+        yield page_url(p.id), None
+
+
+def _urlset(urls: list[tuple[str, PartialDate | None]], config: Config) -> bytes:
+    """A <urlset>, written as text (an element tree of 50,000 pages takes ~30 MB) in the
+    layout ElementTree's indent gives."""
+    out = [_XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    for path, lastmod in urls:
+        out.append(f"  <url>\n    <loc>{xml_escape(config.absolute_url(path))}</loc>\n")
+        if lastmod is not None and lastmod.precision == "day":
+            out.append(f"    <lastmod>{lastmod.iso()}</lastmod>\n")
+        out.append("  </url>\n")
+    out.append("</urlset>\n")
+    return "".join(out).encode("utf-8")
+
+
+def sitemaps(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
+    """sitemap.xml, as (path, bytes): one file up to 50,000 pages; beyond, the protocol's
+    limit, a sitemap index naming sitemap-1.xml, sitemap-2.xml, … of 50,000 pages each."""
+    urls = list(sitemap_urls(site))
+    if len(urls) <= SITEMAP_MAX_URLS:
+        yield "sitemap.xml", _urlset(urls, config)
+        return
+    index = [_XML_HEAD, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for n, i in enumerate(range(0, len(urls), SITEMAP_MAX_URLS), 1):
+        name = f"sitemap-{n}.xml"
+        index.append(f"  <sitemap>\n    <loc>{xml_escape(config.absolute_url(name))}</loc>\n"
+                     "  </sitemap>\n")
+        yield name, _urlset(urls[i:i + SITEMAP_MAX_URLS], config)
+    index.append("</sitemapindex>\n")
+    yield "sitemap.xml", "".join(index).encode("utf-8")
 
 
 def robots_txt(config: Config) -> bytes:

@@ -1,8 +1,9 @@
 """The files a site has besides its HTML pages, declared once as kinds (FILES): feeds, data
 exports, host files and the theme's static files.
 
-Each is made from the whole model (``model``), with the bodies only where the file holds
-them (timeline.json), so that a body edit does not make the others again.
+Each is made from the whole model without bodies (``model``; no data file holds a body),
+or, for the data's parts (one per year), from the records of that year's entries; the
+files that grow with the entries come in pieces, written as they come.
 """
 
 from __future__ import annotations
@@ -26,12 +27,18 @@ def _from_model(make: Callable[[Site, Config], Made], bodies: bool = False
     return lambda rd, _: make(rd.read("model", bodies), rd.config)
 
 
-def _timeline_json(rd: Reads, _: None) -> Made:
-    """timeline.json in pieces (~60 MB at 10,000 entries), each entry's record kept for the
-    next build while its entry is unchanged."""
-    keep = rd.memo.keep
-    memo = None if keep is None else keep.setdefault("timeline.json", {})
-    return feeds.timeline_json_parts(rd.read("model", True), rd.config, memo)
+def _timeline_part(rd: Reads, year: int) -> Made:
+    """One year's part of the data, made of its entries' records (the part ``records``)."""
+    return feeds.timeline_part(year, rd.read("records", year), rd.config)
+
+
+def _sitemap_names(rd: Reads) -> list[str]:
+    """sitemap.xml, and sitemap-1.xml … when the site has more pages than one may list."""
+    return [name for name, _ in feeds.sitemaps(rd.site, rd.config)]
+
+
+def _sitemap(rd: Reads, name: str) -> Made:
+    return dict(feeds.sitemaps(rd.read("model", False), rd.config))[name]
 
 
 def _citations(fmt: str, rd: Reads, _: None) -> bytes:
@@ -53,13 +60,14 @@ def _constant(data: bytes) -> Callable[[Reads, Any], bytes]:
 
 FILES = (
     _file("feed.xml", _from_model(feeds.atom_feed)),
-    _file("timeline.json", _timeline_json),
-    _file("sitemap.xml", _from_model(feeds.sitemap)),
+    _file("timeline.json", _from_model(feeds.timeline_json_parts)),
+    Kind("data-part", lambda rd: rd.years, feeds.part_path, _timeline_part, shared=True),
+    Kind("sitemap", _sitemap_names, lambda name: name, _sitemap, shared=True),
     _file("robots.txt", lambda rd, _: feeds.robots_txt(rd.config)),
-    _file("timeline.csv", _from_model(exports.timeline_csv)),
+    _file("timeline.csv", _from_model(exports.timeline_csv_pieces)),
     _file(reuse.CSVW_PATH, lambda rd, _: reuse.csvw_metadata(rd.config)),
     *(_file(path, partial(_citations, fmt)) for fmt, path in citations.dataset_paths()),
-    _file("timeline.ics", _from_model(exports.timeline_ics)),
+    _file("timeline.ics", _from_model(exports.timeline_ics_pieces)),
     _file("timelinejs.json", _from_model(exports.timelinejs_json)),
     _file(exports.SOCIAL_IMAGE, lambda rd, _: exports.social_image(rd.read("model", False))),
     _file("schema/timeline.schema.json",

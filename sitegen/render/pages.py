@@ -24,6 +24,10 @@ from sitegen.render.context import (
 from sitegen.render.reads import Reads
 
 HOME_MAX_CARDS = 400  # keeps the home page well under 1 MB at 10,000 entries
+# A year, topic or participant page listing more entries than this shows them as compact
+# rows (date, title, kind; ~0.2 KB) instead of cards (~1.5 KB): at 30,000 entries each entry
+# is listed on about seven such pages, and cards there made a third of the site's bytes.
+LIST_MAX_CARDS = 100
 
 
 def home_groups(rd: Reads) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
@@ -59,7 +63,7 @@ def render_home(rd: Reads, _: None) -> bytes:
     refs = rd.read("registries")
     chart, legend = rd.read("chart")
     return rd.html("index.html", "index.html", c.title, c.description, "home",
-                   groups=groups, paginate=paginate,
+                   groups=groups, paginate=paginate, compact=False,
                    periods=[p for p, *_ in rd.read("periods")], total=total,
                    participants=refs["participants"], topics=refs["topics"],
                    kinds=list(c.kinds), outcome_types=list(c.outcome_types),
@@ -99,7 +103,8 @@ def render_participant(rd: Reads, pid: str) -> bytes:
     return rd.html("participant.html", participant_url(pid) + "index.html",
                    header["name"], header["description"], "participant",
                    participant=header, groups=p.year_groups(present, rd.read("periods")),
-                   total=len(present), met=p.met_most_often(pid, [c for c, *_ in present]),
+                   total=len(present), compact=len(present) > LIST_MAX_CARDS,
+                   met=p.met_most_often(pid, [c for c, *_ in present]),
                    concerned=[card for card, _, apart in listing if apart])
 
 
@@ -109,7 +114,7 @@ def render_topic(rd: Reads, tid: str) -> bytes:
     return rd.html("topic.html", topic_url(tid) + "index.html", topic["label"],
                    topic["description"], "topic", topic=topic,
                    groups=rd.projector.year_groups(listing, rd.read("periods")),
-                   total=len(listing))
+                   total=len(listing), compact=len(listing) > LIST_MAX_CARDS)
 
 
 def render_year(rd: Reads, year: int) -> bytes:
@@ -120,6 +125,7 @@ def render_year(rd: Reads, year: int) -> bytes:
     return rd.html("year.html", year_url(year) + "index.html", str(year),
                    f"Events of {year} in {rd.config.title}.", "year", year=year,
                    groups=rd.projector.year_groups(listing, periods), total=len(listing),
+                   compact=len(listing) > LIST_MAX_CARDS,
                    periods=periods_active(periods, year, rd.config),
                    previous_year=years[i - 1] if i > 0 else None,
                    next_year=years[i + 1] if i + 1 < len(years) else None)

@@ -22,6 +22,7 @@ from sitegen.content.model import Entry, Site
 from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
 from sitegen.outputs.citations import Version, entry_citation, site_version
+from sitegen.outputs.feeds import record_line
 from sitegen.render.chart import legend, overview_svg
 from sitegen.render.context import AFTER_ENTRIES, Projector, entry_url
 from sitegen.render.jsonld import dataset_ld, entry_ld
@@ -30,6 +31,7 @@ from sitegen.render.templates import Templates
 
 Body = tuple[str, tuple[tuple[str, str | None], ...], str]  # HTML, entry links, digest
 CARD_TEMPLATE = "partials/card.html"
+ROW_TEMPLATE = "partials/row.html"
 
 
 class Reads(Recorder):
@@ -45,7 +47,7 @@ class Reads(Recorder):
         self._ids = {e.id: i for i, e in enumerate(site.entries)}
         self._seen: dict[str, str | None] = {}  # entry links resolved by this conversion
         self.markdown = MarkdownRenderer(self._resolve, config.markup_options)
-        self._cards: dict[str, tuple[Any, Markup]] = {}
+        self._cards: dict[tuple[str, str], tuple[Any, Markup]] = {}
         self._converted: dict[str, Body] = {}  # since the last drain (for the cache)
         self._batch: list[str] = []  # bodies converted since the last forget
         self._sources: dict[str, str] = {}  # entry id → digest of its version
@@ -60,18 +62,23 @@ class Reads(Recorder):
                "page": {"title": title, "description": description or c.description,
                         "path": url_path, "url": c.url(url_path), "kind": kind,
                         "canonical": c.absolute_url(url_path)},
-               "card_html": self.card_html}
+               "card_html": self.card_html, "row_html": self.row_html}
         ctx.update(context)
         return self.templates.render(template, ctx).encode("utf-8")
 
-    def card_html(self, card: dict[str, Any]) -> Markup:
+    def card_html(self, card: dict[str, Any], template: str = CARD_TEMPLATE) -> Markup:
         """``partials/card.html`` for one card, rendered once per entry and build (a card
         shows on about seven pages); its context is ``e`` and ``site`` only."""
-        got = self._cards.get(card["id"])
+        key = (template, card["id"])
+        got = self._cards.get(key)
         if got is None or got[0] is not card:
-            html = self.templates.render(CARD_TEMPLATE, {"e": card, "site": self._site(None)})
-            got = self._cards[card["id"]] = (card, Markup(html))
+            html = self.templates.render(template, {"e": card, "site": self._site(None)})
+            got = self._cards[key] = (card, Markup(html))
         return got[1]
+
+    def row_html(self, card: dict[str, Any]) -> Markup:
+        """``partials/row.html``: the compact row of a long listing, kept as cards are."""
+        return self.card_html(card, ROW_TEMPLATE)
 
     def drain(self) -> tuple[dict[str, Body], dict[Part, tuple[str, str]]]:
         """The bodies converted and the digests computed since the last call (a worker
@@ -290,6 +297,13 @@ class Reads(Recorder):
         # "January 2022" follows the entries of January 2022), the events that open it
         return [(self.projector.period(p), (_last_day(p.start), AFTER_ENTRIES, p.id),
                  p.start.year, p.end.year if p.end else None) for p in self.site.periods]
+
+    def _records(self, year: int) -> list[bytes]:
+        """The data's records of a year's entries (feeds.record_line), in site order."""
+        return [record_line(e, self.config) for e in self._listed.get(("year", year), [])]
+
+    def _version_records(self, year: int) -> str:
+        return digest([self._source(e.id) for e in self._listed.get(("year", year), [])])
 
     def _registries(self, _: None) -> dict[str, list[dict[str, Any]]]:
         p = self.projector

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +62,29 @@ def check_no_links(config: Config) -> None:
             "machine that builds the site)") for link in links])
 
 
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+class _Dedented(jinja2.FileSystemLoader):
+    """Template sources without the indentation of their lines: it makes the markup easy to
+    read in the templates and is only bytes in every page (~0.25 KB of each entry page, 12
+    MB of a 50,000-entry site). Line numbers stay as they were; a template holding <pre> or
+    <textarea>, where spaces show, is left as written."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if "<pre" in source or "<textarea" in source:
+            return source, filename, uptodate
+        return _INDENT.sub("", source), filename, uptodate
+
+
 def make_environment(config: Config) -> jinja2.Environment:
     """A Jinja environment over the site's templates folder, then the packaged theme (neither
     may hold a link): a site overrides single files of the theme and inherits the rest."""
     check_no_links(config)
     env = _Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in config.theme_dirs()]),
+        loader=_Dedented([str(d) for d in config.theme_dirs()]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

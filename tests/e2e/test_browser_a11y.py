@@ -3,11 +3,17 @@ violation on every kind of page, in light and dark mode, with and without filter
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import ROOT, static_server
+
+from sitegen.config import load_config
+from sitegen.engine.builder import build
+from sitegen.render import pages
 
 pytestmark = pytest.mark.browser
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -77,3 +83,37 @@ def test_no_wcag_violations_on_any_kind_of_page(browser, shipped_site, shipped_s
     assert all("/pagefind/" in u for u in missing), missing
     assert [e for e in errors if not (missing and "404" in e)] == []
     assert [u for u in requests if urlsplit(u).hostname != "127.0.0.1"] == []
+
+
+@pytest.fixture(scope="module")
+def rows_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The shipped site with listings past 2 entries as compact rows (the shipped record
+    has no listing past 100 entries, the real threshold), served."""
+    out = tmp_path_factory.mktemp("rows") / "site"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pages, "LIST_MAX_CARDS", 2)
+        build(load_config(ROOT).with_base_url("http://127.0.0.1/"), output=out, cache=False)
+    with static_server(out) as url:
+        yield out, url
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_wcag_violations_on_listings_of_rows(browser, rows_site, axe, scheme):
+    site, url = rows_site
+    listings = [max(sorted((site / kind).glob("*/index.html")), key=lambda p: p.stat().st_size)
+                .parent.relative_to(site).as_posix() + "/"
+                for kind in ("participants", "years", "topics")]
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    try:
+        for path in listings:
+            assert 'class="events rows"' in (site / path / "index.html").read_text("utf-8")
+            page.goto(url + path)
+            violations = axe.run(page, options=OPTIONS).response["violations"]
+            if violations:
+                found[path] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+                               for v in violations]
+    finally:
+        context.close()
+    assert found == {}

@@ -26,6 +26,7 @@ from sitegen.config import load_config
 from sitegen.content.fields import ENTRY_KEYS, SOURCE_KEYS
 from sitegen.engine.builder import build
 from sitegen.preview.rebuild import Rebuilder
+from sitegen.render.reads import Reads
 
 EXAMPLES = int(os.environ.get("SITEGEN_FIELD_EXAMPLES", "2"))
 ENTRY = "content/entries/2022-01-12-council-meets.md"  # has every kind of sub-field
@@ -242,3 +243,21 @@ def test_an_edited_field_gives_the_bytes_of_a_cold_build(
             project.restore()
 
     edited()
+
+
+def test_a_signature_that_ignores_a_field_is_caught(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above fails when a signature leaves a field out: here the versions of an
+    entry's card and page fields ignore its file (so their digests, memoised in the cache
+    under those versions, never see a new title), as a hand-written field list once did."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = fixture_copy(tmp_path)
+    for name in ("_version_card", "_version_entry"):
+        monkeypatch.setattr(Reads, name, lambda self, i: self._registries_version)
+    build(load_config(root))
+    set_entry(root, "title", "A title no signature saw")
+    build(load_config(root))
+    monkeypatch.undo()
+    stale, fresh = tree(root / "output"), cold(root, tmp_path)
+    assert stale != fresh  # what test_an_edited_field_gives_the_bytes_of_a_cold_build asserts
+    assert "A title no signature saw" not in stale["index.html"].decode()

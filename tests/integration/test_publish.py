@@ -180,8 +180,11 @@ def test_social_image_is_a_deterministic_png_linked_from_head(published):
     assert '<meta property="og:type" content="article">' in head
     assert '<meta name="twitter:card" content="summary_large_image">' in head
     assert f'<link rel="canonical" href="{BASE}entries/2019-treaty-ends/">' in head
-    for data_file in ("feed.xml", "timeline.json", "timeline.csv", "timeline.ics"):
+    home = (published / "index.html").read_text()
+    for data_file in ("feed.xml", "timeline.json"):  # on every page
         assert f'href="/sub/{data_file}"' in head
+    for data_file in ("timeline.csv", "timeline.ics", "timelinejs.json"):  # the home page's
+        assert f'href="/sub/{data_file}"' in home and f'href="/sub/{data_file}"' not in head
 
 
 def test_about_page_links_every_data_file(published):
@@ -291,8 +294,9 @@ def test_search_index_covers_entry_pages_only(published):
     assert meta["languages"]["en"]["page_count"] == len(PUBLISHED)
     assert (published / "pagefind" / "pagefind.js").is_file()
     entry = (published / "entries" / "2019-treaty-ends" / "index.html").read_text()
-    assert '<span data-pagefind-filter="kind">treaty</span>' in entry
-    assert '<span data-pagefind-sort="date">2019-08</span>' in entry
+    assert '<span data-pagefind-filter="kind" data-pagefind-meta="kind">treaty</span>' in entry
+    assert 'data-pagefind-sort="date:2019-08"' in entry
+    assert 'data-pagefind-filter="year:2019"' in entry
 
 
 def test_builds_with_search_are_byte_identical_including_the_index(tmp_path, monkeypatch):

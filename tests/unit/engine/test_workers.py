@@ -123,3 +123,13 @@ def test_the_suite_fails_a_fork_beside_a_thread() -> None:
         thread.join()
     assert FORKS.seen and "bystander" in FORKS.seen[-1]
     FORKS.seen.pop()  # seen: this test's own fork must not fail it
+
+
+def test_past_the_memory_budget_one_process_works_batch_by_batch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_MEMORY_MB", "1")  # less than this process already holds
+    batches = []
+    results = workers.run(whose, range(N), after_batch=lambda: batches.append(1))
+    assert [r[0] for r in results] == [x * x for x in range(N)]
+    assert {r[2] for r in results} == {os.getpid()}  # no worker forked
+    assert len(batches) > 1 and max(r[1] for r in results) < N  # batches, memos dropped

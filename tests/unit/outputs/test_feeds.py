@@ -1,5 +1,5 @@
 """Feeds and data files, from the model: the Atom feed's order, the sitemap's pages,
-timeline.json's records (reused across builds while an entry is unchanged)."""
+timeline.json's index and its per-year parts."""
 
 from __future__ import annotations
 
@@ -30,17 +30,22 @@ def test_the_feed_lists_the_most_recently_dated_or_reviewed_first(site_and_confi
 
 def test_the_sitemap_lists_every_page(site_and_config) -> None:  # type: ignore[no-untyped-def]
     site, config = site_and_config
-    text = feeds.sitemap(site, config).decode()
+    ((name, data),) = feeds.sitemaps(site, config)  # one file: far under 50,000 pages
+    text = data.decode()
+    assert name == "sitemap.xml"
     for path in ["entries/1994-partnership/", "participants/nato/", "topics/ukraine/",
                  "years/2019/", "pages/about/"]:
         assert config.absolute_url(path) in text
 
 
-def test_timeline_json_records_are_reused_while_the_entry_is_unchanged(site_and_config) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_lists_every_entry_and_each_part_holds_its_years_records(
+        site_and_config) -> None:  # type: ignore[no-untyped-def]
     site, config = site_and_config
-    memo: feeds.Fragments = {}
-    whole = feeds.timeline_json(site, config, memo)
-    assert set(memo) == {e.id for e in site.entries}
-    assert feeds.timeline_json(site, config, memo) == whole == feeds.timeline_json(site, config)
-    data = json.loads(whole)
+    data = json.loads(feeds.timeline_json(site, config))
     assert [e["id"] for e in data["entries"]] == [e.id for e in site.entries]
+    parts = dict(feeds.timeline_parts(site, config))
+    assert sorted(parts) == [feeds.part_path(y) for y in site.years()]
+    for path, raw in parts.items():
+        part = json.loads(raw)
+        assert {r["id"] for r in part["entries"]} == {
+            e.id for e in site.entries if e.year == part["year"]}, path
