@@ -152,21 +152,19 @@ def test_an_entry_without_updated_says_no_update_and_is_issued_with_the_dataset(
     assert bib["date"] == "2025-12-07"  # the build's date (SOURCE_DATE_EPOCH)
 
 
-def test_the_whole_dataset_files_hold_the_dataset_then_every_entry(built: Path) -> None:
-    site = json.loads((built / "timeline.json").read_text(encoding="utf-8"))
-    ids = [e["id"] for e in site["entries"]]
-    bib = parse_bibtex((built / "data/citation.bib").read_text(encoding="utf-8"))
-    ris = rispy.loads((built / "data/citation.ris").read_text(encoding="utf-8"))
-    csl = json.loads((built / "data/citation.json").read_text(encoding="utf-8"))
-    assert [b["ID"] for b in bib] == ["fixture-timeline", *ids]
-    assert [r["type_of_reference"] for r in ris] == ["DATA"] + ["ELEC"] * len(ids)
-    assert [c["id"] for c in csl] == ["fixture-timeline", *ids]
-    assert csl[0]["type"] == "dataset" and csl[0]["version"] == "2025-12-07, commit 0123456789ab"
-    assert csl[0]["issued"] == {"date-parts": [[2025, 12, 7]]}
-    assert not any("urldate" in b for b in bib) and not any("accessed" in c for c in csl)
-    assert len(render_csl(csl)) == len(csl)
+def test_the_whole_dataset_is_cited_in_three_files_beside_the_csv(built: Path) -> None:
+    [bib] = parse_bibtex((built / "citation.bib").read_text(encoding="utf-8"))
+    [ris] = rispy.loads((built / "citation.ris").read_text(encoding="utf-8"))
+    [csl] = json.loads((built / "citation.json").read_text(encoding="utf-8"))
+    assert bib["ID"] == csl["id"] == "fixture-timeline"
+    assert bib["editor"] == "{Ada Lovelace} and {Grace Hopper}"
+    assert ris["type_of_reference"] == "DATA" and ris["publisher"] == "Fixture Press"
+    assert csl["type"] == "dataset" and csl["version"] == "2025-12-07, commit 0123456789ab"
+    assert csl["issued"] == {"date-parts": [[2025, 12, 7]]}
+    assert "urldate" not in bib and "accessed" not in csl
+    assert len(render_csl([csl])) == 1
     about = (built / "pages/about/index.html").read_text(encoding="utf-8")
-    for name in ("data/citation.bib", "data/citation.ris", "data/citation.json"):
+    for name in ("citation.bib", "citation.ris", "citation.json"):
         assert f'href="/fixture/{name}"' in about
 
 
@@ -190,7 +188,7 @@ def test_bibtex_escapes_tex_specials_and_keeps_braces_balanced(tmp_path: Path,
     assert ris["title"] == title
     [item] = json.loads(block(page, "json"))
     assert item["title"] == title and item["publisher"] == "R&D {Press} 100%"
-    for b in parse_bibtex((out / "data/citation.bib").read_text(encoding="utf-8")):
+    for b in parse_bibtex(block(page, "bib")):
         assert b["title"].count("{") - b["title"].count(r"\{") == \
             b["title"].count("}") - b["title"].count(r"\}")
 

@@ -36,7 +36,6 @@ from sitegen.render.context import entry_url
 ACCESSED = "[date]"  # the access date's placeholder, filled in by timeline.js
 COMMIT_ENV = "SITEGEN_COMMIT"
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
-DATA_DIR = "data"
 FILES = {"bib": "application/x-bibtex", "ris": "application/x-research-info-systems",
          "json": "application/vnd.citationstyles.csl+json"}
 
@@ -236,12 +235,12 @@ def entry_citation(e: Entry, config: Config, version: Version) -> dict[str, str]
             "key": w.key}
 
 
-# -- the whole dataset: data/citation.{bib,ris,json} -------------------------------------
-def dataset_file(fmt: str, site: Site, config: Config, version: Version) -> bytes:
-    """The dataset's own record, then every entry's, in one file of format ``fmt``; no
-    access date (no script runs on a file: the reader adds it)."""
-    works = [dataset_work(config, version)] + [entry_work(e, config, version)
-                                               for e in site.entries]
+# -- the whole dataset: citation.{bib,ris,json}, beside timeline.csv ----------------------
+def dataset_file(fmt: str, config: Config, version: Version) -> bytes:
+    """The dataset's own record in format ``fmt`` (each entry's is on its page: a file of
+    every entry's would cost ~0.9 KB an entry); no access date (no script runs on a file:
+    the reader adds it)."""
+    works = [dataset_work(config, version)]
     if fmt == "json":
         return csl_json([csl(w, False) for w in works]).encode("utf-8")
     write = bibtex if fmt == "bib" else ris
@@ -250,4 +249,4 @@ def dataset_file(fmt: str, site: Site, config: Config, version: Version) -> byte
 
 def dataset_paths() -> list[tuple[str, str]]:
     """(format, path) of each whole-dataset file."""
-    return [(fmt, f"{DATA_DIR}/citation.{fmt}") for fmt in FILES]
+    return [(fmt, f"citation.{fmt}") for fmt in FILES]

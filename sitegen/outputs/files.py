@@ -42,10 +42,9 @@ def _sitemap(rd: Reads, name: str) -> Made:
 
 
 def _citations(fmt: str, rd: Reads, _: None) -> bytes:
-    """data/citation.<fmt>: the dataset and every entry, at the dataset's version (a part:
+    """citation.<fmt>: the dataset's citation at its version (a part:
     a new commit in the environment makes them again)."""
-    return citations.dataset_file(fmt, rd.read("model", False), rd.config,
-                                  rd.read("dataset_version"))
+    return citations.dataset_file(fmt, rd.config, rd.read("dataset_version"))
 
 
 def _file(path: str, render: Callable[[Reads, None], Made],
