@@ -1,7 +1,10 @@
-"""Citations and reuse in a real browser (headless Chromium): copying or downloading a citation
-fills in the access date, "Download this selection" gives the cards the filters show, the
-citation block has no axe violation in light or dark mode, and print shows full addresses
-and no instructions, even without JavaScript.
+"""Citations and reuse in a real browser (headless Chromium): an entry's BibTeX, RIS and
+CSL-JSON are made by the page's script when the reader opens "Cite as" (from the page's JSON-LD
+and the dataset's citation.json), with today's access date, and real parsers (bibtexparser,
+rispy, citeproc-py) read what it shows and what it downloads, TeX's specials included;
+copying the sentence fills in the access date; "Download this selection" gives the cards the
+filters show; the citation block has no axe violation in light or dark mode; print shows
+full addresses and no instructions, even without JavaScript.
 """
 
 from __future__ import annotations
@@ -13,33 +16,48 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import bibtexparser
 import pytest
 import rispy
 from axe_playwright_python.sync_playwright import Axe
 from conftest import static_server
 from design_fixture import design_site
-from test_citations import SETTINGS
+from test_citations import COMMIT, EPOCH, SETTINGS, parse_bibtex, render_csl
 
 from sitegen.config import load_config
 from sitegen.engine.builder import build
+from sitegen.outputs.citations import tex
 
 pytestmark = pytest.mark.browser
 WAIT = 5_000
 ENTRY = "entries/2022-01-12-council-meets/"
+SENTENCE = ".cite > p"
+STATUS = ".cite [role=status]"
 TODAY = "() => { const d = new Date(); return [d.getFullYear(), d.getMonth() + 1, d.getDate()]; }"
+SPECIAL = r"Talks on {A} & B: 50% of $x_1 # ~y^2 \ z"  # TeX's specials, in a title
+
+
+def cite_site(root: Path, name: str, settings: str) -> None:
+    """The design site with the citation settings, built into root/name/."""
+    site = design_site(root / f"src-{name}", base_url=f"https://example.org/{name}/")
+    toml = site / "sitegen.toml"
+    kept = [x for x in toml.read_text().splitlines() if not x.startswith("publisher")]
+    toml.write_text("\n".join(kept) + "\n" + settings)
+    entry = site / "content/entries/2019-treaty-ends.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "title: A treaty ends", "title: '" + SPECIAL + "'"), encoding="utf-8")
+    build(load_config(site), output=root / "root" / name)
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Two sites served side by side: x/ (Fixture Press) and y/ (a publisher with specials)."""
     tmp = tmp_path_factory.mktemp("cite")
-    site = design_site(tmp)
-    toml = site / "sitegen.toml"
-    kept = [x for x in toml.read_text().splitlines() if not x.startswith("publisher")]
-    toml.write_text("\n".join(kept) + "\n" + SETTINGS)
-    out = tmp / "root" / "x"
-    build(load_config(site), output=out)
-    with static_server(out.parent) as root:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        env.setenv("SITEGEN_COMMIT", COMMIT)
+        cite_site(tmp, "x", SETTINGS)
+        cite_site(tmp, "y", SETTINGS.replace("Fixture Press", "R&D {Press} 100%"))
+    with static_server(tmp / "root") as root:
         yield root + "x/"
 
 
@@ -74,35 +92,94 @@ def download(page, selector: str) -> str:  # type: ignore[no-untyped-def]
     return Path(path).read_text(encoding="utf-8")
 
 
+def open_formats(page, url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Open "Cite as" on the entry page at ``url``; the three formats as the page shows them."""
+    page.goto(url)
+    assert page.locator(".cite pre").count() == 0  # nothing is made before it is asked for
+    page.click("text=Cite as BibTeX, RIS or CSL-JSON")
+    page.wait_for_function("() => document.querySelectorAll('.cite pre').length === 3")
+    labels = page.eval_on_selector_all(".cite-formats h3", "els => els.map(e => e.textContent)")
+    texts = page.eval_on_selector_all(".cite-formats pre", "els => els.map(e => e.textContent)")
+    assert labels == ["BibTeX", "RIS", "CSL-JSON"]
+    return dict(zip(["bib", "ris", "json"], texts, strict=True))
+
+
 def test_copying_the_citation_fills_in_the_access_date(page, site_url) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + ENTRY)
-    assert page.inner_text("#cite-text").endswith("accessed [date].")
+    assert page.inner_text(SENTENCE).endswith("accessed [date].")
     page.click("text=Copy citation")
-    page.wait_for_function("() => document.querySelector('.copy-status').textContent")
-    assert page.inner_text(".copy-status") == "Citation copied."
+    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent")
+    assert page.inner_text(STATUS) == "Citation copied."
     y, m, d = today(page)
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.endswith(f"accessed {y}-{m:02d}-{d:02d}.")
-    assert copied == page.inner_text("#cite-text")  # the page shows what was copied
+    assert copied == page.inner_text(SENTENCE)  # the page shows what was copied
     assert "Ada Lovelace and Grace Hopper, eds." in copied and "[date]" not in copied
 
 
-def test_each_format_is_copied_and_downloaded_with_the_access_date(page, site_url) -> None:  # type: ignore[no-untyped-def]
-    page.goto(site_url + ENTRY)
-    assert not page.is_visible("text=Copy BibTeX")  # folded until asked for
-    page.click(".cite-formats summary")
+def test_the_browser_makes_each_format_and_real_parsers_read_it(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    made = open_formats(page, site_url + ENTRY)
+    url = "https://example.org/x/" + ENTRY  # the published address (base_url)
     y, m, d = today(page)
-    page.click("text=Copy CSL-JSON")
-    [item] = json.loads(page.evaluate("navigator.clipboard.readText()"))
+    [bib] = parse_bibtex(made["bib"])
+    assert bib["ENTRYTYPE"] == "misc" and bib["ID"] == "2022-01-12-council-meets"
+    assert bib["title"] == "{The council meets on <Ukraine> \\& security}"
+    assert bib["editor"] == "{Ada Lovelace} and {Grace Hopper}"
+    assert bib["publisher"] == "Fixture Press" and bib["howpublished"] == "Fixture timeline"
+    assert (bib["year"], bib["date"]) == ("2026", "2026-11-28")  # the entry's updated
+    assert bib["version"] == "2025-12-07, commit 0123456789ab"
+    assert (bib["url"], bib["urldate"]) == (url, f"{y}-{m:02d}-{d:02d}")
+
+    [ris] = rispy.loads(made["ris"])
+    assert ris["type_of_reference"] == "ELEC"
+    assert ris["title"] == "The council meets on <Ukraine> & security"
+    assert ris["secondary_authors"] == ["Ada Lovelace", "Grace Hopper"]  # A2: editors
+    assert ris["publisher"] == "Fixture Press" and ris["secondary_title"] == "Fixture timeline"
+    assert ris["year"] == "2026" and ris["date"] == "2026/11/28"
+    assert ris["edition"] == "2025-12-07, commit 0123456789ab"
+    assert ris["urls"] == [url] and ris["access_date"] == f"{y}/{m:02d}/{d:02d}"
+    assert "unknown_tag" not in ris
+
+    [item] = json.loads(made["json"])
+    assert item["id"] == "2022-01-12-council-meets" and item["type"] == "webpage"
+    assert item["issued"] == {"date-parts": [[2026, 11, 28]]}
     assert item["accessed"] == {"date-parts": [[y, m, d]]}
-    text = download(page, "text=Download BibTeX")
-    [bib] = bibtexparser.loads(text).entries
-    assert bib["ID"] == "2022-01-12-council-meets" and bib["urldate"] == f"{y}-{m:02d}-{d:02d}"
-    [ris] = rispy.loads(download(page, "text=Download RIS"))
-    assert ris["access_date"] == f"{y}/{m:02d}/{d:02d}"
-    assert ris["secondary_authors"] == ["Ada Lovelace", "Grace Hopper"]
-    json_text = download(page, "text=Download CSL-JSON")
-    assert json.loads(json_text)[0]["accessed"] == {"date-parts": [[y, m, d]]}
+    assert [e["literal"] for e in item["editor"]] == ["Ada Lovelace", "Grace Hopper"]
+    assert item["container-title"] == "Fixture timeline" and item["URL"] == url
+    [formatted] = render_csl([item])
+    assert "The council meets on <Ukraine> & security" in formatted and url in formatted
+
+    # each download is the text shown, named by the entry
+    for ext, label in (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON")):
+        with page.expect_download() as info:
+            page.click(f"text=Download {label}")
+        assert info.value.suggested_filename == f"2022-01-12-council-meets.{ext}"
+        path = info.value.path()
+        assert path is not None and Path(path).read_text(encoding="utf-8") == made[ext]
+
+
+def test_tex_specials_are_escaped_in_the_bibtex_the_browser_makes(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    made = open_formats(page, site_url.replace("/x/", "/y/") + "entries/2019-treaty-ends/")
+    [bib] = parse_bibtex(made["bib"])
+    assert bib["title"] == "{" + tex(SPECIAL) + "}"  # as the Python reference escapes them
+    assert bib["publisher"] == r"R\&D \{Press\} 100\%"
+    assert bib["title"].count("{") - bib["title"].count(r"\{") == \
+        bib["title"].count("}") - bib["title"].count(r"\}")
+    assert bib["date"] == "2025-12-07"  # no updated: the dataset's date
+    [ris] = rispy.loads(made["ris"])
+    assert ris["title"] == SPECIAL and ris["publisher"] == "R&D {Press} 100%"
+    [item] = json.loads(made["json"])
+    assert item["title"] == SPECIAL and item["publisher"] == "R&D {Press} 100%"
+    assert len(render_csl([item])) == 1
+
+
+def test_without_the_dataset_record_the_reader_is_sent_to_the_files(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page.route("**/citation.json", lambda route: route.fulfill(status=200, body="<html>"))
+    page.goto(site_url + ENTRY)
+    page.click("text=Cite as BibTeX, RIS or CSL-JSON")
+    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent")
+    assert page.inner_text(STATUS) == "Not available; see the dataset's below."
+    assert page.locator(".cite pre").count() == 0
 
 
 def test_download_this_selection_gives_the_cards_the_filters_show(page, site_url) -> None:  # type: ignore[no-untyped-def]
@@ -130,10 +207,12 @@ def test_without_javascript_the_selection_links_are_the_whole_files(browser, sit
         hrefs = pg.eval_on_selector_all("a[data-selection]", "els => els.map(a => a.href)")
         assert hrefs == [site_url + "timeline.csv", site_url + "timeline.json"]
         pg.goto(site_url + ENTRY)
-        assert "accessed [date]" in pg.inner_text("#cite-text")
-        pg.click(".cite-formats summary")
-        assert "urldate = {[date]}" in pg.inner_text("#cite-bib")
-        assert not pg.is_visible("button[data-download]")
+        assert "accessed [date]" in pg.inner_text(SENTENCE)
+        # no formats and no buttons: the line under the sentence says where the formats are
+        assert pg.locator(".cite pre, .cite button, .cite details").count() == 0
+        links = pg.eval_on_selector_all(".cite a", "els => els.map(a => [a.textContent, a.href])")
+        assert links == [["BibTeX", site_url + "citation.bib"], ["RIS", site_url + "citation.ris"],
+                         ["CSL-JSON", site_url + "citation.json"]]
     finally:
         context.close()
 
@@ -144,8 +223,9 @@ def test_the_citation_block_has_no_axe_violation(browser, site_url, scheme) -> N
     try:
         pg = context.new_page()
         pg.goto(site_url + ENTRY)
+        pg.click("text=Copy citation")
         pg.click(".cite-formats summary")
-        pg.click("text=Copy RIS")
+        pg.wait_for_function("() => document.querySelectorAll('.cite pre').length === 3")
         options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
                                                          "wcag21aa", "wcag22aa"]}}
         result = Axe().run(pg, options=options).response
@@ -167,7 +247,7 @@ def test_print_shows_full_addresses_and_hides_instructions(browser, site_url,
         assert after == f'" <{origin}/x/entries/2019-treaty-ends/>"'
         hidden = pg.eval_on_selector_all(".cite-formats, .cite-actions",
                                          "els => els.map(e => getComputedStyle(e).display)")
-        assert set(hidden) == {"none"}
+        assert hidden == (["none", "none"] if javascript else [])  # no controls on paper
         pg.goto(site_url)
         after = pg.eval_on_selector(".event h3 a", "a => getComputedStyle(a, '::after').content")
         assert after.startswith(f'" <{origin}/x/entries/')

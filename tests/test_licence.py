@@ -51,9 +51,12 @@ def test_the_csvw_metadata_lists_exactly_the_csv_columns_and_the_licence(built: 
 def test_the_licence_is_in_the_footer_the_json_and_the_feed(built: Path) -> None:
     for page in [built / "index.html", *sorted(built.glob("*/*/index.html"))]:
         text = page.read_text(encoding="utf-8")
-        assert (f'<p class="licence">Quotations remain their owners&#39;. Licence: '
-                f'<a rel="license" href="{CC_BY}">CC-BY-4.0</a>.</p>') in text, page
-        assert "Edited by Ada Lovelace, Grace Hopper" in text
+        # a short link in every footer; the statement and the editors on the About page
+        assert f' · Licence <a rel="license" href="{CC_BY}">CC-BY-4.0</a></p>' in text, page
+    about = (built / "pages/about/index.html").read_text(encoding="utf-8")
+    assert (f'<p class="licence">Licence: <a rel="license" href="{CC_BY}">CC-BY-4.0</a>. '
+            "Quotations remain their owners&#39;.</p>") in about
+    assert "<p>Edited by Ada Lovelace, Grace Hopper.</p>" in about
     data = json.loads((built / "timeline.json").read_text(encoding="utf-8"))
     assert data["license"] == {"id": "CC-BY-4.0", "url": CC_BY,
                                "statement": "Quotations remain their owners'."}
@@ -66,7 +69,7 @@ def test_the_licence_is_in_the_footer_the_json_and_the_feed(built: Path) -> None
 
 def test_without_the_setting_nothing_claims_a_licence(tmp_path: Path) -> None:
     out = cli_build(themed_site(tmp_path, SETTINGS.split("[license]")[0]), tmp_path / "out")
-    assert 'class="licence"' not in (out / "index.html").read_text(encoding="utf-8")
+    assert 'rel="license"' not in (out / "index.html").read_text(encoding="utf-8")
     assert "license" not in json.loads((out / "timeline.json").read_text(encoding="utf-8"))
     assert b"<rights>" not in (out / "feed.xml").read_bytes()
     meta = json.loads((out / "timeline.csv-metadata.json").read_text(encoding="utf-8"))
@@ -86,4 +89,7 @@ def test_the_home_page_links_the_data_files_and_a_selection_download(built: Path
 def test_printed_links_get_the_site_address_without_javascript(built: Path) -> None:
     assert (built / "origin.css").read_text() == ':root { --origin: "https://example.org"; }\n'
     page = (built / "entries/2022-01-12-council-meets/index.html").read_text(encoding="utf-8")
-    assert '<link rel="stylesheet" href="/fixture/origin.css" media="print">' in page
+    # site.css imports it for print, so that no page carries the link
+    assert "/origin.css" not in page and '<link rel="stylesheet" href="/fixture/static/site.css">' in page
+    css = (built / "static/site.css").read_text(encoding="utf-8")
+    assert '\n@import url("../origin.css") print;\n' in css.split("{")[0]

@@ -2,12 +2,16 @@
 
 A citation names the site's publisher and editors (settings, never the tool), the entry's
 ``updated`` date, the dataset's version (the build's date and, when known, its commit) and an
-access date. The access date is the reader's: the pages carry the placeholder
-``ACCESSED`` ("[date]"), which the page's script replaces when a reader copies or downloads a
-citation, so that a build never reads the clock.
+access date. The access date is the reader's: an entry page carries the placeholder
+``ACCESSED`` ("[date]"), which the page's script replaces when a reader copies the sentence,
+so that a build never reads the clock.
 
-The formats are written here by their specs, which is less code than a dependency for four
-small records (the tests read every one back with bibtexparser, rispy and citeproc-py):
+An entry page holds only the sentence. Its BibTeX, RIS and CSL-JSON are made in the browser,
+when the reader asks (timeline.js), from the page's JSON-LD and the dataset's own record in
+citation.json, whose editors, publisher and version every entry shares: 2–3 KB an
+entry page less, within the output budget of 20 KB an entry. This module writes the dataset's
+records, citation.{bib,ris,json}, the same way the script writes an entry's (the tests read
+both back with bibtexparser, rispy and citeproc-py):
 
 - BibTeX: ``@misc`` with biblatex's ``date``, ``urldate`` and ``version``; TeX's special
   characters escaped, braces balanced; the title in double braces (capitals kept).
@@ -136,7 +140,9 @@ def text(w: Work) -> str:
     """The citation as a sentence (the page shows it; "Copy citation" copies it)."""
     if w.kind == "entry":
         assert w.event is not None
-        head = f"“{w.title}” ({_human(w.event)}). In {w.container}. {w.publisher}."
+        # the publisher is left out when it is the site itself, as citation styles do
+        by = "" if w.publisher == w.container else f" {w.publisher}."
+        head = f"“{w.title}” ({_human(w.event)}). In {w.container}.{by}"
         updated = f" Updated {_human(w.updated)}." if w.updated else ""
     else:
         head, updated = f"{w.title} [dataset]. {w.publisher}.", ""
@@ -162,7 +168,8 @@ def _url(value: str) -> str:
 
 
 def bibtex(w: Work, accessed: bool = True) -> str:
-    """One ``@misc`` record (biblatex reads ``date``, ``urldate`` and ``version``)."""
+    """One ``@misc`` record (biblatex reads ``date``, ``urldate`` and ``version``), as
+    timeline.js writes an entry's."""
     fields = [("title", "{" + tex(w.title) + "}")]
     if w.editors:
         fields.append(("editor", " and ".join("{" + tex(n) + "}" for n in w.editors)))
@@ -171,8 +178,6 @@ def bibtex(w: Work, accessed: bool = True) -> str:
         fields.append(("howpublished", tex(w.container)))
     fields += [("year", str(_parts(w.issued)[0])), ("date", _iso(w.issued)),
                ("version", tex(w.version.text()))]
-    if w.event is not None:
-        fields.append(("note", tex(f"Event of {_human(w.event)}")))
     fields.append(("url", _url(w.url)))
     if accessed:
         fields.append(("urldate", ACCESSED))
@@ -194,8 +199,6 @@ def ris(w: Work, accessed: bool = True) -> str:
         out.append(line("T2", w.container))
     out += [line("PY", str(p[0])), line("DA", "/".join(f"{x:02d}" for x in p)),
             line("ET", w.version.text())]
-    if w.event is not None:
-        out.append(line("N1", f"Event of {_human(w.event)}"))
     out.append(line("UR", w.url))
     if accessed:
         out.append(line("Y2", ACCESSED))
@@ -215,8 +218,6 @@ def csl(w: Work, accessed: bool = True) -> dict[str, Any]:
         item["container-title"] = w.container
     item["issued"] = {"date-parts": [_parts(w.issued)]}
     item["version"] = w.version.text()
-    if w.event is not None:
-        item["note"] = f"Event of {_human(w.event)}"
     item["URL"] = w.url
     if accessed:
         item["accessed"] = {"raw": ACCESSED}
@@ -228,11 +229,9 @@ def csl_json(items: list[dict[str, Any]]) -> str:
     return "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n"
 
 
-def entry_citation(e: Entry, config: Config, version: Version) -> dict[str, str]:
-    """What an entry page shows: the sentence and the three formats."""
-    w = entry_work(e, config, version)
-    return {"text": text(w), "bib": bibtex(w), "ris": ris(w), "json": csl_json([csl(w)]),
-            "key": w.key}
+def entry_citation(e: Entry, config: Config, version: Version) -> str:
+    """What an entry page shows: the sentence (the script makes the formats)."""
+    return text(entry_work(e, config, version))
 
 
 # -- the whole dataset: citation.{bib,ris,json}, beside timeline.csv ----------------------

@@ -78,15 +78,15 @@ def render_entry(rd: Reads, entry_id: str) -> bytes:
                related=[rd.read("card", r) for r in rd.read("related", entry_id)],
                previous=rd.read("card", previous) if previous else None,
                next=rd.read("card", after) if after else None,
-               cite=_code(rd.read("citation", entry_id)))
+               cite={"text": _code(rd.read("citation", entry_id))})
     return rd.html("entry.html", entry_url(entry_id) + "index.html", ctx["title"],
                    ctx["summary"], "entry", entry=ctx, jsonld=rd.read("jsonld", entry_id))
 
 
-def _code(texts: dict[str, str]) -> dict[str, Markup]:
-    """Texts for a <pre> or <p>: only <, > and & escaped (quotes are common in citations and
-    need no escaping outside attributes)."""
-    return {k: Markup(html.escape(v, quote=False)) for k, v in texts.items()}
+def _code(text: str) -> Markup:
+    """Text for a <p>: only <, > and & escaped (quotes are common in citations and need no
+    escaping outside attributes)."""
+    return Markup(html.escape(text, quote=False))
 
 
 def convert_bodies(rd: Reads, entry_ids: list[str]) -> None:

@@ -199,8 +199,8 @@ class Reads(Recorder):
         return sorted((r for r in self.site.entry(entry_id).related if r in self._ids),
                       key=self._ids.__getitem__)
 
-    def _citation(self, entry_id: str) -> dict[str, str]:
-        """An entry's citation: a sentence, BibTeX, RIS and CSL-JSON (outputs/citations.py)."""
+    def _citation(self, entry_id: str) -> str:
+        """An entry's citation as a sentence (outputs/citations.py)."""
         return entry_citation(self.site.entry(entry_id), self.config, self._cite_version)
 
     def _version_citation(self, entry_id: str) -> str:
