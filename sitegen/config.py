@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from sitegen.content.archetype import Archetype, load_archetype
 from sitegen.errors import ConfigError, Problem, did_you_mean, display_path
+from sitegen.labels import FACETS, SiteLabels, site_labels_setting
 from sitegen.presentation import (
     KindFamily,
     PeriodKind,
@@ -132,6 +133,7 @@ class Config:
     period_styles: tuple[PeriodKind, ...] = tuple(
         default_period_kind(k, i) for i, k in enumerate(DEFAULT_PERIOD_KINDS))
     kind_families: tuple[KindFamily, ...] = ()  # () : presentation.default_families(kinds)
+    labels: SiteLabels = field(default_factory=SiteLabels)  # [labels]: facets, vocabularies
     content_dir: Path = field(default=Path("content"))
     templates_dir: Path = field(default=Path("templates"))
     output_dir: Path = field(default=Path("output"))
@@ -201,6 +203,11 @@ class Config:
         """The kinds grouped into colour families (the setting, or the default grouping)."""
         return self.kind_families or default_families(self.kinds)
 
+    def label(self, group: str, name: str) -> str:
+        """The label of a facet or of a vocabulary's name (labels.GROUPS), in the site's
+        language."""
+        return self.labels.text(group, name, self.language)
+
     def period_style(self, kind: str) -> PeriodKind:
         """How periods of ``kind`` are drawn."""
         return next((p for p in self.period_styles if p.id == kind),
@@ -237,7 +244,7 @@ _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
     "search", "remote_images", "sources", "coverage", "entry_cpu_budget", "period_kinds",
-    "kind_families", "editors", "license", "dataset",
+    "kind_families", "editors", "license", "dataset", "labels",
 )
 MAX_CPU_BUDGET = 600  # seconds: a body that needs more is not a timeline entry
 _BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
@@ -471,6 +478,19 @@ def _dataset(value: Any, bad: Bad) -> str | None:
     return version
 
 
+def _labels(value: Any, values: dict[str, Any], bad: Bad) -> None:
+    """``[labels]``, checked against the vocabularies the settings give."""
+    from sitegen.content.model import SIGNIFICANCE
+
+    allowed = {"facets": FACETS, "kinds": values.get("kinds", DEFAULT_KINDS),
+               "levels": values.get("levels", DEFAULT_LEVELS),
+               "outcome_types": values.get("outcome_types", DEFAULT_OUTCOME_TYPES),
+               "significance": SIGNIFICANCE, "significance_plural": SIGNIFICANCE}
+    got = site_labels_setting(value, allowed, bad)
+    if got is not None:
+        values["labels"] = got
+
+
 def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -565,6 +585,8 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
                     f"{MAX_CPU_BUDGET})")
             else:
                 values[key] = float(value)
+    if "labels" in data:
+        _labels(data["labels"], values, bad)
     if "kind_families" in values:
         check_families(values["kind_families"], values.get("kinds", DEFAULT_KINDS), bad)
     if problems:

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +41,44 @@ class ForkGuard:
 
 
 FORKS = ForkGuard()
+
+
+class ContentGuard:
+    """Records each file of the repository's own site (content/, sitegen.toml) opened in
+    this process: the generator's tests run on fixture sites, and only tests/content_checks/
+    reads the record (so a change to the record never fails a test of the generator)."""
+
+    def __init__(self) -> None:
+        self.watched = (os.path.join(ROOT, "content") + os.sep, os.path.join(ROOT, "sitegen.toml"))
+        self.seen: list[str] = []
+        sys.addaudithook(self.audit)
+
+    def audit(self, event: str, args: tuple[object, ...]) -> None:
+        if event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+            path = os.path.abspath(os.fsdecode(args[0]))  # type: ignore[arg-type]
+            if path.startswith(self.watched[0]) or path == self.watched[1]:
+                self.seen.append(path)
+
+
+CONTENT = ContentGuard()
+CONTENT_CHECKS = Path(__file__).resolve().parent / "content_checks"
+READS_BEFORE = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[READS_BEFORE] = len(CONTENT.seen)  # before any fixture, session ones included
+
+
+@pytest.fixture(autouse=True)
+def no_read_of_the_repositorys_site(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test outside tests/content_checks/: fail if it (or a fixture it set up) read
+    the repository's content/ or sitegen.toml."""
+    yield
+    read = sorted(set(CONTENT.seen[request.node.stash.get(READS_BEFORE, 0):]))
+    if not request.node.path.is_relative_to(CONTENT_CHECKS):
+        assert read == [], ("a test outside tests/content_checks/ read the repository's own "
+                            f"site (use a fixture site under tests/): {read[:5]}")
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +149,8 @@ def basic_site(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's own content built once per session (base path /), as a folder."""
+    """The project's own content built once per session (base path /), as a folder; for
+    tests/content_checks/ only (ContentGuard)."""
     from sitegen.config import load_config
     from sitegen.engine.builder import build
 
@@ -158,5 +198,4 @@ def artifacts() -> Path:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright keeps a thread until the session ends, and a process
     with another thread never forks, so build tests that expect workers run before."""
-    e2e = FIXTURES.parent / "e2e"
-    items.sort(key=lambda item: item.path.is_relative_to(e2e))
+    items.sort(key=lambda item: "e2e" in item.path.parts)

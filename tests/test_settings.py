@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from sitegen.config import load_config
 from sitegen.content.loader import load_site
@@ -28,12 +26,6 @@ def add_settings(site: Path, text: str) -> None:
         fh.write(text)
 
 
-def test_this_repositorys_site_is_configured_in_sitegen_toml() -> None:
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "sitegen" not in pyproject.get("tool", {})  # the package's metadata only
-    config = load_config(ROOT)
-    assert config.source_file == "sitegen.toml"
-    assert config.coverage is not None and config.sources.denied_domains
 
 
 def test_tool_sitegen_in_pyproject_is_still_read(tmp_path: Path) -> None:

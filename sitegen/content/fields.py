@@ -35,13 +35,14 @@ ENTRY_KEYS = (
     "id", "title", "summary", "date", "end", "circa", "order", "kind", "significance", "level",
     "location",
     "participants", "concerns", "forum", "outcomes", "accounts", "topics", "related", "sources",
-    "primary_not_found", "draft", "updated", "corrections", "extra",
+    "primary_not_found", "draft", "updated", "corrections", "aliases", "extra",
 )
 SOURCE_KEYS = ("title", "publisher", "url", "date", "kind", "doc_id", "copy_of", "archived",
                "accessed")
 # what a free page may ask to show after its text: see page.html
 PAGE_SHOWS = ("significance", "sourcing", "coverage")
-LIST_FIELDS = ("participants", "concerns", "topics", "related", "accounts", "sources")
+LIST_FIELDS = ("participants", "concerns", "topics", "related", "accounts", "sources",
+               "aliases")
 # two ids of a list run together: an item indented one space more than the one before it
 # continues that item's text ("- first\n   - second" reads as the one id 'first - second')
 MERGED_ITEMS = re.compile(r"\S+(?: - \S+)+")
@@ -163,6 +164,20 @@ class Fields:
                 self.merged(key, item, line)
                 continue
             out.append(str(item))
+        return tuple(out)
+
+    def aliases(self, kind: str) -> tuple[str, ...]:
+        """``aliases``: old ids or paths inside the site that redirect here."""
+        from sitegen.content.aliases import HINT, alias_path
+
+        value, out = self.data.get("aliases"), []
+        for i, alias in enumerate(self.id_list("aliases")):
+            if alias_path(kind, alias) is None:
+                line = value.line_of(i) if isinstance(value, LineList) else None
+                self.error("aliases", f"'{alias}' is not a valid alias: an old id or a path "
+                           "inside the site", HINT, line=line)
+            else:
+                out.append(alias)
         return tuple(out)
 
     def merged(self, key: str, item: str, line: int | None) -> None:
@@ -320,6 +335,7 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
     forum = f.text("forum", single_line=True)
     topics = f.id_list("topics")
     related = f.id_list("related")
+    aliases = f.aliases("entry")
     extra = meta.get("extra") or {}
     if not isinstance(extra, dict):
         f.error("extra", "must be a mapping of your own fields")
@@ -347,7 +363,8 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         outcomes=tuple(outcomes), accounts=tuple(accounts),
         corrections=tuple(sorted(corrections, key=lambda c: c.date.sort_key)),
         topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,
-        extra=_plain(extra), body_md=body, body_line=body_line, field_lines=_field_lines(meta),
+        aliases=aliases, extra=_plain(extra), body_md=body, body_line=body_line,
+        field_lines=_field_lines(meta),
     )
 
 
@@ -540,7 +557,7 @@ def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
     f = Fields(meta, shown, col, _C(root=col.root))
     f.ok &= no_control_characters(meta, shown, col)
     f.ok &= body_has_no_control_characters(body, body_line, shown, col)
-    f.unknown_keys(("title", "description", "show"))
+    f.unknown_keys(("title", "description", "show", "aliases"))
     show = f.id_list("show")
     for item in show:
         if item not in PAGE_SHOWS:
@@ -550,9 +567,11 @@ def build_page(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
         f.error("id", f"'{stem}' is not URL-safe (file name)", slug_hint(stem), line=1)
     title = f.text("title", required=True, single_line=True)
     description = f.text("description", single_line=True) or ""
+    aliases = f.aliases("page")
     if not f.ok or title is None:
         return None
-    return Page(stem, shown, title, description, body, body_line, show)
+    return Page(stem, shown, title, description, body, body_line, show, aliases,
+                _field_lines(meta))
 
 
 def _registry_id(f: Fields) -> str | None:

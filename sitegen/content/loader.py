@@ -15,6 +15,7 @@ import frontmatter
 
 from sitegen.config import Config
 from sitegen.content import fields
+from sitegen.content.aliases import check_aliases
 from sitegen.content.collector import Collector
 from sitegen.content.dates import DATE_FORMS, DateValueError, PartialDate, parse_date
 from sitegen.content.fields import item_line
@@ -181,6 +182,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     known = {e.id for e in entries} | {i[3] for i in invalid}
     _cross_check(entries, p_map, t_map, col, known, config)
     check_coverage([e for e in entries if not e.draft], config, col)
+    check_aliases(entries, pages, col)
     for shown, body, body_line, _ in invalid:
         _check_body_links(shown, body, body_line, known, col)
     if col.errors:

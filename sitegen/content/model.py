@@ -139,6 +139,7 @@ class Entry:
     draft: bool = False
     updated: PartialDate | None = None
     corrections: tuple[Correction, ...] = ()
+    aliases: tuple[str, ...] = ()  # old ids or paths that redirect here (content/aliases.py)
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     body_line: int = 1  # the file line on which the Markdown body starts
     field_lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False,
@@ -164,6 +165,9 @@ class Page:
     body_md: str
     body_line: int = 1
     show: tuple[str, ...] = ()  # site data the page shows after its text (fields.PAGE_SHOWS)
+    aliases: tuple[str, ...] = ()  # old ids or paths that redirect here (content/aliases.py)
+    field_lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False,
+                                        repr=False)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ SCHEMA_PATH = "schema/entry-frontmatter.schema.json"
 _ID = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
 _URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
 _TEXT = {"type": "string"}
+_SEGMENT = "[a-z0-9]+(?:-[a-z0-9]+)*"
+_ALIAS = f"^/?{_SEGMENT}(?:/{_SEGMENT})*/?$"  # an old id, or a path inside the site
 
 
 def _date(description: str) -> dict[str, Any]:
@@ -106,6 +108,9 @@ def entry_schema(config: Config) -> dict[str, Any]:
             "date": _date(precise), "text": dict(_TEXT)}),
             "description": "errata: each changed fact, with the date of the change (set "
                            "updated too)"},
+        "aliases": {"type": "array", "items": {"type": "string", "pattern": _ALIAS},
+            "description": "old ids, or old paths inside the site, that redirect to this "
+                           "entry (so a renamed entry keeps its citations working)"},
         "extra": {"type": "object", "description": "your own fields, shown to templates as "
                   "entry.extra"},
     }

@@ -37,6 +37,7 @@ from sitegen.config import Config
 from sitegen.engine.deps import digest
 from sitegen.engine.workers import no_gc
 from sitegen.errors import Problem, display_path
+from sitegen.portable import NOFOLLOW, user_id
 
 MAGIC = b"SGCACHE2"
 FILES = {"content": "build.pickle", "markdown": "markdown.pickle", "pages": "pages.pickle"}
@@ -153,9 +154,9 @@ def check_key_place(path: Path, config: Config | None) -> None:
             problem = "is a link"
         elif not kind(st.st_mode):
             problem = f"is not a {'folder' if what == 'folder' else 'regular file'}"
-        elif st.st_uid != os.geteuid():
+        elif (uid := user_id()) is not None and st.st_uid != uid:
             problem = "belongs to another user"
-        elif st.st_mode & 0o022:
+        elif uid is not None and st.st_mode & 0o022:  # (Windows: no owner, no such bits)
             problem = "is writable by group or others"
         if problem:
             raise UntrustedKey(path, f"{'its folder ' if what == 'folder' else ''}{problem}",
@@ -174,7 +175,7 @@ def signing_key(config: Config | None = None) -> bytes:
     path = _key_file()
     check_key_place(path, config)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW)
         with os.fdopen(fd, "rb") as fh:
             key = fh.read(33)
         if len(key) == 32:
@@ -186,7 +187,7 @@ def signing_key(config: Config | None = None) -> bytes:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         check_key_place(path, config)  # the folder as made (or as someone else made it)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # (never follows a link)
         with os.fdopen(fd, "wb") as fh:
             fh.write(key)
         os.replace(tmp, path)

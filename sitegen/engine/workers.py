@@ -15,7 +15,6 @@ The preview's builder runs in a process of its own for that reason (preview/work
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import pickle
@@ -29,6 +28,7 @@ from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 from sitegen.errors import SitegenError
+from sitegen.portable import can_fork, cores, trim_heap
 
 MIN_BATCH = 200  # fewer items than this run in this process
 _NUMBER = struct.Struct("=I")  # a batch number in the pipe (4 bytes: reads are atomic)
@@ -36,13 +36,13 @@ Work = Callable[[Sequence[Any]], list[Any]]
 
 
 def processes() -> int:
-    """SITEGEN_JOBS, else the usable cores (at most 8); 1 beside another thread."""
-    if threading.active_count() > 1:
+    """SITEGEN_JOBS, else the usable cores (at most 8); 1 beside a thread, or without fork."""
+    if threading.active_count() > 1 or not can_fork():
         return 1
     env = os.environ.get("SITEGEN_JOBS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
+    return max(1, min(cores(), 8))
 
 
 def affordable(n: int) -> int:
@@ -164,7 +164,7 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     frozen_before = gc.get_freeze_count() > 0
     gc.collect()
     gc.freeze()  # no process's collections touch (and so copy) every inherited object
-    _trim_heap()
+    trim_heap()
     try:
         pids += [_fork(work, items, chunks, read_fd, s, after_batch) for s in spools]
         meanwhile()
@@ -205,11 +205,3 @@ def _gather(pids: list[int], spools: list[IO[bytes]], parts: dict[int, tuple[str
     if failures or len(parts) != n:
         raise WorkerFailed("a worker process failed:\n" + (
             failures[0] if failures else "it left its work unfinished"))
-
-
-def _trim_heap() -> None:
-    """Return free heap pages before forking (glibc), which reuse would otherwise copy."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass

@@ -99,13 +99,17 @@ class Projector:
             "circa": e.circa,
             "year": e.year,
             "kind": e.kind,
+            "kind_label": self.config.label("kinds", e.kind),
             "kind_class": kind_class(e.kind, self.config.families),
             "significance": e.significance,
+            "significance_label": self.config.label("significance", e.significance),
             "level": e.level,
+            "level_label": self.config.label("levels", e.level) if e.level else None,
             "location": e.location,
             "draft": e.draft,
             "participants": [self.participant_ref(p.id, p.role) for p in e.participants],
-            "outcomes": [{"type": o.type, "text": o.text} for o in e.outcomes],
+            "outcomes": [{"type": o.type, "label": self.config.label("outcome_types", o.type),
+                          "text": o.text} for o in e.outcomes],
             "outcome_short": shorten(e.outcomes[0].text) if e.outcomes else "",
             "topics": [self.topic_ref(t) for t in e.topics],
         }
@@ -179,9 +183,9 @@ class Projector:
     def significance(self) -> dict[str, Any]:
         """How many entries have each rank, and the turning points, for a page that says so."""
         counts = Counter(e.significance for e in self.site.entries)
+
         def label(rank: str, n: int) -> str:
-            words = rank.replace("-", " ")
-            return words + "s" if rank == "turning-point" and n != 1 else words
+            return self.config.label("significance_plural" if n != 1 else "significance", rank)
 
         return {"counts": [{"rank": s, "label": label(s, counts[s]), "count": counts[s]}
                            for s in SIGNIFICANCE],
@@ -216,18 +220,21 @@ class Projector:
         people = sorted((x for x in site.participants.values() if x.id in present),
                         key=lambda x: (x.name.casefold(), x.id))
         topics = sorted(site.topics.values(), key=lambda t: (t.label.casefold(), t.id))
+        label = c.label
         return [
-            {"name": "participant", "key": "participants", "title": "Participant",
+            {"name": "participant", "key": "participants", "title": label("facets", "participant"),
              "items": [(x.id, x.name) for x in people]},
-            {"name": "topic", "key": "topics", "title": "Topic",
+            {"name": "topic", "key": "topics", "title": label("facets", "topic"),
              "items": [(t.id, t.label) for t in topics]},
-            {"name": "kind", "key": "kind", "title": "Kind",
-             "items": [(k, k.replace("-", " ")) for f in c.families for k in f.kinds
+            {"name": "kind", "key": "kind", "title": label("facets", "kind"),
+             "items": [(k, label("kinds", k)) for f in c.families for k in f.kinds
                        if k in kinds]},
-            {"name": "outcome", "key": "outcomes", "title": "Outcome",
-             "items": [(o, o.replace("-", " ")) for o in c.outcome_types if o in used_outcomes]},
-            {"name": "significance", "key": "significance", "title": "Significance",
-             "items": [(s, s.replace("-", " ")) for s in SIGNIFICANCE]},
+            {"name": "outcome", "key": "outcomes", "title": label("facets", "outcome"),
+             "items": [(o, label("outcome_types", o)) for o in c.outcome_types
+                       if o in used_outcomes]},
+            {"name": "significance", "key": "significance",
+             "title": label("facets", "significance"),
+             "items": [(s, label("significance", s)) for s in SIGNIFICANCE]},
         ]
 
     def period(self, p: Period) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from sitegen.content.model import SIGNIFICANCE
 from sitegen.engine.deps import Kind
@@ -156,6 +156,20 @@ def render_search(rd: Reads, _: None) -> bytes:
                    kinds=list(rd.config.kinds))
 
 
+def render_redirect(rd: Reads, path: str) -> bytes:
+    """The page at an old address (an alias): it sends readers, and search engines, to
+    the new one, and says where that is for readers whose browser does not follow."""
+    to = {k: escape(v) for k, v in rd.read("redirect", path).items()}
+    return (f'<!DOCTYPE html>\n<html lang="{to["language"]}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{to["csp"]}">\n'
+            f'<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={to["url"]}">\n'
+            f'<link rel="canonical" href="{to["canonical"]}">\n'
+            f'<title>Moved: {to["title"]}</title>\n</head>\n<body>\n'
+            f'<p>This page has moved to <a href="{to["url"]}">{to["title"]}</a>.</p>\n'
+            '</body>\n</html>\n').encode()
+
+
 def has_search_page(rd: Reads) -> bool:
     """Whether the templates provide a search page (templates/search.html)."""
     return any((d / "search.html").is_file() for d in rd.config.theme_dirs())
@@ -180,4 +194,6 @@ PAGES = (
          shared=True),
     Kind("page", lambda rd: [p.id for p in rd.site.pages],
          lambda i: page_url(i) + "index.html", render_page),
+    Kind("redirect", lambda rd: sorted(rd.redirects), lambda path: path + "index.html",
+         render_redirect),
 )

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 from attack import SITEGEN, Checkout
-from conftest import ROOT, free_port, static_server
+from conftest import free_port, static_server
+from design_fixture import design_site
 
 pytestmark = pytest.mark.browser
 WAIT = 10_000  # ms, a bound for every wait below
@@ -91,14 +92,11 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The project's own site (content, templates, settings), built with its search index."""
+    """The shipped theme on the design fixture (eleven entries), built with its search index."""
     sandbox = tmp_path_factory.mktemp("csp-shipped")
     co = Checkout(sandbox)
     shutil.rmtree(co.root)
-    co.root.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, co.root / name)
-    shutil.copy(ROOT / "sitegen.toml", co.root / "sitegen.toml")
+    shutil.copytree(design_site(sandbox / "design"), co.root)
     root = build_checkout(co)
     with static_server(root) as url:
         yield root / "x", url + "x/"

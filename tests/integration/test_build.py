@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from golden import build_fixture, expected_dir, tree
 
 from sitegen.config import load_config
@@ -175,7 +174,8 @@ def test_help_does_not_import_heavy_modules(tmp_path):
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('jinja2', 'markdown', 'yaml', 'frontmatter', 'livereload', "
             "'tornado') if m in sys.modules]\nprint(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path)
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 

@@ -56,6 +56,8 @@ ENTRY_VALUES: dict[str, Any] = {
     "corrections": st.lists(st.fixed_dictionaries({"date": dates, "text": words}),
                             min_size=1, max_size=2),
     "extra": st.dictionaries(st.sampled_from(["a", "b"]), st.one_of(words, st.integers())),
+    "aliases": st.lists(st.from_regex(r"old-[a-z]{1,6}|/archive/[a-z]{1,5}/", fullmatch=True),
+                        min_size=1, max_size=2, unique=True),
 }
 SUB_VALUES: dict[str, Any] = {
     "sources.title": words, "sources.publisher": words, "sources.date": dates,
@@ -85,6 +87,7 @@ PAGE_VALUES: dict[str, Any] = {
     "title": words, "description": words,
     "show": st.sampled_from([["sourcing"], ["significance", "coverage"], []]),
     "body": words,
+    "aliases": st.sampled_from([["about-us"], ["/who/", "us"]]),
 }
 OTHER_VALUES: dict[str, Any] = {
     "settings:title": words, "settings:description": words, "settings:publisher": words,
@@ -97,6 +100,9 @@ OTHER_VALUES: dict[str, Any] = {
     "settings:dataset": st.fixed_dictionaries({"version": st.from_regex(r"[0-9a-f]{7}",
                                                                         fullmatch=True)}),
     "template": words, "static": words, "body": words,
+    "labels": st.tuples(st.sampled_from(["facets.topic", "kinds.treaty", "levels.ministers",
+                                         "outcome_types.statement", "significance.major",
+                                         "significance_plural.major"]), words),
 }
 
 
@@ -162,6 +168,10 @@ def set_other(root: Path, key: str, value: Any) -> None:
         else:
             value = json.dumps(value)
         path.write_text("\n".join(kept) + f"\n{setting} = {value}\n")
+    elif key == "labels":  # [labels.GROUP] name = { en = "…" }, appended (a table comes last)
+        group, name = value[0].split(".")
+        with open(root / "sitegen.toml", "a", encoding="utf-8") as fh:
+            fh.write(f"\n[labels.{group}]\n{name} = {{ en = {json.dumps(value[1])} }}\n")
     elif key == "template":
         with open(root / "templates" / "entry.html", "a", encoding="utf-8") as fh:
             fh.write(f"<!-- {value} -->\n")

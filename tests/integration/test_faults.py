@@ -54,7 +54,7 @@ KILLER = textwrap.dedent("""
             real_rmtree(path, *a, **k)
         shutil.rmtree = rmtree
     elif plan == "between-renames":  # no renameat2: old site moved away, new not yet in
-        tree._exchange = lambda a, b: False
+        tree.exchange = lambda a, b: False
         real_rename = os.rename
         def rename(a, b):
             real_rename(a, b)
@@ -207,7 +207,7 @@ def test_a_failing_swap_keeps_the_old_site(site: Path, versions,  # type: ignore
     def refuse(a: Path, b: Path) -> bool:
         raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(a))
 
-    monkeypatch.setattr(tree, "_exchange", refuse)
+    monkeypatch.setattr(tree, "exchange", refuse)
     assert cli.main(["-C", str(site), *BUILD]) == 1
     err = capsys.readouterr().err
     assert "cannot replace the output folder: permission denied" in err, err

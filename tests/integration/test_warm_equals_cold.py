@@ -78,9 +78,21 @@ def config_edit(root: Path) -> None:
     edit(root / "sitegen.toml", 'title = "Fixture timeline"', 'title = "Renamed timeline"')
 
 
+def renamed_with_alias(root: Path) -> None:  # the old address becomes a redirect page
+    old = root / ENTRIES / "2019-treaty-ends.md"
+    text = old.read_text(encoding="utf-8")
+    old.unlink()
+    (root / ENTRIES / "2019-08-treaty-ended.md").write_text(
+        text.replace("---\ntitle: ", "---\naliases: [2019-treaty-ends]\ntitle: ", 1),
+        encoding="utf-8")
+    linking = root / ENTRIES / "2022-01-12-council-meets.md"  # relates to it, links it
+    linking.write_text(linking.read_text(encoding="utf-8").replace(
+        "2019-treaty-ends", "2019-08-treaty-ended"), encoding="utf-8")
+
+
 CHANGES: list[Callable[[Path], None]] = [
     body_edit, title_edit, date_edit, add_entry, remove_entry, link_target_becomes_draft,
-    registry_edit, topic_edit, template_edit, config_edit,
+    registry_edit, topic_edit, template_edit, config_edit, renamed_with_alias,
 ]
 
 

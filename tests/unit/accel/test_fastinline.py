@@ -32,7 +32,7 @@ def stock_renderer(resolve: Callable[[str], str | None]) -> MarkdownRenderer:
 
 def documents() -> list[str]:
     rng = random.Random(20261128)
-    docs = [p.read_text(encoding="utf-8") for folder in ("content", "tests/fixtures")
+    docs = [p.read_text(encoding="utf-8") for folder in ("examples", "tests/fixtures")
             for p in sorted((REPO / folder).rglob("*.md"))]
     docs += ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 60))) for _ in range(4000)]
     return docs

@@ -20,7 +20,7 @@ PIECES = ["title: ", "a", "'q'", '"d"', "\n", "  ", "- ", "x: ", "[1, 2]", "{k: 
 
 def texts() -> list[str]:
     found = []
-    for folder in ("content", "tests/fixtures", "tests/bad_inputs"):
+    for folder in ("examples", "tests/fixtures", "tests/bad_inputs"):
         for path in sorted((REPO / folder).rglob("*")):
             if path.suffix in (".md", ".yaml") and path.is_file():
                 text = path.read_text(encoding="utf-8", errors="replace")

@@ -122,6 +122,6 @@ def test_screenshots_of_the_reading_views(browser, shipped_server, artifacts):
             assert width // 2 < w <= width, path.name
         else:
             assert (w, h) == (width, WIDTHS[width]), path.name
-    docs = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+    docs = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
     assert sorted(p.name for p in docs.glob("*.png")) == sorted(n for n, _, _ in shots()), (
         "run `make screenshots` and commit docs/screenshots/")
