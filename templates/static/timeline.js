@@ -1,6 +1,8 @@
-// Progressive enhancements, a module (strict, its own scope, run after parsing). Without it
-// the filters stay hidden, the facet pages serve, the chart's years are plain links and
-// nothing folds. See templates/README.md.
+// Progressive enhancements (strict, in its own scope, deferred: a classic script, as a module
+// would not run from a copy opened from disk). Without it the filters stay hidden, the facet
+// pages serve, the chart's years are plain links and nothing folds. See templates/README.md.
+(() => {
+"use strict";
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const byId = (id) => document.getElementById(id);
 const on = (target, type, f, capture) => target.addEventListener(type, f, capture);
@@ -370,3 +372,4 @@ const svg = document.querySelector("svg.overview");
 if (form) { initFilters(form); } else if (svg) { new Chart(svg); }
 $$("table[data-sortable]").forEach(initSort);
 $$(".cite").forEach(initCite);
+})();
