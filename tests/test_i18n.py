@@ -64,7 +64,7 @@ def test_a_russian_site_speaks_russian_and_writes_russian_dates(tmp_path: Path) 
     # a sentence that ends on "г." gets one full stop, not two
     assert re.search(r"Последняя проверка: <time datetime=\"2026-11-28\">28 ноября 2026\u202fг\."
                      r"</time></p>", html), html
-    cite = re.search(r'id="cite-text">([^<]*)<', html)
+    cite = re.search(r'<h2 id="h-cite">[^<]*</h2>\s*<p>([^<]*)<', html)
     assert cite and "(12 января 2022\u202fг.)" in cite.group(1)
     assert "“A partnership begins” (около 1994)" in page(c, CIRCA)
     assert "Skip to content" not in html and "What happened" not in html

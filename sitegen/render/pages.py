@@ -6,9 +6,10 @@ and returns the page's bytes. No I/O here.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from sitegen.content.model import SIGNIFICANCE
 from sitegen.engine.deps import Kind
@@ -106,9 +107,16 @@ def render_entry(rd: Reads, entry_id: str) -> bytes:
                related=[rd.read("card", r) for r in rd.read("related", entry_id)],
                previous=rd.read("card", previous) if previous else None,
                next=rd.read("card", after) if after else None,
-               revisions=rd.read("revisions", entry_id))
+               revisions=rd.read("revisions", entry_id),
+               cite={"text": _code(rd.read("citation", entry_id))})
     return rd.html("entry.html", entry_url(entry_id) + "index.html", ctx["title"],
                    ctx["summary"], "entry", entry=ctx, jsonld=rd.read("jsonld", entry_id))
+
+
+def _code(text: str) -> Markup:
+    """Text for a <p>: only <, > and & escaped (quotes are common in citations and need no
+    escaping outside attributes)."""
+    return Markup(html.escape(text, quote=False))
 
 
 def convert_bodies(rd: Reads, entry_ids: list[str]) -> None:
