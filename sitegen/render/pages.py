@@ -167,7 +167,7 @@ def render_page(rd: Reads, page_id: str) -> bytes:
     content = {"id": page["id"], "title": page["title"],
                "body_html": rd.read("body", ("page", page_id)),
                "significance": page["significance"], "sourcing": page["sourcing"],
-               "coverage": page["coverage"]}
+               "coverage": page["coverage"], "lang": rd.text_language}
     # the page that lists the data files (the about page) describes them as a Dataset
     ld = rd.read("dataset", page_url(page_id)) if page_id == "about" else None
     return rd.html("page.html", page_url(page_id) + "index.html", page["title"],

@@ -237,10 +237,18 @@ class Reads(Recorder):
                            for group, names in (("facets", FACETS),
                                                 ("significance", SIGNIFICANCE),
                                                 ("significance_plural", SIGNIFICANCE))},
-                "pages": [{"id": p.id, "title": p.title, "url": c.url(f"pages/{p.id}/")}
+                "pages": [{"id": p.id, "title": p.title, "url": c.url(f"pages/{p.id}/"),
+                           "lang": self.text_language}
                           for p in self.site.pages],
                 "version": self._head_version,
                 "changes_url": c.url(CHANGES_PATH) if self.history.available else None}
+
+    @property
+    def text_language(self) -> str | None:
+        """The language of the site's own texts (free pages) when not the pages' (in an
+        edition, render/editions.py), else None."""
+        source = self.config.source_language()
+        return source if source != self.config.language else None
 
     @cached_property
     def years(self) -> list[int]:
@@ -533,9 +541,13 @@ class Reads(Recorder):
                       translated)
 
 
+EDITIONS_CSS = "editions.css"  # the switcher's style: only a site of several languages has it
+
+
 def static_files(rd: Reads) -> list[str]:
     """The theme's static files (every layer's static/, which holds no link), by path."""
-    return sorted(rd.config.static_files())
+    one = len(rd.config.editions) == 1
+    return sorted(rel for rel in rd.config.static_files() if not (one and rel == EDITIONS_CSS))
 
 
 def read_static(rd: Reads, rel: str) -> bytes:

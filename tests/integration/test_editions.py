@@ -65,6 +65,10 @@ def test_each_language_has_its_listings_and_only_its_translated_entries(built):
         assert not any(p.startswith(f"{lang}/") and not p.endswith((".html", "feed.xml"))
                        for p in built), lang
     assert "timeline.json" in built and "timeline.csv" in built and "static/site.css" in built
+    assert 'href="/sprachen/static/editions.css"' in html(built, "ru/")  # the switcher's style
+    # a free page has no translation: an edition shows it, marked as in the site's language
+    about = html(built, "fr/pages/about/")
+    assert '<h1 id="page-title" lang="en">' in about and '<div class="prose" lang="en">' in about
 
 
 def test_a_russian_page_is_russian_and_its_links_stay_in_its_edition(built):
@@ -191,3 +195,4 @@ def test_a_site_of_one_language_has_no_edition_switcher_or_alternates(tmp_path):
     page = html(files, ENTRY)
     assert "lang-switch" not in page and 'hreflang="' not in page and "lang-tag" not in page
     assert b"xhtml:link" not in files["sitemap.xml"]
+    assert "static/editions.css" not in files and "editions.css" not in page
