@@ -143,3 +143,19 @@ def test_no_wcag_violations_in_any_edition(browser, root, scheme, edition):
     finally:
         context.close()
     assert found == {}
+
+
+def test_the_switcher_fits_a_phone_and_works_without_javascript(browser, root):
+    context = browser.new_context(viewport={"width": 360, "height": 800},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    try:
+        page.goto(root + "fr/" + ENTRY)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        box = page.locator(".lang-switch").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+        switch_to(page, "Русский")
+        assert page.url == root + "ru/" + ENTRY
+    finally:
+        context.close()
