@@ -191,22 +191,25 @@ def render_search(rd: Reads, _: None) -> bytes:
 def render_redirect(rd: Reads, path: str) -> bytes:
     """The page at an old address (an alias): it sends readers, and search engines, to
     the new one, and says where that is for readers whose browser does not follow."""
-    to = {k: escape(v) for k, v in rd.read("redirect", path).items()}
+    target = rd.read("redirect", path)
+    to = {k: escape(v) for k, v in target.items()}
+    title = escape(rd.lang.gettext("Moved: %(title)s", title=target["title"]))
+    moved = escape(rd.lang.gettext("This page has moved to:"))
     return (f'<!DOCTYPE html>\n<html lang="{to["language"]}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{to["csp"]}">\n'
             f'<meta name="robots" content="noindex">\n'
             f'<meta http-equiv="refresh" content="0; url={to["url"]}">\n'
             f'<link rel="canonical" href="{to["canonical"]}">\n'
-            f'<title>Moved: {to["title"]}</title>\n</head>\n<body>\n'
-            f'<p>This page has moved to <a href="{to["url"]}">{to["title"]}</a>.</p>\n'
-            '</body>\n</html>\n').encode()
+            f'<title>{title}</title>\n</head>\n<body>\n'
+            f'<p>{moved} <a href="{to["url"]}">{to["title"]}</a></p>\n</body>\n</html>\n').encode()
 
 
 def render_changes(rd: Reads, _: None) -> bytes:
     """The recent changes: the last commits that touched the content (content/history.py)."""
     c = rd.config
-    return rd.html("changes.html", CHANGES_PATH + "index.html", "Recent changes",
-                   f"The latest revisions of {c.title}, from its repository's history.",
+    return rd.html("changes.html", CHANGES_PATH + "index.html", rd.lang.gettext("Recent changes"),
+                   rd.lang.gettext("The latest revisions of %(title)s, from its repository's "
+                                   "history.", title=c.title),
                    "changes", changes=rd.read("changes"))
 
 
