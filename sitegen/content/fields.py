@@ -290,9 +290,10 @@ def _kind(value: Any) -> str:
 
 
 def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
-                col: Collector, config: Config) -> Entry | None:
-    """Validate an entry's front matter and build the Entry, or None if it has errors."""
-    from sitegen.content.loader import slug_hint
+                col: Collector, config: Config, body_start: int = 0) -> Entry | None:
+    """Validate an entry's front matter and build the Entry, or None if it has errors
+    (``body_start``: where the body starts in the file's text)."""
+    from sitegen.content.loader import body_digest, body_links, slug_hint
 
     f = Fields(meta, shown, col, config)
     f.ok &= no_control_characters(meta, shown, col)
@@ -383,7 +384,8 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         outcomes=tuple(outcomes), accounts=tuple(accounts),
         corrections=tuple(sorted(corrections, key=lambda c: c.date.sort_key)),
         topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,
-        aliases=aliases, extra=_plain(extra), body_md=body, body_line=body_line,
+        aliases=aliases, extra=_plain(extra), body_digest=body_digest(body),
+        body_start=body_start, body_line=body_line, body_links=body_links(body, body_line),
         field_lines=_field_lines(meta),
     )
 
