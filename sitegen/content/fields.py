@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import CONTROL_RE, Config
@@ -400,7 +401,7 @@ def _field_lines(meta: LineDict) -> dict[str, int]:
             for i, item in enumerate(items):
                 at = item.line_of("party") if key == "accounts" and isinstance(
                     item, LineDict) else items.line_of(i)
-                lines[f"{key}[{i}]"] = at
+                lines[sys.intern(f"{key}[{i}]")] = at  # one string for all entries
     return lines
 
 
