@@ -93,6 +93,24 @@ def domain_matches(host: str, domain: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The licence of the site's own text and data (``[license]``): an SPDX id, the licence's
+    address and a sentence for readers (e.g. that quotations remain their owners')."""
+
+    id: str
+    url: str
+    statement: str = ""
+
+    def record(self) -> dict[str, str]:
+        """As the data files state it (timeline.json's ``license``)."""
+        return {"id": self.id, "url": self.url, "statement": self.statement}
+
+    def sentence(self) -> str:
+        """As one line of text (the Atom feed's ``<rights>``, CSVW's ``dc:rights``)."""
+        return " ".join(x for x in (f"{self.id} ({self.url}).", self.statement) if x)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a build needs to know besides the content itself."""
 
@@ -105,6 +123,9 @@ class Config:
     languages: tuple[str, ...] = ()
     author: str = ""
     publisher: str = ""
+    editors: tuple[str, ...] = ()  # named in citations, after the publisher
+    license: Licence | None = None
+    dataset_version: str | None = None  # [dataset] version: see outputs/citations.py
     kinds: tuple[str, ...] = DEFAULT_KINDS
     levels: tuple[str, ...] = DEFAULT_LEVELS
     outcome_types: tuple[str, ...] = DEFAULT_OUTCOME_TYPES
@@ -233,7 +254,7 @@ _PATH_KEYS = ("content_dir", "templates_dir", "output_dir")
 KNOWN_KEYS = (
     *_STR_KEYS, *_LIST_KEYS, *_PATH_KEYS, "base_url", "cname", "allow_raw_html", "max_year",
     "search", "remote_images", "sources", "coverage", "entry_cpu_budget", "period_kinds",
-    "kind_families", "labels", "languages", "repository",
+    "kind_families", "labels", "languages", "repository", "editors", "license", "dataset",
 )
 MAX_CPU_BUDGET = 600  # seconds: a body that needs more is not a timeline entry
 _BOOL_KEYS = ("allow_raw_html", "remote_images", "search")
@@ -247,6 +268,7 @@ _HOST = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 # what a base URL's path may hold: RFC 3986 path characters (no '//', checked apart)
 _URL_PATH = re.compile(r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*")
+_SPDX = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
 _BASE_URL_HINT = "write it like https://example.org/ or https://user.github.io/repo/"
 
 
@@ -415,6 +437,58 @@ def _coverage(value: Any, bad: Bad) -> Coverage | None:
     return Coverage(start, end, tuple(gaps))  # type: ignore[arg-type]
 
 
+def _editors(value: Any, bad: Bad) -> tuple[str, ...] | None:
+    """``editors``: the names citations give after the publisher."""
+    if not (isinstance(value, list) and all(isinstance(v, str) and v.strip()
+                                            and not CONTROL_RE.search(v) for v in value)):
+        bad("editors", "must be a list of names", 'e.g. editors = ["Ada Lovelace", "Alan Turing"]')
+        return None
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _licence(value: Any, bad: Bad) -> Licence | None:
+    """``[license]``: id (SPDX), url, statement."""
+    hint = ('e.g. [license] id = "CC-BY-4.0", '
+            'url = "https://creativecommons.org/licenses/by/4.0/", '
+            'statement = "Quotations remain their owners\'."')
+    if not isinstance(value, dict):
+        bad("license", "must be a table with id, url and statement", hint)
+        return None
+    for key in sorted(set(value) - {"id", "url", "statement"}):
+        bad(f"license.{key}", "unknown setting",
+            did_you_mean(key, ("id", "url", "statement")) or "known: id, url, statement")
+        return None
+    lid, url, statement = value.get("id"), value.get("url"), value.get("statement", "")
+    if not isinstance(lid, str) or not _SPDX.fullmatch(lid):
+        bad("license.id", "must be an SPDX licence identifier such as \"CC-BY-4.0\"",
+            "see https://spdx.org/licenses/ for the identifiers")
+        return None
+    if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>\\`{}|^]+", url):
+        bad("license.url", "must be the licence's http(s) address", hint)
+        return None
+    if not isinstance(statement, str) or CONTROL_RE.search(statement):
+        bad("license.statement", "must be a sentence of plain text", hint)
+        return None
+    return Licence(lid, url, " ".join(statement.split()))
+
+
+def _dataset(value: Any, bad: Bad) -> str | None:
+    """``[dataset]``: version (a commit or any version label of the data)."""
+    if not isinstance(value, dict) or set(value) - {"version"}:
+        bad("dataset", "must be a table with one setting, version",
+            'e.g. [dataset] version = "2026.12"')
+        return None
+    version = value.get("version")
+    if version is None:
+        return None
+    if not isinstance(version, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}",
+                                                        version):
+        bad("dataset.version", "must be a short version label or commit, e.g. \"2026.12\"",
+            "letters, digits, '.', '_', '+' and '-', at most 64")
+        return None
+    return version
+
+
 def _labels(value: Any, values: dict[str, Any], bad: Bad) -> None:
     """``[labels]``, checked against the vocabularies the settings give."""
     from sitegen.content.model import SIGNIFICANCE
@@ -511,6 +585,16 @@ def _validate(root: Path, data: dict[str, Any], source: str) -> Config:
             repository = repository_setting(value, bad)
             if repository is not None:
                 values[key] = repository
+        elif key == "editors":
+            editors = _editors(value, bad)
+            if editors is not None:
+                values[key] = editors
+        elif key == "license":
+            licence = _licence(value, bad)
+            if licence is not None:
+                values[key] = licence
+        elif key == "dataset":
+            values["dataset_version"] = _dataset(value, bad)
         elif key == "coverage":
             coverage = _coverage(value, bad)
             if coverage is not None:

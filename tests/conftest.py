@@ -82,6 +82,12 @@ def no_read_of_the_repositorys_site(request: pytest.FixtureRequest) -> Iterator[
 
 
 @pytest.fixture(autouse=True)
+def no_commit_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: builds see no SITEGEN_COMMIT of the shell (citations would print it)."""
+    monkeypatch.delenv("SITEGEN_COMMIT", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def no_fork_beside_a_thread() -> Iterator[None]:
     """Every test: fail if os.fork was called while another thread was alive."""
     before = len(FORKS.seen)

@@ -64,10 +64,24 @@ def test_a_russian_site_speaks_russian_and_writes_russian_dates(tmp_path: Path) 
     # a sentence that ends on "г." gets one full stop, not two
     assert re.search(r"Последняя проверка: <time datetime=\"2026-11-28\">28 ноября 2026\u202fг\."
                      r"</time></p>", html), html
-    cite = re.search(r'id="cite-text">([^<]*)<', html)
+    cite = re.search(r'<h2 id="h-cite">[^<]*</h2>\s*<p>([^<]*)<', html)
     assert cite and "(12 января 2022\u202fг.)" in cite.group(1)
     assert "“A partnership begins” (около 1994)" in page(c, CIRCA)
     assert "Skip to content" not in html and "What happened" not in html
+
+
+def test_a_russian_sites_citation_and_redirect_pages_speak_russian(tmp_path: Path) -> None:
+    c = site(tmp_path, "ru")
+    entry = c.root / "content/entries/1994-partnership.md"
+    entry.write_text(entry.read_text().replace("circa: true\n",
+                                               "circa: true\naliases: [old-name]\n"))
+    built(c)
+    cite = re.search(r'<h2 id="h-cite">[^<]*</h2>\s*<p>([^<]*)<', page(c, CIRCA))
+    assert cite and "(около 1994). В: " in cite.group(1)
+    assert "(дата обращения: [date])" in cite.group(1)
+    moved = page(c, "entries/old-name/index.html")
+    assert "<title>Перемещено: A partnership begins</title>" in moved
+    assert "<p>Страница перемещена: <a href=" in moved and "has moved" not in moved
 
 
 def test_a_french_site_writes_french_dates_and_circa(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def test_a_translation_replaces_the_text_and_inherits_the_rest(tmp_path: Path) -
     # inherited: the date, the kind, the sources, the participants
     assert '<time datetime="2022-01-12">' in html and "Press conference" in html
     assert ">Jens Stoltenberg<" in html
-    cite = re.search(r'id="cite-text">([^<]*)<', html)
+    cite = re.search(r'<h2 id="h-cite">[^<]*</h2>\s*<p>([^<]*)<', html)
     assert cite and cite.group(1).startswith("“Совет собирается по Украине и безопасности”")
     assert "Переведено с языка «английский» <time datetime=\"2026-11-01\">" in html
     # the home page's card is translated too

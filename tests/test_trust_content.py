@@ -260,7 +260,7 @@ def page_ids(html: str) -> _Ids:
 
 
 HIJACK = """
-<div id="cite-text" class="cite-text skip-link">Fake citation</div>
+<div id="cite-text" class="cite-text cite skip-link"><p>Fake citation</p></div>
 <p id="entry-title" class="site-header">Where the skip link would land.</p>
 <a href="#cite-text" class="button">copy</a>
 
@@ -285,8 +285,9 @@ def test_body_html_cannot_take_the_id_or_class_of_a_page_control(tmp_path: Path)
     assert len(page.ids) == len(set(page.ids)), sorted(page.ids)
     assert page.body_ids and all(i.startswith("c-") for i in page.body_ids), page.body_ids
     # the page's own controls keep their ids: the citation copied is the real one
-    assert re.search(r'id="cite-text">[^<]*Fixture timeline', html), html
+    assert re.search(r'<h2 id="h-cite">Cite this entry</h2>\n<p>[^<]*Fixture timeline', html), html
     assert "Fake citation" in html  # the text stays, without the id
+    assert len(re.findall(r'class="[^"]*\bcite\b', html)) == 1  # the script's box is the page's
     # same-page links in the body follow their targets; footnotes and headings still work
     inner = [h[1:] for h in page.body_hrefs if h.startswith("#")]
     assert all(h.startswith("c-") for h in inner), inner

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
 "$PYBABEL" extract -F babel.cfg -k script_text -k plural_forms:1,2 --sort-by-file \
     --project sitegen --copyright-holder "sitegen contributors" \
-    -o templates/locales/sitegen.pot templates sitegen/render sitegen/i18n
+    -o templates/locales/sitegen.pot templates sitegen/render sitegen/i18n \
+    sitegen/outputs/citations.py
 for catalog in templates/locales/*/LC_MESSAGES/sitegen.po; do
     [ -f "$catalog" ] || continue
     lang="$(basename "$(dirname "$(dirname "$catalog")")")"

@@ -173,7 +173,8 @@ def template_strings(config: Config) -> Iterator[tuple[Msgid, Path, int]]:
                 if msgid is not None:
                     yield msgid, path, line
     package = Path(__file__).resolve().parent.parent
-    for path in sorted([*package.glob("render/*.py"), *package.glob("i18n/*.py")]):
+    for path in sorted([*package.glob("render/*.py"), *package.glob("i18n/*.py"),
+                        package / "outputs" / "citations.py"]):
         with path.open("rb") as fp:
             for at, name, found, _ in extract_python(fp, PYTHON_KEYWORDS, [], {}):
                 got = _msgid(name, found)

@@ -60,6 +60,8 @@ def atom_feed(site: Site, config: Config) -> bytes:
     sub(feed, "link", rel="self", href=config.absolute_url("feed.xml"),
         type="application/atom+xml")
     sub(feed, "link", rel="alternate", href=config.absolute_url(""), type="text/html")
+    if config.license is not None:
+        sub(feed, "rights", config.license.sentence())
     author = sub(feed, "author")
     sub(author, "name", config.author or config.publisher or config.title)
     sub(feed, "generator", "sitegen", version=__version__)
@@ -211,7 +213,7 @@ def timeline_json_parts(site: Site, config: Config, version: dict[str, Any] | No
     counts: dict[int, int] = {}
     for e in site.entries:
         counts[e.year] = counts.get(e.year, 0) + 1
-    data = {
+    data: dict[str, Any] = {
         "version": JSON_VERSION,
         "generator": f"sitegen {__version__}",
         "dataset_version": None if version is None else {
@@ -235,6 +237,8 @@ def timeline_json_parts(site: Site, config: Config, version: dict[str, Any] | No
                      "end": _d(p.end), "description": p.description,
                      "sources": list(p.sources)} for p in site.periods],
     }
+    if config.license is not None:
+        data["license"] = config.license.record()
     text = indented_json(data)
     # Each entry's line is encoded on its own, compact, and put in its placeholder's place.
     # Content never holds NUL, so the placeholders are unique, and they come in order: the

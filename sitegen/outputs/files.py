@@ -9,13 +9,14 @@ files that grow with the entries come in pieces, written as they come.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from sitegen.config import Config
 from sitegen.content.model import Site
 from sitegen.content.schema import SCHEMA_PATH, entry_schema_json
 from sitegen.engine.deps import Kind
-from sitegen.outputs import exports, feeds
+from sitegen.outputs import citations, exports, feeds, reuse
 from sitegen.render.reads import Reads, read_static, static_files
 
 Made = bytes | Iterable[bytes]
@@ -58,6 +59,12 @@ def served_script(source: bytes) -> bytes:
     return b"\n".join(line for line in lines if line and not line.startswith(b"//"))
 
 
+def _citations(fmt: str, rd: Reads, _: None) -> bytes:
+    """citation.<fmt>: the dataset's citation at its version (a part:
+    a new commit in the environment makes them again)."""
+    return citations.dataset_file(fmt, rd.config, rd.read("cite_version"))
+
+
 def _file(path: str, render: Callable[[Reads, None], Made],
           exists: Callable[[Reads], bool] = lambda rd: True) -> Kind:
     return Kind(path, lambda rd: [None] if exists(rd) else [], lambda _: path, render,
@@ -76,6 +83,8 @@ FILES = (
     Kind("sitemap", _sitemap_names, lambda name: name, _sitemap, shared=True),
     _file("robots.txt", lambda rd, _: feeds.robots_txt(rd.config)),
     _file("timeline.csv", _from_model(exports.timeline_csv_pieces)),
+    _file(reuse.CSVW_PATH, lambda rd, _: reuse.csvw_metadata(rd.config)),
+    *(_file(path, partial(_citations, fmt)) for fmt, path in citations.dataset_paths()),
     _file("timeline.ics", _from_model(exports.timeline_ics_pieces)),
     _file("timelinejs.json", _from_model(exports.timelinejs_json)),
     _file(exports.SOCIAL_IMAGE, lambda rd, _: exports.social_image(rd.read("model", False))),
@@ -83,6 +92,7 @@ FILES = (
           lambda rd, _: exports.timeline_schema(rd.config) or b"",
           lambda rd: exports.timeline_schema(rd.config) is not None),
     _file(SCHEMA_PATH, lambda rd, _: entry_schema_json(rd.config)),
+    _file(reuse.ORIGIN_CSS, lambda rd, _: reuse.origin_css(rd.config)),
     _file(".nojekyll", _constant(b"")),
     _file("CNAME", lambda rd, _: (rd.config.cname or "").encode() + b"\n",
           lambda rd: bool(rd.config.cname)),

@@ -18,7 +18,7 @@ from sitegen.errors import OutputError, Problem
 
 # what a build writes: pages, feeds and data exports, static files, Pagefind's index
 SUFFIXES = frozenset({
-    "html", "xml", "json", "csv", "ics", "txt", "svg", "css", "js", "png", "ico",
+    "html", "xml", "json", "csv", "ics", "txt", "svg", "css", "js", "png", "ico", "bib", "ris",
     "webmanifest", "pagefind", "pf_fragment", "pf_index", "pf_meta", "pf_filter", "wasm",
 })
 NAMES = frozenset({"CNAME", ".nojekyll", ".gitkeep", MARKER})

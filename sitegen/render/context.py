@@ -213,20 +213,8 @@ class Projector:
             forum=self.participant_ref(e.forum) if e.forum else None,
             extra=e.extra,
             canonical=self.config.absolute_url(entry_url(e.id)),
-            citation=self.citation(e),
         )
         return ctx
-
-    def citation(self, e: Entry) -> str:
-        """A plain-text citation of an entry page."""
-        who, lang = self.config.publisher or self.config.title, self.lang
-        when = lang.circa(e.date) if e.circa else lang.date(e.date)
-        title = self.text_of(e).title[0]
-        reviewed = (" " + lang.gettext("Last reviewed %(date)s.", date=lang.date(e.updated))
-                    if e.updated else "")
-        return (f"“{title}” ({when}). "
-                + lang.gettext("In %(title)s.", title=self.config.title)
-                + f" {who}. {self.config.absolute_url(entry_url(e.id))}.{reviewed}")
 
     def translation_note(self, tx: Texts) -> dict[str, Any] | None:
         """What an entry page says of its translation: from which language, when, and

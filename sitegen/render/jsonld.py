@@ -26,6 +26,8 @@ DATA_FILES = (
     ("timeline.ics", "text/calendar", "One all-day event per entry"),
     ("feed.xml", "application/atom+xml", "Atom feed of new and revised entries"),
     ("timelinejs.json", "application/json", "The entries for the TimelineJS3 widget"),
+    ("timeline.csv-metadata.json", "application/csvm+json",
+     "timeline.csv's columns and licence (CSV on the Web)"),
 )
 
 
@@ -90,6 +92,8 @@ def dataset_ld(site: Site, config: Config, page_url: str) -> dict[str, Any]:
              "encodingFormat": media, "contentUrl": config.absolute_url(path)}
             for path, media, what in DATA_FILES],
     }
+    if config.license is not None:
+        ld["license"] = config.license.url
     if site.topics:
         ld["keywords"] = [t.label for t in site.topics.values()]
     if years:

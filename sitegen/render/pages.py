@@ -6,9 +6,10 @@ and returns the page's bytes. No I/O here.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from sitegen.content.model import SIGNIFICANCE
 from sitegen.engine.deps import Kind
@@ -100,9 +101,16 @@ def render_entry(rd: Reads, entry_id: str) -> bytes:
                related=[rd.read("card", r) for r in rd.read("related", entry_id)],
                previous=rd.read("card", previous) if previous else None,
                next=rd.read("card", after) if after else None,
-               revisions=rd.read("revisions", entry_id))
+               revisions=rd.read("revisions", entry_id),
+               cite={"text": _code(rd.read("citation", entry_id))})
     return rd.html("entry.html", entry_url(entry_id) + "index.html", ctx["title"],
                    ctx["summary"], "entry", entry=ctx, jsonld=rd.read("jsonld", entry_id))
+
+
+def _code(text: str) -> Markup:
+    """Text for a <p>: only <, > and & escaped (quotes are common in citations and need no
+    escaping outside attributes)."""
+    return Markup(html.escape(text, quote=False))
 
 
 def convert_bodies(rd: Reads, entry_ids: list[str]) -> None:
@@ -177,22 +185,25 @@ def render_search(rd: Reads, _: None) -> bytes:
 def render_redirect(rd: Reads, path: str) -> bytes:
     """The page at an old address (an alias): it sends readers, and search engines, to
     the new one, and says where that is for readers whose browser does not follow."""
-    to = {k: escape(v) for k, v in rd.read("redirect", path).items()}
+    target = rd.read("redirect", path)
+    to = {k: escape(v) for k, v in target.items()}
+    title = escape(rd.lang.gettext("Moved: %(title)s", title=target["title"]))
+    moved = escape(rd.lang.gettext("This page has moved to:"))
     return (f'<!DOCTYPE html>\n<html lang="{to["language"]}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{to["csp"]}">\n'
             f'<meta name="robots" content="noindex">\n'
             f'<meta http-equiv="refresh" content="0; url={to["url"]}">\n'
             f'<link rel="canonical" href="{to["canonical"]}">\n'
-            f'<title>Moved: {to["title"]}</title>\n</head>\n<body>\n'
-            f'<p>This page has moved to <a href="{to["url"]}">{to["title"]}</a>.</p>\n'
-            '</body>\n</html>\n').encode()
+            f'<title>{title}</title>\n</head>\n<body>\n'
+            f'<p>{moved} <a href="{to["url"]}">{to["title"]}</a></p>\n</body>\n</html>\n').encode()
 
 
 def render_changes(rd: Reads, _: None) -> bytes:
     """The recent changes: the last commits that touched the content (content/history.py)."""
     c = rd.config
-    return rd.html("changes.html", CHANGES_PATH + "index.html", "Recent changes",
-                   f"The latest revisions of {c.title}, from its repository's history.",
+    return rd.html("changes.html", CHANGES_PATH + "index.html", rd.lang.gettext("Recent changes"),
+                   rd.lang.gettext("The latest revisions of %(title)s, from its repository's "
+                                   "history.", title=c.title),
                    "changes", changes=rd.read("changes"))
 
 

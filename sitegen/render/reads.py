@@ -24,12 +24,19 @@ from markupsafe import Markup
 from sitegen.config import Config
 from sitegen.content.aliases import redirects
 from sitegen.content.dates import PartialDate
-from sitegen.content.history import RECENT_CHANGES, History, dataset_version, read_history
+from sitegen.content.history import (
+    RECENT_CHANGES,
+    DatasetVersion,
+    History,
+    dataset_version,
+    read_history,
+)
 from sitegen.content.loader import read_body
 from sitegen.content.model import SIGNIFICANCE, Entry, Site
 from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
 from sitegen.labels import FACETS
+from sitegen.outputs.citations import Version, entry_citation, site_version
 from sitegen.outputs.feeds import record_line
 from sitegen.render.chart import legend, overview_svg
 from sitegen.render.context import AFTER_ENTRIES, Projector, date_ctx, entry_url, page_url
@@ -207,8 +214,10 @@ class Reads(Recorder):
     def _site_context(self) -> dict[str, Any]:
         c = self.config
         return {"title": c.title, "description": c.description, "language": c.language,
-                "author": c.author, "publisher": c.publisher, "base_path": c.base_path,
-                "base_url": c.base_url, "years": self.years, "offline": c.offline,
+                "author": c.author, "publisher": c.publisher, "editors": list(c.editors),
+                "license": None if c.license is None else c.license.record(),
+                "base_path": c.base_path, "base_url": c.base_url, "years": self.years,
+                "offline": c.offline,
                 "labels": {group: {name: c.label(group, name) for name in names}
                            for group, names in (("facets", FACETS),
                                                 ("significance", SIGNIFICANCE),
@@ -238,7 +247,28 @@ class Reads(Recorder):
                 entries[i + 1].id if i + 1 < len(entries) else None)
 
     def _related(self, entry_id: str) -> list[str]:
-        return [r for r in self.site.entry(entry_id).related if r in self._ids]
+        """The entry's related entries that exist, by date (then as the site orders them)."""
+        return sorted((r for r in self.site.entry(entry_id).related if r in self._ids),
+                      key=self._ids.__getitem__)
+
+    def _citation(self, entry_id: str) -> str:
+        """An entry's citation as a sentence in the pages' language (outputs/citations.py)."""
+        e, p = self.site.entry(entry_id), self.projector
+        return entry_citation(e, self.config, self._citing_version, self.lang,
+                              p.text_of(e).title[0])
+
+    def _version_citation(self, entry_id: str) -> str:
+        """The entry's files and the dataset's version (its date and commit)."""
+        return self._source(entry_id) + repr(self._citing_version)
+
+    def _cite_version(self, _: None = None) -> Version:
+        """The version citations give (the dataset's commit and its date, else the build's
+        date and the ``[dataset]`` setting)."""
+        return self._citing_version
+
+    @cached_property
+    def _citing_version(self) -> Version:
+        return site_version(self.site, self.config, self._head)
 
     @cached_property
     def _listed(self) -> dict[tuple[str, Any], list[Entry]]:
@@ -393,8 +423,12 @@ class Reads(Recorder):
         return read_history(self.config)
 
     @cached_property
+    def _head(self) -> DatasetVersion | None:
+        return dataset_version(self.config)
+
+    @cached_property
     def _head_version(self) -> dict[str, Any] | None:
-        got = dataset_version(self.config)
+        got = self._head
         return None if got is None else got.as_dict() | {
             "day": date_ctx(_day(got.date)) if got.date else None}
 

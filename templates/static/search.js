@@ -1,88 +1,53 @@
 // The search page: Pagefind's JavaScript API behind a small, accessible form. Without
 // JavaScript, or without a search index, the page shows browse links (.search-browse-all).
-(function () {
+(() => {
   "use strict";
-  var root = document.querySelector("[data-search]");
+  const root = document.querySelector("[data-search]");
   if (!root) { return; }
   root.classList.add("search-js");  // hides the "needs JavaScript" sentence
-  var base = root.getAttribute("data-base") || "/";
-  var form = root.querySelector(".search-form");
-  var input = root.querySelector("#search-q");
-  var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-filter]"));
-  var order = root.querySelector("#search-sort");
-  var status = root.querySelector(".search-status");
-  var list = root.querySelector(".search-results");
-  var pagefind = null;
-  var timer = null;
-  var generation = 0;
-  var MAX = 50;
-  var UI = {};
+  const $ = (sel) => root.querySelector(sel), base = root.dataset.base || "/";
+  const form = $(".search-form"), input = $("#search-q"), order = $("#search-sort");
+  const status = $(".search-status"), list = $(".search-results");
+  const selects = [...root.querySelectorAll("select[data-filter]")];
+  const add = (parent, tag, text) => parent.appendChild(Object.assign(
+    document.createElement(tag), { textContent: text }));
+  let pagefind, timer, generation = 0;
+  let UI = {};
   try { UI = JSON.parse(document.getElementById("ui-strings").textContent); } catch (e) { }
-
-  // as t() in timeline.js
-  function t(key, fallback, vars) {
-    var s = UI[key] || fallback;
+  // as tr() in timeline.js
+  const t = (key, fallback, vars = {}) => {
+    let s = UI[key] || fallback;
     if (typeof s === "object") {
       s = s[new Intl.PluralRules(document.documentElement.lang).select(vars.num)] || s.other;
     }
-    return s.replace(/%\((\w+)\)s/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
-  }
+    return s.replace(/%\((\w+)\)s/g, (m, k) => (k in vars ? vars[k] : m));
+  };
 
+  // Keep only the text and Pagefind's <mark> highlights of an excerpt, which is cut from
+  // the page: an ellipsis says so where it does not end a sentence.
   function safeExcerpt(html, into) {
-    // Keep only the text and Pagefind's <mark> highlights of an excerpt, which is cut from
-    // the page: an ellipsis says so where it does not end a sentence.
-    var tpl = document.createElement("template");
+    const tpl = document.createElement("template");
     tpl.innerHTML = html;
-    tpl.content.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        var m = document.createElement("mark");
-        m.textContent = node.textContent;
-        into.appendChild(m);
-      } else {
-        into.appendChild(document.createTextNode(node.textContent));
-      }
-    });
-    var text = into.textContent.trim();
-    if (text && !/[.!?…]$/.test(text)) { into.appendChild(document.createTextNode(" …")); }
+    tpl.content.childNodes.forEach((n) => (n.nodeName === "MARK" ? add(into, "mark", n.textContent) : into.append(n.textContent)));
+    const text = into.textContent.trim();
+    if (text && !/[.!?…]$/.test(text)) { into.append(" …"); }
   }
 
-  function filters() {
-    var out = {};
-    selects.forEach(function (s) { if (s.value) { out[s.getAttribute("data-filter")] = s.value; } });
-    return out;
-  }
-
-  function remember(q, f) {
-    var params = new URLSearchParams();
-    if (q) { params.set("q", q); }
-    Object.keys(f).forEach(function (k) { params.set(k, f[k]); });
-    if (order.value) { params.set("sort", order.value); }
-    var qs = params.toString();
-    history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
-  }
+  const filters = () => Object.fromEntries(selects.filter((s) => s.value).map((s) => [s.dataset.filter, s.value]));
 
   function show(results, total, q) {
     list.textContent = "";
-    results.forEach(function (r) {
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = r.url;
-      a.textContent = (r.meta && r.meta.title) || r.url;
-      li.appendChild(a);
-      if (r.meta && r.meta.date) {
-        var d = document.createElement("span");
-        d.className = "search-date";
-        d.textContent = r.meta.date + (r.meta.kind ? " · " + r.meta.kind : "") +
-          (r.meta.turning_point ? " · " + t("turning_point", "turning point") : "");
-        li.appendChild(d);
+    results.forEach((r) => {
+      const li = add(list, "li"), m = r.meta || {};
+      Object.assign(add(li, "a", m.title || r.url), { href: r.url });
+      if (m.date) {
+        add(li, "span", m.date + (m.kind ? " · " + m.kind : "") +
+          (m.turning_point ? " · " + t("turning_point", "turning point") : "")).className = "search-date";
       }
-      var p = document.createElement("p");
-      safeExcerpt(r.excerpt || "", p);
-      li.appendChild(p);
-      list.appendChild(li);
+      safeExcerpt(r.excerpt || "", add(li, "p"));
     });
-    var what = q ? " " + t("for_query", "for “%(query)s”", { query: q }) : "";
-    var shown = total > results.length ? " " + t("showing_first", "(showing the first %(shown)s)",
+    const what = q ? " " + t("for_query", "for “%(query)s”", { query: q }) : "";
+    const shown = total > results.length ? " " + t("showing_first", "(showing the first %(shown)s)",
       { shown: results.length }) : "";
     status.textContent = total === 0 ? t("none_found", "No entries found") + what + "."
       : t("found", { one: "%(num)s entry found", other: "%(num)s entries found" },
@@ -90,26 +55,19 @@
   }
 
   async function run() {
-    var q = input.value.trim();
-    var f = filters();
-    remember(q, f);
-    var mine = ++generation;
-    if (!q && Object.keys(f).length === 0) {
-      list.textContent = "";
-      status.textContent = "";
+    const q = input.value.trim(), f = filters(), mine = ++generation;
+    const qs = new URLSearchParams({ ...(q && { q }), ...f, ...(order.value && { sort: order.value }) }) + "";
+    history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+    if (!q && !Object.keys(f).length) {
+      list.textContent = status.textContent = "";
       return;
     }
     status.textContent = t("searching", "Searching…");
     // best match (Pagefind's relevance) unless a date order is chosen; no words: by date
-    var sort = order.value || (q ? "" : "asc");
-    var search = await pagefind.search(q || null, { filters: f, sort: sort ? { date: sort } : undefined });
-    var data = await Promise.all(search.results.slice(0, MAX).map(function (r) { return r.data(); }));
+    const sort = order.value || (q ? "" : "asc");
+    const search = await pagefind.search(q || null, { filters: f, sort: sort ? { date: sort } : undefined });
+    const data = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
     if (mine === generation) { show(data, search.results.length, q); }
-  }
-
-  function schedule() {
-    clearTimeout(timer);
-    timer = setTimeout(run, 150);
   }
 
   async function start() {
@@ -123,15 +81,15 @@
         "site has no search index (a preview, or a build made without search). Browse instead:");
       return;
     }
-    var params = new URLSearchParams(location.search);
+    const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
-    selects.forEach(function (s) { s.value = params.get(s.getAttribute("data-filter")) || ""; });
-    order.value = ["asc", "desc"].indexOf(params.get("sort")) !== -1 ? params.get("sort") : "";
+    selects.forEach((s) => { s.value = params.get(s.dataset.filter) || ""; });
+    order.value = ["asc", "desc"].includes(params.get("sort")) ? params.get("sort") : "";
     form.hidden = false;
     root.classList.add("search-ready");
-    form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
-    input.addEventListener("input", schedule);
-    selects.concat([order]).forEach(function (s) { s.addEventListener("change", run); });
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
+    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 150); });
+    selects.concat(order).forEach((s) => s.addEventListener("change", run));
     input.focus();
     run();
   }

@@ -120,7 +120,7 @@ def test_entry_page_shows_everything(built: dict[str, Path]) -> None:
         'class="accounts"', "NATO&#39;s account.", "Russia&#39;s account.",
         'class="footnote"', "PR-1", 'class="badge src-primary">primary',
         'href="/x/entries/2019-treaty-ends/"',  # related and previous
-        'rel="next"', "Cite this entry", 'data-copy="cite-text"',
+        'rel="next"', "Cite this entry", 'href="/x/citation.bib"',
         'Last reviewed <time datetime="2026-11-28">28 November 2026</time>',
         "data-pagefind-body",
     ):

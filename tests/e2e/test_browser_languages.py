@@ -67,9 +67,11 @@ def test_a_russian_entry_page_shows_a_russian_date_and_interface(page, russian, 
     assert page.inner_text("#entry-title") == "Совет собирается по Украине и безопасности"
     page.screenshot(path=str(artifacts / "languages-ru-entry.png"), full_page=True)
     # the citation button speaks Russian once the script has run
-    page.click("button[data-copy]")
-    page.wait_for_function("() => document.querySelector('.copy-status').textContent !== ''")
-    assert page.inner_text(".copy-status").startswith("Ссылка ")
+    assert page.inner_text(".cite button[value=copy]") == "Скопировать ссылку"
+    assert page.inner_text(".cite-formats summary") == "Ссылка в формате BibTeX, RIS или CSL-JSON"
+    page.click(".cite button[value=copy]")
+    page.wait_for_function("() => document.querySelector('.cite [role=status]').textContent !== ''")
+    assert page.inner_text(".cite [role=status]").startswith("Ссылка ")
 
 
 def test_the_filters_count_in_russian_with_its_plural_forms(page, russian):

@@ -103,6 +103,12 @@ OTHER_VALUES: dict[str, Any] = {
     "settings:title": words, "settings:description": words, "settings:publisher": words,
     "settings:author": words, "settings:language": st.sampled_from(["de", "fr"]),
     "settings:base_url": st.sampled_from(["https://example.org/other/", "https://x.test/"]),
+    "settings:editors": st.lists(words, min_size=1, max_size=2),
+    "settings:license": st.fixed_dictionaries({"id": st.sampled_from(["CC-BY-4.0", "MIT"]),
+                                               "url": st.just("https://x.test/licence"),
+                                               "statement": words}),
+    "settings:dataset": st.fixed_dictionaries({"version": st.from_regex(r"[0-9a-f]{7}",
+                                                                        fullmatch=True)}),
     "template": words, "static": words, "body": words,
     "labels": st.tuples(st.sampled_from(["facets.topic", "kinds.treaty", "levels.ministers",
                                          "outcome_types.statement", "significance.major",
@@ -185,7 +191,11 @@ def set_other(root: Path, key: str, value: Any) -> None:
         path = root / "sitegen.toml"
         kept = [line for line in path.read_text().splitlines()
                 if not line.startswith(setting + " ")]
-        path.write_text("\n".join(kept) + f"\n{setting} = {json.dumps(value)}\n")
+        if isinstance(value, dict):  # a table, written inline
+            value = "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
+        else:
+            value = json.dumps(value)
+        path.write_text("\n".join(kept) + f"\n{setting} = {value}\n")
     elif key == "labels":  # [labels.GROUP] name = { en = "…" }, appended (a table comes last)
         group, name = value[0].split(".")
         with open(root / "sitegen.toml", "a", encoding="utf-8") as fh:

@@ -99,7 +99,8 @@ def test_print_shows_the_chronology_with_link_targets(watched, shipped_site, shi
     assert page.locator(".event").first.is_visible()
     after = page.evaluate("getComputedStyle(document.querySelector('.event h3 a'), "
                           "'::after').content")
-    assert f"<{shipped_server}entries/" in after  # the full address, not a path
+    # the full address where the site is published (its base URL, origin.css), not a path
+    assert "<http://127.0.0.1/entries/" in after
     for hint in (".ui-hint", ".fold-title", ".skip-link"):  # no instructions on paper
         assert page.eval_on_selector_all(
             hint, "els => els.filter(e => e.offsetParent !== null).length") == 0, hint
