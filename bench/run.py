@@ -69,7 +69,9 @@ def step(argv: list[str]) -> None:
         # exactly what `sitegen serve` runs: its rebuild step, into its own folder
         builder = Rebuilder(load_config(root), root / ".cache" / "serve" / "site")
         builder.rebuild()
-        entries = sorted((root / "content" / "entries").glob("*.md"))
+        # originals, not the translations beside them (<stem>.<lang>.md)
+        entries = sorted(p for p in (root / "content" / "entries").glob("*.md")
+                         if "." not in p.stem)
         times = []
         for path in (entries[len(entries) // 3], entries[len(entries) // 2]):
             path.write_text(path.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
@@ -232,7 +234,7 @@ def shipped_serve() -> str:
     root.mkdir(parents=True)
     for name in ("content", "templates"):
         shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy(REPO / "sitegen.toml", root / "sitegen.toml")  # the site's settings
     try:
         serve = measure("serve-edit", root)
     except SystemExit as exc:

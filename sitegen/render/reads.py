@@ -357,6 +357,11 @@ class Reads(Recorder):
         """The data's records of a year's entries (feeds.record_line), in site order."""
         return [record_line(e, self.config) for e in self._listed.get(("year", year), [])]
 
+    def still_here(self, part: tuple[str, Any]) -> bool:
+        """Whether a part's memoised digest is worth keeping for the next build: an entry's
+        while the entry exists; a year's always (its version says whether it still holds)."""
+        return not isinstance(part[1], str) or part[1] in self.versions
+
     def _version_records(self, year: int) -> str:
         return digest([self._source(e.id) for e in self._listed.get(("year", year), [])])
 
