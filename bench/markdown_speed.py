@@ -23,10 +23,11 @@ sys.path[:0] = [str(REPO)]
 def bodies(project: Path) -> list[str]:
     """The Markdown body of every entry and page, drafts included."""
     from sitegen.config import load_config
-    from sitegen.content.loader import load_site
+    from sitegen.content.loader import load_site, read_body
 
-    site = load_site(load_config(project), drafts=True).site
-    return [e.body_md for e in site.entries] + [p.body_md for p in site.pages]
+    config = load_config(project)
+    site = load_site(config, drafts=True).site
+    return [read_body(e, config) for e in site.entries] + [p.body_md for p in site.pages]
 
 
 def one_round(renderer: object, texts: list[str]) -> tuple[float, list[str]]:

@@ -10,13 +10,9 @@ from sitegen.errors import Problem, display_path
 
 
 @functools.lru_cache(maxsize=65536)
-def _shown(path: Path, root: Path) -> str:
-    """display_path, memoised: a rebuild of 10,000 entries names every file again."""
-    return _shown_str(str(path), str(root))
-
-
-@functools.lru_cache(maxsize=65536)
-def _shown_str(path: str, root: str) -> str:
+def _shown(path: str, root: str) -> str:
+    """display_path, memoised: a rebuild of 10,000 entries names every file again. (By
+    text: a Path of each file kept here would be ~600 bytes an entry for the whole build.)"""
     return display_path(path, root)
 
 
@@ -37,7 +33,7 @@ class Collector:
         return real
 
     def show(self, path: Path) -> str:
-        return _shown(path, self.root)
+        return _shown(str(path), str(self.root))
 
     def error(self, path: str, line: int | None, fld: str | None, message: str,
               hint: str | None = None) -> None:

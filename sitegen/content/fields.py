@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import CONTROL_RE, Config
-from sitegen.content.archetype import collapse
+from sitegen.content.archetype import Archetype, collapse
 from sitegen.content.dates import DateValueError, PartialDate, parse_date
 from sitegen.content.model import (
     DEFAULT_SIGNIFICANCE,
@@ -231,34 +232,37 @@ def no_control_characters(data: LineDict | LineList, shown: str, col: Collector,
     The one check for every text field of a file (those that become ids, roles, aliases,
     source lists or ``extra`` included), made before any field is read.
     """
-    ok = True
-    seen: set[int] = set()  # YAML aliases repeat one object: look at it once
+    found: list[tuple[int, str, str]] = []
+    _control_characters(data, prefix, getattr(data, "line", 1), set(), found)
+    for line, name, char in found:
+        col.error(shown, line, name or None, f"contains the control character U+{ord(char):04X}",
+                  CONTROL_HINT)
+    return not found
 
-    def walk(value: Any, name: str, line: int) -> None:
-        nonlocal ok
-        if isinstance(value, str):
-            bad = CONTROL_RE.search(value)
-            if bad:
-                ok = False
-                col.error(shown, line, name or None,
-                          f"contains the control character U+{ord(bad.group()):04X}",
-                          CONTROL_HINT)
-            return
-        if not isinstance(value, dict | list) or id(value) in seen:
-            return
-        seen.add(id(value))
-        if isinstance(value, dict):
-            for key, item in value.items():
-                at = value.line_of(str(key)) if isinstance(value, LineDict) else line
-                path = f"{name}.{key}" if name else str(key)
-                walk(str(key), path, at)
-                walk(item, path, at)
-        else:
-            for i, item in enumerate(value):
-                walk(item, name, value.line_of(i) if isinstance(value, LineList) else line)
 
-    walk(data, prefix, getattr(data, "line", 1))
-    return ok
+def _control_characters(value: Any, name: str, line: int, seen: set[int],
+                        found: list[tuple[int, str, str]]) -> None:
+    """Each text under ``value`` holding a control character: (line, field, character).
+    (A function of its own, not a closure: a closure that calls itself is a reference
+    cycle, which the load, running without the collector, would keep to its end.)"""
+    if isinstance(value, str):
+        bad = CONTROL_RE.search(value)
+        if bad:
+            found.append((line, name, bad.group()))
+        return
+    if not isinstance(value, dict | list) or id(value) in seen:
+        return  # YAML aliases repeat one object: look at it once
+    seen.add(id(value))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            at = value.line_of(str(key)) if isinstance(value, LineDict) else line
+            path = f"{name}.{key}" if name else str(key)
+            _control_characters(str(key), path, at, seen, found)
+            _control_characters(item, path, at, seen, found)
+    else:
+        for i, item in enumerate(value):
+            _control_characters(item, name, value.line_of(i) if isinstance(value, LineList)
+                                else line, seen, found)
 
 
 def body_has_no_control_characters(body: str, body_line: int, shown: str,
@@ -287,9 +291,10 @@ def _kind(value: Any) -> str:
 
 
 def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str,
-                col: Collector, config: Config) -> Entry | None:
-    """Validate an entry's front matter and build the Entry, or None if it has errors."""
-    from sitegen.content.loader import slug_hint
+                col: Collector, config: Config, body_start: int = 0) -> Entry | None:
+    """Validate an entry's front matter and build the Entry, or None if it has errors
+    (``body_start``: where the body starts in the file's text)."""
+    from sitegen.content.loader import body_digest, body_links, slug_hint
 
     f = Fields(meta, shown, col, config)
     f.ok &= no_control_characters(meta, shown, col)
@@ -380,7 +385,8 @@ def build_entry(meta: LineDict, body: str, body_line: int, stem: str, shown: str
         outcomes=tuple(outcomes), accounts=tuple(accounts),
         corrections=tuple(sorted(corrections, key=lambda c: c.date.sort_key)),
         topics=topics, related=related, sources=tuple(sources), draft=draft, updated=updated,
-        aliases=aliases, extra=_plain(extra), body_md=body, body_line=body_line,
+        aliases=aliases, extra=_plain(extra), body_digest=body_digest(body),
+        body_start=body_start, body_line=body_line, body_links=body_links(body, body_line),
         field_lines=_field_lines(meta),
     )
 
@@ -395,7 +401,7 @@ def _field_lines(meta: LineDict) -> dict[str, int]:
             for i, item in enumerate(items):
                 at = item.line_of("party") if key == "accounts" and isinstance(
                     item, LineDict) else items.line_of(i)
-                lines[f"{key}[{i}]"] = at
+                lines[sys.intern(f"{key}[{i}]")] = at  # one string for all entries
     return lines
 
 
@@ -425,27 +431,31 @@ def _date_matches_file_name(f: Fields, stem: str, date: PartialDate,
                "address changes with its name)")
 
 
+def _placeholders(value: Any, name: str, line: int, archetype: Archetype,
+                  found: list[tuple[int, str, str]]) -> None:
+    """Each value under ``value`` that is the archetype's sample text: (line, field, text)
+    (a function of its own, not a closure: see _control_characters)."""
+    if isinstance(value, str):
+        if archetype.is_placeholder(value):
+            found.append((line, name, collapse(value)))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            at = value.line_of(str(key)) if isinstance(value, LineDict) else line
+            _placeholders(item, f"{name}.{key}" if name else str(key), at, archetype, found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _placeholders(item, name, value.line_of(i) if isinstance(value, LineList) else line,
+                          archetype, found)
+
+
 def _no_sample_text(f: Fields, body: str, body_line: int, draft: bool) -> None:
     """Report the archetype's sample text left in an entry: a warning in a draft, an error
     once the entry is published."""
     archetype = f.config.archetype
     assert archetype is not None
     found: list[tuple[int, str, str]] = []
-
-    def walk(value: Any, name: str, line: int) -> None:
-        if isinstance(value, str):
-            if archetype.is_placeholder(value):
-                found.append((line, name, collapse(value)))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                at = value.line_of(str(key)) if isinstance(value, LineDict) else line
-                walk(item, f"{name}.{key}" if name else str(key), at)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                walk(item, name, value.line_of(i) if isinstance(value, LineList) else line)
-
     if archetype.placeholders:
-        walk(f.data, "", f.data.line)
+        _placeholders(f.data, "", f.data.line, archetype, found)
     if archetype.body_placeholders:
         flat = collapse(body)
         for paragraph in archetype.body_placeholders:

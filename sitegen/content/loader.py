@@ -191,7 +191,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     check_coverage([e for e in entries if not e.draft], config, col)
     check_aliases(entries, pages, col)
     for shown, body, body_line, _ in invalid:
-        _check_body_links(shown, body, body_line, known, col)
+        _check_body_links(shown, body_links(body, body_line), known, col)
     if col.errors:
         raise ContentError(problems=col.problems)
     published = tuple(sorted((e for e in entries if drafts or not e.draft),
@@ -266,7 +266,8 @@ def parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | N
         result = (None, sub.problems, None)
     else:
         meta, body, body_line = split
-        entry = fields.build_entry(meta, body, body_line, stem, shown, sub, config)
+        entry = fields.build_entry(meta, body, body_line, stem, shown, sub, config,
+                                   body_start=len(text) - len(body))  # body: text's tail
         bad = None if entry is not None else (shown, body, body_line, _declared_id(meta, stem))
         result = (entry, sub.problems, bad)
     if memo is not None:
@@ -432,7 +433,7 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
             elif r == e.id:
                 col.error(e.path, item_line(lines, "related", i), "related",
                           "an entry cannot relate to itself")
-        _check_body_links(e.path, e.body_md, e.body_line, ids, col)
+        _check_body_links(e.path, e.body_links, ids, col)
         if (e.sources and not any(s.kind == "primary" for s in e.sources)
                 and not e.primary_not_found):
             col.warn(e.path, lines.get("sources"), "sources", "no primary source",
@@ -440,42 +441,44 @@ def _cross_check(entries: list[Entry], participants: dict[str, Participant],
                      "it was looked for: 'primary_not_found: …'")
 
 
-_LINKS: dict[str, tuple[tuple[str, int], ...]] = {}  # body → _link_targets(body)
-LINKS_MEMO_MAX = 65536
+def body_digest(body: str) -> str:
+    """What a body is known by (Entry.body_digest; the key of its converted HTML)."""
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _link_targets(body: str) -> tuple[tuple[str, int], ...]:
-    """The entry-link targets of a body with their offsets (memoised: serve rebuilds;
-    a cold build's parse workers find them and hand them over, see remember_links)."""
-    got = _LINKS.get(body)
-    if got is None:
-        got = _find_link_targets(body)
-        remember_links(body, got)
-    return got
-
-
-def remember_links(body: str, targets: tuple[tuple[str, int], ...]) -> None:
-    """Record what _link_targets(body) is (found elsewhere, e.g. in a worker)."""
-    if len(_LINKS) >= LINKS_MEMO_MAX:
-        _LINKS.clear()
-    _LINKS[body] = targets
-
-
-def _find_link_targets(body: str) -> tuple[tuple[str, int], ...]:
+def body_links(body: str, body_line: int) -> tuple[tuple[str, int], ...]:
+    """The entry links of a body: (target, file line), in order (linear in the body)."""
     if "entry:" not in body:  # every link form holds it
         return ()
-    return tuple((m.group(1) if m.group(1) is not None else m.group(2), m.start())
-                 for m in ENTRY_LINK_RE.finditer(body))
+    found, line, at = [], body_line, 0
+    for m in ENTRY_LINK_RE.finditer(body):
+        line += body.count("\n", at, m.start())
+        at = m.start()
+        found.append((m.group(1) if m.group(1) is not None else m.group(2), line))
+    return tuple(found)
 
 
-def _check_body_links(shown: str, body: str, body_line: int, ids: set[str],
+def _check_body_links(shown: str, links: tuple[tuple[str, int], ...], ids: set[str],
                       col: Collector) -> None:
-    for target, start in _link_targets(body):
+    for target, line in links:
         if target not in ids:
-            line = body_line + body.count("\n", 0, start)
             col.error(shown, line, "body", f"link to unknown entry 'entry:{target}'",
                       did_you_mean(target, ids) or
                       "link to entries as [text](entry:2002-05-28-rome-declaration)")
+
+
+def read_body(entry: Entry, config: Config, text: str | None = None) -> str:
+    """An entry's Markdown body, from ``text`` (its file's text as the load read it) or
+    read again from its file; a ContentError if it is not the body that was loaded (the
+    file changed meanwhile): a build never mixes two versions of a file."""
+    col = Collector(config.root)
+    if text is None or body_digest(text[entry.body_start:]) != entry.body_digest:
+        text = read_text(config.root / entry.path, col, config.content_dir)
+    if text is not None and body_digest(text[entry.body_start:]) == entry.body_digest:
+        return text[entry.body_start:]
+    raise ContentError(problems=col.problems or [Problem(
+        entry.path, entry.body_line, "body", "the file changed while the site was being built",
+        "build again once the file is saved")])
 
 
 def date_or_problem(value: object, shown: str, line: int | None, fld: str, col: Collector,
@@ -496,5 +499,6 @@ def date_or_problem(value: object, shown: str, line: int | None, fld: str, col: 
 
 __all__ = [
     "Account", "Entry", "EntryParticipant", "LoadResult", "Outcome", "Period", "Role", "Source",
-    "date_or_problem", "load_site", "read_text", "split_front_matter",
+    "body_digest", "body_links", "date_or_problem", "load_site", "read_body", "read_text",
+    "split_front_matter",
 ]

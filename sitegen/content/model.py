@@ -124,7 +124,6 @@ class Entry:
     summary: str
     date: PartialDate
     kind: str
-    body_md: str
     significance: str = DEFAULT_SIGNIFICANCE  # one of SIGNIFICANCE
     end: PartialDate | None = None
     circa: bool = False
@@ -145,7 +144,13 @@ class Entry:
     corrections: tuple[Correction, ...] = ()
     aliases: tuple[str, ...] = ()  # old ids or paths that redirect here (content/aliases.py)
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # The Markdown body is not held (50,000 bodies are ~200 MB): it is read again from the
+    # file when converted (loader.read_body), and known by its digest, where it starts in
+    # the file's text and line, and the entry links it holds ((target, line), in order).
+    body_digest: str = ""
+    body_start: int = 0
     body_line: int = 1  # the file line on which the Markdown body starts
+    body_links: tuple[tuple[str, int], ...] = ()
     field_lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False,
                                         repr=False)
 

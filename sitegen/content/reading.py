@@ -4,18 +4,31 @@ A Reading keeps, from one load to the next, what parsing each file text gave (th
 memo, which the build cache stores) and, when it loads again (serve), each file's text with
 its identity (inode, mtime, size): a file that did not change is neither read nor parsed
 again. The first load of many files reads and parses them across cores.
+
+A single load (``once``: ``build``, ``check``) keeps no text: the loader reads each file
+while it needs it, and an entry's body is read again when it is converted (loader.read_body;
+the model holds none), so that memory does not grow with the texts of the site.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
 from sitegen.content.collector import Collector
-from sitegen.content.loader import LoadResult, Reader, load_site, memo_key, parse_entry, read_text
+from sitegen.content.loader import (
+    LoadResult,
+    Reader,
+    load_site,
+    memo_key,
+    parse_entry,
+    read_body,
+    read_text,
+)
+from sitegen.content.model import Entry
 from sitegen.content.translations import split_name
 from sitegen.engine import workers
 
@@ -77,6 +90,15 @@ class Reading:
 
         return read
 
+    def body(self, config: Config) -> Callable[[Entry], str]:
+        """An entry's body, from the text this Reading keeps of its file (serve), else read
+        again from the file (loader.read_body)."""
+        def body(entry: Entry) -> str:
+            got = self.texts.get(os.path.abspath(config.root / entry.path))
+            return read_body(entry, config, None if got is None else got[1])
+
+        return body
+
     def _prefetch(self, config: Config) -> None:
         """A first load of many entry files: read and parse them across cores (the loader
         then finds each file's text and parse result ready)."""
@@ -89,20 +111,23 @@ class Reading:
             return
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 
-        def work(batch: Iterable[Path]) -> list[tuple[Any, Identity, str, Any] | None]:
-            return [_read_and_parse(p, config, real_dirs) for p in batch]
+        keep = not self.once  # a single load reads each text again: none held meanwhile
+
+        def work(batch: Iterable[Path]) -> list[tuple[Any, Identity, str | None, Any] | None]:
+            return [_read_and_parse(p, config, real_dirs, keep) for p in batch]
 
         for path, got in zip(paths, workers.run(work, paths), strict=True):
             if got is not None:
                 key, ident, text, result = got
                 self.parsed[key] = result
-                self._prefetched[os.path.abspath(path)] = (ident, text)
+                if text is not None:
+                    self._prefetched[os.path.abspath(path)] = (ident, text)
 
 
-def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str]
-                    ) -> tuple[Any, Identity, str, Any] | None:
-    """A file's memo key, identity, text and parse result (problems are the loader's to
-    report, when it reads the file itself)."""
+def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str], keep: bool
+                    ) -> tuple[Any, Identity, str | None, Any] | None:
+    """A file's memo key, identity, text (if ``keep``) and parse result (problems are the
+    loader's to report, when it reads the file itself)."""
     col = Collector(config.root, real_dirs)
     try:
         ident = identity(path)
@@ -113,4 +138,4 @@ def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str]
         return None
     shown = col.show(path)
     key = memo_key("entry", shown, path.stem, text)
-    return key, ident, text, parse_entry(text, path.stem, shown, config, None)
+    return key, ident, text if keep else None, parse_entry(text, path.stem, shown, config, None)

@@ -167,8 +167,8 @@ class Builder:
         self.records = records
         self.bodies = self.memo.bodies
         self.memo.digests = {p: d for p, d in self.memo.digests.items() if rd.still_here(p)}
-        bodies = {e.body_md for e in rd.site.entries} | {p.body_md for p in rd.site.pages}
-        self.memo.texts = {t: d for t, d in self.memo.texts.items() if t in bodies}
+        texts = {p.body_md for p in rd.site.pages} | {t.body_md for t in rd.site.translations}
+        self.memo.texts = {t: d for t, d in self.memo.texts.items() if t in texts}
         for name in ("markdown", "pages", "content") if save else ():
             self._save(name)
 
@@ -185,7 +185,8 @@ class Builder:
         if self._templates is None or self._templates[0] != self._keys["pages"]:
             self._templates = (self._keys["pages"], Templates(self.config))
         self.memo.bodies = {}
-        rd = Reads(loaded.site, self.config, self.memo, loaded.versions, self._templates[1])
+        rd = Reads(loaded.site, self.config, self.memo, loaded.versions, self._templates[1],
+                   self.reading.body(self.config))
         rd.keep_cached_bodies(self.bodies)
         return rd
 

@@ -45,18 +45,25 @@ def processes() -> int:
     return max(1, min(cores(), 8))
 
 
-def affordable(n: int) -> int:
-    # How many of n processes fit SITEGEN_MEMORY_MB (default 1,000): a forked worker soon
-    # holds its own copy of much of this process (reading an object writes its reference
-    # count, which copies its page), so each costs about this process's resident memory.
+# What this process keeps of each output until the build ends, whichever process made it:
+# its record, the digests of its parts and its converted body, for the cache (~7.6 KB an
+# entry page, bench/memory.py at 20,000 entries).
+HELD_PER_ITEM = 8_000
+
+
+def affordable(n: int, items: int = 0) -> int:
+    # How many of n processes fit SITEGEN_MEMORY_MB (default 1,000) for ``items`` outputs:
+    # a forked worker soon holds its own copy of much of this process (reading an object
+    # writes its reference count, which copies its page), so each costs about this
+    # process's resident memory; and this one gathers what every output leaves.
     env = os.environ.get("SITEGEN_MEMORY_MB", "").strip()
     budget = (int(env) if env.isdigit() and int(env) > 0 else 1000) * 1_000_000
     try:
         with open("/proc/self/statm") as fh:
-            return max(1, min(n, budget // max(int(fh.read().split()[1]) * os.sysconf(
-                "SC_PAGE_SIZE"), 1)))
+            resident = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):  # no /proc: no estimate
         return n
+    return max(1, min(n, (budget - items * HELD_PER_ITEM) // max(resident, 1)))
 
 
 @contextmanager
@@ -143,7 +150,7 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     if len(items) < MIN_BATCH:
         meanwhile()
         return list(work(items))
-    procs = affordable(processes())
+    procs = affordable(processes(), len(items))
     first = min(first, len(items))
     size = max(1, min(64, (len(items) - first) // (procs * 6)), -(-len(items) // 10_000))
     chunks = [(0, first)] if first else []

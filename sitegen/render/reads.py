@@ -14,6 +14,7 @@ import hashlib
 import posixpath
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +32,7 @@ from sitegen.content.history import (
     dataset_version,
     read_history,
 )
+from sitegen.content.loader import read_body
 from sitegen.content.model import SIGNIFICANCE, Entry, Site
 from sitegen.engine.deps import Memo, Part, Recorder, digest
 from sitegen.errors import ContentError
@@ -56,9 +58,13 @@ class Reads(Recorder):
     ``versions``: each entry's (the loader's key of the file it was read from)."""
 
     def __init__(self, site: Site, config: Config, memo: Memo, versions: dict[str, Any],
-                 templates: Templates | None = None) -> None:
+                 templates: Templates | None = None,
+                 body_text: Callable[[Entry], str] | None = None) -> None:
+        """``body_text``: an entry's Markdown body (the model holds none; default: read
+        again from its file, loader.read_body)."""
         super().__init__(memo)
         self.site, self.config, self.versions = site, config, versions
+        self.body_text = body_text or (lambda entry: read_body(entry, config))
         self.templates = templates or Templates(config)
         self.lang = self.templates.language  # the pages' language: strings and dates
         self.projector = Projector(site, config, self.lang)
@@ -158,25 +164,40 @@ class Reads(Recorder):
             got = self.memo.texts[text] = hashlib.blake2b(data, digest_size=16).hexdigest()
         return got
 
-    def _owner(self, owner: tuple[str, str]) -> tuple[str, str, int]:
-        """The body text of ("entry", id) or ("page", id), with its file and line."""
+    def _translated_body(self, entry_id: str) -> Any:
+        """The translation whose body, in the pages' language, replaces the entry's."""
+        t = self.projector.translated.get(entry_id)  # type: ignore[attr-defined]
+        return t if t is not None and t.has_body else None
+
+    def _body_key(self, owner: tuple[str, str]) -> str:
+        """The digest of the body of ("entry", id) or ("page", id): its HTML's key."""
         kind, key = owner
-        if kind == "entry":  # a translation's body, in the pages' language, replaces it
-            t = self.projector.translated.get(key)  # type: ignore[attr-defined]
-            if t is not None and t.has_body:
+        if kind == "entry":
+            t = self._translated_body(key)
+            return self.site.entry(key).body_digest if t is None else self._text_digest(
+                t.body_md)
+        return self._text_digest(next(p for p in self.site.pages if p.id == key).body_md)
+
+    def _owner(self, owner: tuple[str, str]) -> tuple[str, str, int]:
+        """The body text of ("entry", id) or ("page", id), with its file and line (an
+        entry's is read again: the model holds none)."""
+        kind, key = owner
+        if kind == "entry":
+            t = self._translated_body(key)
+            if t is not None:
                 return t.body_md, t.path, t.body_line
-        item: Any = (self.site.entry(key) if kind == "entry" else
-                     next(p for p in self.site.pages if p.id == key))
-        return item.body_md, item.path, item.body_line
+            entry = self.site.entry(key)
+            return self.body_text(entry), entry.path, entry.body_line
+        page = next(p for p in self.site.pages if p.id == key)
+        return page.body_md, page.path, page.body_line
 
     def keep_cached_bodies(self, cached: dict[str, Body]) -> None:
         """Take the cached HTML of the site's bodies whose entry links resolve as before."""
         self.cached_bodies = cached
         bodies = self.memo.bodies
-        translated = self.projector.translated.values()  # type: ignore[attr-defined]
-        for text in ([e.body_md for e in self.site.entries] + [p.body_md for p in self.site.pages]
-                     + [t.body_md for t in translated if t.has_body]):
-            key = self._text_digest(text)
+        for owner in ([("entry", e.id) for e in self.site.entries]
+                      + [("page", p.id) for p in self.site.pages]):
+            key = self._body_key(owner)
             hit = cached.get(key)
             if hit is not None and all(self._resolve(t) == u for t, u in hit[1]):
                 bodies[key] = hit
@@ -184,24 +205,24 @@ class Reads(Recorder):
     def convert(self, owners: list[tuple[str, str]]) -> None:
         """Convert these bodies that are not known yet: all of them from Markdown, then all
         of them sanitised (one kind of work at a time is ~30% faster than alternating)."""
-        todo = {}
-        for owner in owners:
-            text, path, line = self._owner(owner)
-            if self._text_digest(text) not in self.memo.bodies:
-                todo[text] = (path, line)
+        todo: dict[str, tuple[str, int]] = {}
         raw = []
-        for text, (path, line) in todo.items():
+        for owner in owners:
+            key = self._body_key(owner)
+            if key in self.memo.bodies or key in todo:
+                continue
+            text, path, line = self._owner(owner)
+            todo[key] = (path, line)
             self._seen = {}
             try:
-                raw.append((text, self.markdown.convert(text), tuple(sorted(self._seen.items()))))
+                raw.append((key, self.markdown.convert(text), tuple(sorted(self._seen.items()))))
             except MarkupError as exc:
                 raise ContentError(problems=[exc.problem(path, line)]) from None
-        for text, html, links in raw:
+        for key, html, links in raw:
             try:
                 done = self.markdown.finish(html)
             except MarkupError as exc:  # over the CPU budget
-                raise ContentError(problems=[exc.problem(*todo[text])]) from None
-            key = self._text_digest(text)
+                raise ContentError(problems=[exc.problem(*todo[key])]) from None
             # kept compressed: ~1.7 KB for a body of 500 words where the str takes ~10 KB
             # (curly quotes make it two bytes a character); a build keeps every body for
             # the cache, 400 MB less at 50,000 entries
@@ -209,15 +230,14 @@ class Reads(Recorder):
                 zlib.compress(done.encode("utf-8", "surrogatepass"), 1), links, digest(done))
 
     def _body(self, owner: tuple[str, str]) -> str:
-        text = self._owner(owner)[0]
-        got = self.memo.bodies.get(self._text_digest(text))
+        got = self.memo.bodies.get(self._body_key(owner))
         if got is None:
             self.convert([owner])
-            got = self.memo.bodies[self._text_digest(text)]
+            got = self.memo.bodies[self._body_key(owner)]
         return zlib.decompress(got[0]).decode("utf-8", "surrogatepass")
 
     def _digest_body(self, owner: tuple[str, str]) -> str | None:
-        got = self.memo.bodies.get(self._text_digest(self._owner(owner)[0]))
+        got = self.memo.bodies.get(self._body_key(owner))
         return None if got is None else got[2]
 
     # -- parts: the projections pages are made of ----------------------------------------
@@ -261,7 +281,8 @@ class Reads(Recorder):
         return self.projector.entry_fields(self.site.entry(entry_id))
 
     def _bodiless(self, entry_id: str) -> Entry:
-        return replace(self.site.entry(entry_id), body_md="")
+        """The entry without what its body is known by (no data file shows the body)."""
+        return replace(self.site.entry(entry_id), body_digest="", body_links=())
 
     def _neighbours(self, entry_id: str) -> tuple[str | None, str | None]:
         i, entries = self._ids[entry_id], self.site.entries

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from sitegen.config import load_config
-from sitegen.content.loader import load_site
+from sitegen.content.loader import load_site, read_body
 from sitegen.content.model import Site
 from sitegen.content.translations import split_name
 
@@ -96,9 +96,11 @@ def test_quotes_in_bodies_are_short(site):
     """A verbatim quote must stay under 25 words (the sourcing rules)."""
     import re
 
+    config = load_config(ROOT)
     for e in site.entries:
-        curly = re.findall(r"“([^”]*)”", e.body_md)
-        straight = e.body_md.split('"')[1::2]  # the text between each pair of quote marks
+        body = read_body(e, config)
+        curly = re.findall(r"“([^”]*)”", body)
+        straight = body.split('"')[1::2]  # the text between each pair of quote marks
         for quote in curly + straight:
             assert len(quote.split()) < 25, (e.id, quote[:60])
         for o in e.outcomes:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import load_config
-from sitegen.content.loader import load_site
+from sitegen.content.loader import load_site, read_body
 from sitegen.errors import ContentError
 
 
@@ -136,7 +136,8 @@ def test_bom_and_crlf_are_fine(basic_site):
     text = "\ufeff" + MINIMAL.format(date="2010").replace("\n", "\r\n")
     (basic_site / "content" / "entries" / "2010-bom.md").write_bytes(text.encode("utf-8"))
     entry = load(basic_site).site.entry("2010-bom")
-    assert entry.title == "T" and entry.body_md.strip() == "Body."
+    body = read_body(entry, load_config(basic_site))
+    assert entry.title == "T" and body.strip() == "Body."
 
 
 def test_url_unsafe_file_name(basic_site):

@@ -133,3 +133,15 @@ def test_past_the_memory_budget_one_process_works_batch_by_batch(
     assert [r[0] for r in results] == [x * x for x in range(N)]
     assert {r[2] for r in results} == {os.getpid()}  # no worker forked
     assert len(batches) > 1 and max(r[1] for r in results) < N  # batches, memos dropped
+
+
+def test_what_this_process_gathers_from_every_output_counts_against_the_budget(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker costs about this process's size; this process also keeps something of
+    every output until the end (workers.HELD_PER_ITEM): with many outputs, one process."""
+    with open("/proc/self/statm") as fh:
+        resident_mb = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1_000_000
+    monkeypatch.setenv("SITEGEN_MEMORY_MB", str(3 * resident_mb))  # room for three
+    assert workers.affordable(2) == 2
+    gathered = int(2.5 * resident_mb * 1_000_000) // workers.HELD_PER_ITEM  # room for none
+    assert workers.affordable(2, gathered) == 1

@@ -29,7 +29,7 @@ CONFIG = Config(root=Path("."), kinds=KINDS, kind_families=FAMILIES,
 def entry(eid: str, date: PartialDate, kind: str = "meeting", significance: str = "major"
           ) -> Entry:
     return Entry(id=eid, path=f"{eid}.md", title=eid, summary="", date=date, kind=kind,
-                 body_md="", significance=significance)
+                 significance=significance)
 
 
 def site(entries: list[Entry], periods: tuple[Period, ...] = ()) -> Site:
