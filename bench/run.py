@@ -37,12 +37,14 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 OUT = BENCH / "out"
+SCALE_OUT = Path(tempfile.gettempdir()) / "sitegen-bench-scale"  # outside any Git checkout
 sys.path[:0] = [str(REPO), str(BENCH)]
 
 EDIT = "\n\nA sentence added by the benchmark -- \"edited\" once more.\n"
@@ -161,10 +163,10 @@ def tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def fresh_corpus(n: int) -> Path:
+def fresh_corpus(n: int, out: Path = OUT) -> Path:
     from corpus import make_corpus
 
-    root = OUT / f"n{n}"
+    root = out / f"n{n}"
     for leftover in (root / "output", root / "naive-out", root / ".cache",
                      root / ".output.spare"):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -379,8 +381,11 @@ def output_bytes(folder: Path) -> tuple[int, int, dict[str, int]]:
 
 
 def bench_scale(n: int) -> list[str]:
-    """The scale rows of one corpus size (see the module's docstring)."""
-    root = fresh_corpus(n)
+    """The scale rows of one corpus size (see the module's docstring). The corpus is built
+    outside sitegen's own checkout, as a site's own folder would be: inside it, Git would
+    give each of its (untracked) entries a revision-history block ("not committed yet"),
+    0.5 KB an entry that no real site carries in that form."""
+    root = fresh_corpus(n, SCALE_OUT)
     cold = measure("sitegen", root)
     found = measure("search", root)
     files, archive, kinds = output_bytes(root / "output")
