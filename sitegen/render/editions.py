@@ -139,6 +139,14 @@ class Edition(Reads):
             got = self._salted[text] = super()._text_digest(self.tag + text)  # (memo shared)
         return got
 
+    def _body_key(self, owner: tuple[str, str]) -> str:
+        """Every body this edition converts is keyed by its salted text (an entry whose
+        translation keeps the original's body too: the original's own key is the main
+        edition's, whose links lead elsewhere)."""
+        if owner[0] == "entry" and self._translated_body(owner[1]) is None:
+            return self._text_digest(self._owner(owner)[0])
+        return super()._body_key(owner)
+
     def keep_cached_bodies(self, cached: dict[str, Any]) -> None:
         bodies = self.memo.bodies
         for eid in self.translation_of:
