@@ -33,7 +33,10 @@ test:
 	@sh tools/ensure-chromium.sh
 	$(BIN)/ruff check sitegen tests bench
 	$(BIN)/mypy
-	$(BIN)/python -P -m pytest
+	# the tests without a browser on every core (pytest-xdist, a file's tests together), then
+	# the browser tests in one process (they share one Chromium and one server per session)
+	$(BIN)/python -P -m pytest -n auto --dist loadfile -m "not browser"
+	$(BIN)/python -P -m pytest -m browser
 
 fuzz:
 	@sh tools/bootstrap.sh test
