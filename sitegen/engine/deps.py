@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 Part = tuple[str, Any]  # (name, key), e.g. ("card", "2019-treaty-ends")
@@ -26,6 +26,22 @@ def digest(*parts: object) -> str:
     """A short stable hash of strings, numbers and tuples of them (repr is unambiguous)."""
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
                            digest_size=16).hexdigest()
+
+
+def canonical(value: object) -> object:
+    """``value`` with every set in a fixed order, for a repr that is the same in every
+    process: a set's order follows string hashes, which differ from process to process
+    (PYTHONHASHSEED), so a repr holding one would change a cache key at every build."""
+    if isinstance(value, (set, frozenset)):
+        return ("set", *sorted((canonical(v) for v in value), key=repr))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,
+                *((f.name, canonical(getattr(value, f.name))) for f in fields(value)))
+    if isinstance(value, dict):
+        return {canonical(k): canonical(v) for k, v in value.items()}  # (insertion order)
+    if isinstance(value, (list, tuple)):
+        return type(value)(canonical(v) for v in value)
+    return value
 
 
 def fingerprint(value: object) -> str:

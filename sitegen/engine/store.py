@@ -34,7 +34,7 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.config import Config
-from sitegen.engine.deps import digest
+from sitegen.engine.deps import canonical, digest
 from sitegen.engine.workers import no_gc
 from sitegen.errors import Problem, display_path
 from sitegen.portable import NOFOLLOW, user_id
@@ -50,7 +50,7 @@ def cache_keys(config: Config, drafts: bool) -> dict[str, str]:
     """What each section depends on: sitegen's code and libraries, and the configuration
     (content, pages), the Markdown settings, or templates, drafts and SOURCE_DATE_EPOCH."""
     code = code_digest()
-    settings = digest(code, repr(config))
+    settings = digest(code, canonical(config))
     return {"content": digest("content", settings),
             "markdown": digest("markdown", code, config.markup_options),
             "pages": digest("pages", settings, drafts, os.environ.get("SOURCE_DATE_EPOCH", ""),

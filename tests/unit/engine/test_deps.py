@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitegen.engine.deps import Memo, Recorder
+from sitegen.engine.deps import Memo, Recorder, canonical
 
 
 class Parts(Recorder):
@@ -60,3 +60,9 @@ def test_per_entry_digests_are_memoised_by_version_across_builds() -> None:
     edited = Parts({"a": "y"}, {"a": "v2"}, memo)  # the file changed
     assert edited.digest(("card", "a")) != first.digest(("card", "a"))
     assert edited.computed == 1
+
+
+def test_canonical_puts_sets_in_a_fixed_order_at_any_depth() -> None:
+    a = {"k": [frozenset({"zeta", "alpha", "mu"})], "s": {3, 1, 2}}
+    assert repr(canonical(a)) == repr(
+        {"k": [("set", "alpha", "mu", "zeta")], "s": ("set", 1, 2, 3)})

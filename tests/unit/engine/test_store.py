@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import pickle
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
 import pytest
-from helpers import cold, edit, fixture_copy, tree
+from helpers import cold, edit, fixture_copy, inodes, tree
 
 from sitegen.config import load_config
 from sitegen.content import fields
@@ -49,6 +52,27 @@ def test_a_warm_build_parses_converts_and_renders_nothing(
     assert cache_warnings(result) == [] and result.rendered == []
     monkeypatch.undo()
     assert tree(site / "output") == cold(site, tmp_path)
+
+
+def test_a_build_in_a_new_process_reuses_the_last_ones_cache(tmp_path: Path) -> None:
+    """Each `sitegen build` is a new process with its own string hashes (PYTHONHASHSEED):
+    its cache keys must not depend on them. They did: the settings' repr held a set (the
+    archetype's sample values), so half the warm builds of any site rebuilt every page."""
+    root = fixture_copy(tmp_path)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+
+    def run(seed: int) -> None:
+        subprocess.run([sys.executable, "-P", "-m", "sitegen", "-C", str(root), "build",
+                        "--no-search"], env={**env, "PYTHONHASHSEED": str(seed)},
+                       check=True, capture_output=True)
+
+    run(0)
+    first = inodes(root / "output")
+    for seed in (1, 2, 3, 4):
+        run(seed)
+        again = [rel for rel, ino in inodes(root / "output").items()
+                 if first.get(rel) != ino and rel != ".sitegen"]  # (the build's own mark)
+        assert again == [], f"PYTHONHASHSEED={seed}: written again: {again[:5]}"
 
 
 def test_without_its_markdown_cache_a_build_converts_again(
