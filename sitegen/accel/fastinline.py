@@ -225,6 +225,38 @@ class FastSmarty(Treeprocessor):
 
 
 _PLACEHOLDER = re.compile(util.INLINE_PLACEHOLDER_RE.pattern.replace("([0-9]+)", "[0-9]+"))
+_BRACKET = re.compile(r"[\[\]]")
+SCAN_LIMIT = 32  # brackets a forward scan reads before it leaves the work to the stock code
+
+
+def fast_get_text(pattern: Any) -> Callable[[str, int], tuple[str, int, bool]]:
+    """A link pattern's ``getText`` (the text between ``[`` and its ``]``) that scans forward.
+
+    Python-Markdown 3.11 finds the closing bracket of *every* index of the text at once, in
+    a Python loop over each character, and again whenever the text changed, which it does
+    after every link; most of a link-rich paragraph's conversion went there. Reading the
+    brackets from ``index`` on finds the same ``]`` (the one where the depth first drops
+    below the opening bracket's). After SCAN_LIMIT brackets without it (deep nesting, or a
+    bracket that never closes), the stock method answers: it stays linear on any text.
+    """
+    stock = pattern.getText
+
+    def get_text(data: str, index: int) -> tuple[str, int, bool]:
+        depth = 1
+        for seen, match in enumerate(_BRACKET.finditer(data, index)):
+            if seen == SCAN_LIMIT:
+                break
+            if match.group() == "[":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return data[index:match.start()], match.end(), True
+        else:
+            return data[index:], len(data), False
+        return stock(data, index)  # type: ignore[no-any-return]
+
+    return get_text
 
 
 class FastToc(TocTreeprocessor):
@@ -289,6 +321,19 @@ def _plain_postprocessors() -> tuple[type, ...]:
             FootnotePostprocessor, MarkdownInHTMLPostprocessor)
 
 
+@cache
+def _bracket_scanners() -> tuple[type, ...]:
+    """The stock link patterns whose ``getText`` scans every index of the text (3.11 on);
+    before 3.11 it already scans forward from the bracket, and nothing is replaced."""
+    from markdown import inlinepatterns as ip
+
+    if not hasattr(ip.LinkInlineProcessor, "_findBracketEnds"):
+        return ()
+    return (ip.LinkInlineProcessor, ip.ImageInlineProcessor, ip.ReferenceInlineProcessor,
+            ip.ShortReferenceInlineProcessor, ip.ImageReferenceInlineProcessor,
+            ip.ShortImageReferenceInlineProcessor)
+
+
 def _block_needs() -> dict[type, tuple[str, ...]]:
     """Block processors whose test cannot pass without one of these literals in the block.
 
@@ -342,6 +387,9 @@ def speed_up(md: markdown.Markdown) -> None:
         if type(processor) is not InlineProcessor:
             continue
         patterns = processor.inlinePatterns
+        for pattern in patterns:
+            if type(pattern) in _bracket_scanners():
+                pattern.getText = fast_get_text(pattern)
         fast: Treeprocessor = (FastSmarty(md, patterns) if item.name == "smarty"
                                else FastInlineProcessor(md, patterns))
         registry.register(fast, item.name, item.priority)

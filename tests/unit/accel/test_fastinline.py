@@ -112,3 +112,31 @@ def test_a_pattern_registered_after_speed_up_runs() -> None:
     stock.inlinePatterns.deregister("shout")
     assert fast.reset().convert(doc) == stock.reset().convert(doc)
     assert "HELLO" not in fast.convert(doc)
+
+
+def test_a_link_texts_closing_bracket_is_the_stock_one() -> None:
+    """fast_get_text reads brackets forward from the link's ``[``; it must stop at the ``]``
+    stock Python-Markdown picks, also past its own scan limit (deep nesting, a bracket that
+    never closes), where it hands over to the stock method."""
+    from markdown.inlinepatterns import LINK_RE, LinkInlineProcessor
+
+    from sitegen.accel.fastinline import SCAN_LIMIT, fast_get_text
+
+    stock = LinkInlineProcessor(LINK_RE, markdown.Markdown())
+    fast = fast_get_text(LinkInlineProcessor(LINK_RE, markdown.Markdown()))
+    rng = random.Random(7)
+    texts = ["[" * (SCAN_LIMIT + 5) + "x" + "]" * (SCAN_LIMIT + 5), "[a [b] c", "a]b[c]]",
+             *("".join(rng.choice("[[]]ab ") for _ in range(rng.randint(1, 120)))
+               for _ in range(3000))]
+    for text in texts:
+        data = "[" + text
+        assert fast(data, 1) == stock.getText(data, 1), data
+
+
+def test_link_patterns_scan_forward_on_versions_that_scan_every_index() -> None:
+    from markdown import inlinepatterns as ip
+
+    md = markdown.Markdown()
+    speed_up(md)
+    replaced = "getText" in vars(md.inlinePatterns["link"])
+    assert replaced == hasattr(ip.LinkInlineProcessor, "_findBracketEnds")
