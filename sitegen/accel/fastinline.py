@@ -389,7 +389,7 @@ def speed_up(md: markdown.Markdown) -> None:
         patterns = processor.inlinePatterns
         for pattern in patterns:
             if type(pattern) in _bracket_scanners():
-                pattern.getText = fast_get_text(pattern)
+                pattern.getText = fast_get_text(pattern)  # type: ignore[attr-defined]
         fast: Treeprocessor = (FastSmarty(md, patterns) if item.name == "smarty"
                                else FastInlineProcessor(md, patterns))
         registry.register(fast, item.name, item.priority)
