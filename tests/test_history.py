@@ -354,3 +354,38 @@ def test_a_build_after_a_new_commit_equals_a_cold_build(
         assert "entries/2022-01-12-second/index.html" in result.rendered
     assert "changes.xml" in result.rendered or touches != "an-entry"
     assert build(load_config(root)).rendered == []  # and once more, nothing changed
+
+
+def test_the_preview_asks_git_again_only_once_the_repository_moved(
+        repo: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each Git process cost the preview 5-15 ms on every save; a save changes no commit.
+    A commit (or checkout) moves the repository's refs: then Git is asked again."""
+    root, _ = repo
+    calls: list[str] = []
+    run_git = history.run_git
+
+    def counted(args: list[str], *rest: object, **kw: object) -> bytes:
+        calls.append(args[0])
+        return run_git(args, *rest, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(history, "run_git", counted)
+    monkeypatch.delenv("SITEGEN_COMMIT", raising=False)
+    serve = Rebuilder(load_config(root), tmp_path / "preview")
+    assert serve.rebuild().ok
+    asked = len(calls)
+    assert asked >= 2
+    entry = root / ENTRIES / "2022-01-12-second.md"
+    edit(entry, "title: ", "title: Saved, ")
+    assert serve.rebuild([entry]).ok
+    assert len(calls) == asked  # a save: Git not asked
+    sha = commit(root, "A commit during the preview", "2024-09-10T08:00:00+00:00")
+    assert serve.rebuild([root / "content"]).ok
+    assert len(calls) > asked
+    page = (tmp_path / "preview" / "entries/2022-01-12-second/index.html").read_text()
+    assert sha[:7] in page and revisions(
+        tmp_path / "preview" / "entries/2022-01-12-second/index.html")[0][0] == \
+        "2024-09-10T08:00:00+00:00"
+    git(root, "checkout", "-q", "HEAD~1")  # a checkout moves HEAD too
+    assert serve.rebuild([root / "content"]).ok
+    assert sha[:7] not in (tmp_path / "preview" / "entries/2022-01-12-second/index.html"
+                           ).read_text()

@@ -169,6 +169,10 @@ class Edition(Reads):
         return self.main.history
 
     @cached_property
+    def _head(self) -> Any:
+        return self.main._head  # noqa: SLF001 (git is run once, by the main Reads)
+
+    @cached_property
     def _head_version(self) -> dict[str, Any] | None:
         return self.main._head_version  # noqa: SLF001 (git is run once, by the main Reads)
 

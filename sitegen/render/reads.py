@@ -31,6 +31,7 @@ from sitegen.content.history import (
     History,
     dataset_version,
     read_history,
+    remembered,
 )
 from sitegen.content.loader import read_body
 from sitegen.content.model import SIGNIFICANCE, Entry, Site
@@ -474,11 +475,13 @@ class Reads(Recorder):
     # -- the revision history (content/history.py): Git runs once per build, here ----------
     @cached_property
     def history(self) -> History:
-        return read_history(self.config)
+        return remembered(self.memo.keep, "history", self.config.content_dir,
+                          lambda: read_history(self.config))
 
     @cached_property
     def _head(self) -> DatasetVersion | None:
-        return dataset_version(self.config)
+        return remembered(self.memo.keep, "head", self.config.content_dir,
+                          lambda: dataset_version(self.config))
 
     @cached_property
     def _head_version(self) -> dict[str, Any] | None:
