@@ -55,14 +55,26 @@ class SourceRules:
 
     def official_party(self, host: str) -> str | None:
         """The party whose official domain ``host`` is (or is under), if any."""
-        for party, domains in self.official_domains:
-            if any(domain_matches(host, d) for d in domains):
-                return party
-        return None
+        return _official_party(self, host)
 
     def denied(self, host: str) -> str | None:
         """The denied domain ``host`` is (or is under), if any."""
-        return next((d for d in self.denied_domains if domain_matches(host, d)), None)
+        return _denied(self, host)
+
+
+# memoised by (rules, host): every load checks every source of every entry (serve: on each
+# save), and a site cites a few hundred hosts
+@functools.lru_cache(maxsize=65536)
+def _official_party(rules: SourceRules, host: str) -> str | None:
+    for party, domains in rules.official_domains:
+        if any(domain_matches(host, d) for d in domains):
+            return party
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _denied(rules: SourceRules, host: str) -> str | None:
+    return next((d for d in rules.denied_domains if domain_matches(host, d)), None)
 
 
 @dataclass(frozen=True)

@@ -176,11 +176,11 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
         col.error(col.show(content), None, None, "the content folder does not exist",
                   "create it, or set content_dir in the configuration")
         raise ContentError(problems=col.problems)
-    participants = _load_registry(content / "participants.yaml", col, config, "participant")
-    topics = _load_registry(content / "topics.yaml", col, config, "topic")
-    periods = _load_registry(content / "periods.yaml", col, config, "period")
-    invalid: list[tuple[str, str, int, str]] = []
     loaded = LoadResult(Site((), {}, {}, (), ()))
+    participants, topics, periods = (
+        _load_registry(content / f"{what}s.yaml", col, config, what, loaded, memo)
+        for what in ("participant", "topic", "period"))
+    invalid: list[tuple[str, str, int, str]] = []
     entries = _load_entries(content / "entries", col, config, invalid, loaded, memo, read)
     pages = _load_pages(content / "pages", col, config, loaded, memo, read)
 
@@ -306,13 +306,14 @@ def _load_entries(folder: Path, col: Collector, config: Config,
                       "give one of them another file name or 'id:'")
         else:
             seen[e.id] = e
-    loaded.translations = _load_translations(translated, by_stem, col, config, loaded, read)
+    loaded.translations = _load_translations(translated, by_stem, col, config, loaded, read,
+                                             memo)
     return entries
 
 
 def _load_translations(paths: list[Path], by_stem: dict[str, Entry], col: Collector,
-                       config: Config, loaded: LoadResult, read: Reader | None
-                       ) -> list[Translation]:
+                       config: Config, loaded: LoadResult, read: Reader | None,
+                       memo: dict | None = None) -> list[Translation]:
     """The translated entries (content/translations.py), each checked against its original;
     an entry's version then covers its translations too (a translation edited, its pages
     are made again)."""
@@ -322,12 +323,23 @@ def _load_translations(paths: list[Path], by_stem: dict[str, Entry], col: Collec
         if text is None:
             continue
         stem, _ = split_name(path) or ("", "")
-        split = split_front_matter(text, col.show(path), col)
-        t = parse_translation(path, split, by_stem.get(stem), col, config)
+        original = by_stem.get(stem)
+        key = (memo_key("translation", col.show(path), path.stem, text),
+               None if original is None else loaded.versions.get(original.id))
+        if memo is None or key not in memo:  # (checked against its original: in the key)
+            sub = Collector(config.root)
+            split = split_front_matter(text, col.show(path), sub)
+            got = (parse_translation(path, split, original, sub, config), sub.problems)
+            if memo is not None:
+                memo[key] = got
+        else:
+            got = memo[key]
+        loaded.keys.append(key)
+        t, problems = got
+        col.problems.extend(problems)
         if t is not None:
             found.append(t)
-            loaded.versions[t.id] = (loaded.versions[t.id], memo_key("translation",
-                                     t.path, path.stem, text))
+            loaded.versions[t.id] = (loaded.versions[t.id], key[0])
     return found
 
 
@@ -357,7 +369,9 @@ def _load_pages(folder: Path, col: Collector, config: Config, loaded: LoadResult
     return pages
 
 
-def _load_registry(path: Path, col: Collector, config: Config, what: str) -> list[Any]:
+def _load_registry(path: Path, col: Collector, config: Config, what: str,
+                   loaded: LoadResult, memo: dict | None = None) -> list[Any]:
+    """A registry file's items (``memo``: what each text gave before, as for entries)."""
     shown = col.show(path)
     if not path.exists():
         if what != "period":
@@ -366,6 +380,22 @@ def _load_registry(path: Path, col: Collector, config: Config, what: str) -> lis
     text = read_text(path, col, config.content_dir)
     if text is None:
         return []
+    key = memo_key(what, shown, what, text)
+    loaded.keys.append(key)
+    if memo is None or key not in memo:
+        sub = Collector(config.root)
+        items = _parse_registry(text, shown, sub, config, what)
+        if memo is None:
+            col.problems.extend(sub.problems)
+            return items
+        memo[key] = (items, sub.problems)
+    items, problems = memo[key]
+    col.problems.extend(problems)
+    return list(items)
+
+
+def _parse_registry(text: str, shown: str, col: Collector, config: Config,
+                    what: str) -> list[Any]:
     try:
         data = load_yaml(text)
     except YamlSyntaxError as exc:

@@ -291,11 +291,11 @@ def verified(blob: bytes, key: bytes) -> tuple[Any, ...] | None:
 @functools.lru_cache(maxsize=1)
 def _data_classes() -> dict[tuple[str, str], type]:
     """The only classes a cache file may name: sitegen's data classes (model, dates,
-    problems), which unpickle by setting their fields and run no code of their own."""
+    problems, translations), which unpickle by setting their fields and run no code of their own."""
     from sitegen import errors
-    from sitegen.content import dates, model
+    from sitegen.content import dates, model, translations
 
-    return {(m.__name__, name): cls for m in (model, dates, errors)
+    return {(m.__name__, name): cls for m in (model, dates, errors, translations)
             for name, cls in vars(m).items()
             if isinstance(cls, type) and dataclasses.is_dataclass(cls)
             and cls.__module__ == m.__name__}
