@@ -29,7 +29,7 @@ class Watcher:
     """Calls ``on_change(paths)`` from a background thread whenever sources change."""
 
     def __init__(self, config: Config, on_change: OnChange, *, output: Path,
-                 quiet_ms: int = 25, max_wait_ms: int = 1000) -> None:
+                 quiet_ms: int = 10, max_wait_ms: int = 1000) -> None:
         self.root = config.root
         self.folders = watched_folders(config)
         self.output = output.resolve()
