@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -41,6 +41,22 @@ DEFAULT_OUTCOME_TYPES = (
 DEFAULT_PERIOD_KINDS = ("era", "suspension")
 DEFAULT_PARTICIPANT_KINDS = ("person", "organisation", "state")
 DEFAULT_SOURCE_KINDS = ("primary", "secondary")  # "primary" has a meaning: see sourcing.py
+
+
+def canonical(value: object) -> object:
+    """``value`` with every set in a fixed order, for a repr that is the same in every
+    process: a set's order follows string hashes, which differ from process to process
+    (PYTHONHASHSEED), so a repr holding one would change a cache key at every build."""
+    if isinstance(value, (set, frozenset)):
+        return ("set", *sorted((canonical(v) for v in value), key=repr))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,
+                *((f.name, canonical(getattr(value, f.name))) for f in fields(value)))
+    if isinstance(value, dict):
+        return {canonical(k): canonical(v) for k, v in value.items()}  # (insertion order)
+    if isinstance(value, (list, tuple)):
+        return type(value)(canonical(v) for v in value)
+    return value
 
 
 @dataclass(frozen=True)

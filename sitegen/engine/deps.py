@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Part = tuple[str, Any]  # (name, key), e.g. ("card", "2019-treaty-ends")
@@ -26,22 +26,6 @@ def digest(*parts: object) -> str:
     """A short stable hash of strings, numbers and tuples of them (repr is unambiguous)."""
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
                            digest_size=16).hexdigest()
-
-
-def canonical(value: object) -> object:
-    """``value`` with every set in a fixed order, for a repr that is the same in every
-    process: a set's order follows string hashes, which differ from process to process
-    (PYTHONHASHSEED), so a repr holding one would change a cache key at every build."""
-    if isinstance(value, (set, frozenset)):
-        return ("set", *sorted((canonical(v) for v in value), key=repr))
-    if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,
-                *((f.name, canonical(getattr(value, f.name))) for f in fields(value)))
-    if isinstance(value, dict):
-        return {canonical(k): canonical(v) for k, v in value.items()}  # (insertion order)
-    if isinstance(value, (list, tuple)):
-        return type(value)(canonical(v) for v in value)
-    return value
 
 
 def fingerprint(value: object) -> str:
@@ -93,6 +77,7 @@ class Recorder:
         self._digests: dict[Part, str] = {}
         self._new_digests: dict[Part, tuple[str, str]] = {}  # since the last drain
         self._record: dict[Part, Any] | None = None
+        self._methods: dict[str, tuple[Any, Any, Any]] = {}
 
     @contextmanager
     def recording(self) -> Iterator[dict[Part, Any]]:
@@ -103,9 +88,18 @@ class Recorder:
         finally:
             self._record = outer
 
+    def _ways(self, name: str) -> tuple[Any, Any, Any]:
+        """A part's value, digest and version methods (None: none), looked up once a build
+        (an edition's part is found through __getattr__, which costs an exception a miss)."""
+        got = self._methods.get(name)
+        if got is None:
+            got = self._methods[name] = (getattr(self, "_" + name, None), getattr(
+                self, "_digest_" + name, None), getattr(self, "_version_" + name, None))
+        return got
+
     def read(self, name: str, key: Any = None) -> Any:
         """The value of a part, recorded as read."""
-        value = getattr(self, "_" + name)(key)
+        value = self._ways(name)[0](key)
         if self._record is not None:
             self._record[(name, key)] = value
         return value
@@ -130,15 +124,14 @@ class Recorder:
         if got is not None:
             return got
         name, key = part
-        own = getattr(self, "_digest_" + name, None)
-        version = getattr(self, "_version_" + name, None)
+        get, own, version = self._ways(name)
         try:
             if own is not None:
                 got = own(key)
             elif version is not None:
                 got = self._versioned(part, version(key), value)
             else:
-                got = fingerprint(getattr(self, "_" + name)(key) if value is UNREAD else value)
+                got = fingerprint(get(key) if value is UNREAD else value)
         except (KeyError, ValueError, IndexError, StopIteration):
             return None  # the part no longer exists: whatever read it must be made again
         if got is not None:

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.config import Config
-from sitegen.engine.deps import canonical, digest
+from sitegen.config import Config, canonical
+from sitegen.engine.deps import digest
 from sitegen.engine.workers import no_gc
 from sitegen.errors import Problem, display_path
 from sitegen.portable import NOFOLLOW, user_id

@@ -160,9 +160,18 @@ class Edition(Reads):
                 bodies[self._text_digest(p.body_md)] = hit
 
     def _digest_model(self, bodies: bool) -> str | None:
-        """The model, and the translations this edition shows of it (its feed's texts)."""
-        return digest(super()._digest_model(bodies), sorted(
+        """The model (the main edition's digest of it: the same site), and the translations
+        this edition shows of it (its feed's texts)."""
+        return digest(self.main.digest(("model", bodies)), sorted(
             (i, repr(t)) for i, t in self.translation_of.items()))
+
+    @cached_property
+    def _listed(self) -> dict[tuple[str, Any], list[Any]]:
+        return self.main._listed  # noqa: SLF001 (the same site: its listings' members)
+
+    @cached_property
+    def _sort_keys(self) -> dict[str, tuple[Any, ...]]:
+        return self.main._sort_keys  # noqa: SLF001
 
     @cached_property
     def history(self) -> Any:

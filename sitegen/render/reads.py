@@ -403,8 +403,10 @@ class Reads(Recorder):
 
     def still_here(self, part: tuple[str, Any]) -> bool:
         """Whether a part's memoised digest is worth keeping for the next build: an entry's
-        while the entry exists; a year's always (its version says whether it still holds)."""
-        return not isinstance(part[1], str) or part[1] in self.versions
+        while the entry exists; a year's and a theme file's always (their versions say
+        whether they still hold)."""
+        return (not isinstance(part[1], str) or part[1] in self.versions
+                or part[0].endswith("static"))  # (a theme file's: its version says)
 
     def _version_records(self, year: int) -> str:
         return digest([self._source(e.id) for e in self._listed.get(("year", year), [])])
@@ -544,7 +546,18 @@ class Reads(Recorder):
         return changes
 
     def _static(self, rel: str) -> bytes:
-        return self.config.static_files()[rel].read_bytes()
+        return self._static_paths[rel].read_bytes()
+
+    def _version_static(self, rel: str) -> str:
+        """A theme file's path and identity (as for content: inode, time, size), so that
+        its digest is not read and hashed again at every build."""
+        path = self._static_paths[rel]
+        st = path.stat()
+        return f"{path}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_size}"
+
+    @cached_property
+    def _static_paths(self) -> dict[str, Path]:
+        return self.config.static_files()
 
     def _model(self, bodies: bool) -> Site:
         """The whole model, for outputs made of all of it (feeds, data files); without the

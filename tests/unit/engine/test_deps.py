@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitegen.engine.deps import Memo, Recorder, canonical
+from sitegen.config import canonical
+from sitegen.engine.deps import Memo, Recorder
 
 
 class Parts(Recorder):
