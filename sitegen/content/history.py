@@ -373,9 +373,10 @@ def remembered(store: dict[str, Any] | None, name: str, folder: Path,
     kept from build to build (None: a single build, always ``make()``). Each Git process
     costs the preview 5-15 ms on every save otherwise, for a history that only a commit,
     a checkout or a fetch changes."""
-    stamp = None if store is None else repository_stamp(folder)
-    if store is None or stamp is None:
+    repository = None if store is None else repository_stamp(folder)
+    if store is None or repository is None:
         return make()
+    stamp = (repository, os.environ.get(COMMIT_ENV, ""))  # (a CI may name the commit)
     got = store.get(name)
     if got is None or got[0] != stamp:
         got = store[name] = (stamp, make())
