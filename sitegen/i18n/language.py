@@ -45,11 +45,11 @@ def fill(text: Any, values: dict[str, Any], always: bool = False) -> Any:
     """``text % values`` (a Markup ``text`` escapes the values), with one full stop where a
     sentence ends in a value that ends with one ("… 6 декабря 2026 г.", not "г..");
     without values, ``text`` as it is unless ``always``."""
-    if not values and not always:
+    if not values and (not always or "%" not in text):  # (nothing to fill, no %% to undo)
         return text
     done = text % values
-    plain = done.striptags() if hasattr(done, "striptags") else done
-    if text.endswith(")s.") and plain.endswith(".."):
+    if text.endswith(")s.") and (done.striptags() if hasattr(done, "striptags")
+                                 else done).endswith(".."):
         done = done[:-1]
     return done
 
