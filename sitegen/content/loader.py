@@ -162,12 +162,15 @@ Reader = Callable[[Path, "Collector", Path], "str | None"]
 
 
 def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
-              reader: Reader | None = None) -> LoadResult:
+              reader: Reader | None = None, keys: dict | None = None) -> LoadResult:
     """Load and validate everything under the content folder.
 
     ``memo`` (a dict owned by the caller, e.g. the build cache) maps a file's text to what
     parsing it gave, so unchanged files are not parsed again; problems are still reported.
-    ``reader`` replaces read_text for entries and pages (serve reuses unchanged texts).
+    ``reader`` replaces read_text for entries and pages (serve reuses unchanged texts);
+    ``keys``: the memo keys of entry texts read before (by kind, path and text: the text
+    kept by ``reader`` is the same string, whose hash Python keeps), so that an unchanged
+    file is not hashed again.
     """
     read = reader or read_text
     col = Collector(config.root)
@@ -181,7 +184,8 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
         _load_registry(content / f"{what}s.yaml", col, config, what, loaded, memo)
         for what in ("participant", "topic", "period"))
     invalid: list[tuple[str, str, int, str]] = []
-    entries = _load_entries(content / "entries", col, config, invalid, loaded, memo, read)
+    entries = _load_entries(content / "entries", col, config, invalid, loaded, memo, read,
+                            keys)
     pages = _load_pages(content / "pages", col, config, loaded, memo, read)
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
@@ -277,7 +281,8 @@ def parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | N
 
 def _load_entries(folder: Path, col: Collector, config: Config,
                   invalid: list[tuple[str, str, int, str]], loaded: LoadResult,
-                  memo: dict | None = None, read: Reader | None = None) -> list[Entry]:
+                  memo: dict | None = None, read: Reader | None = None,
+                  keys: dict | None = None) -> list[Entry]:
     entries: list[Entry] = []
     by_stem: dict[str, Entry] = {}
     translated: list[Path] = []
@@ -289,9 +294,14 @@ def _load_entries(folder: Path, col: Collector, config: Config,
         text = (read or read_text)(path, col, config.content_dir)
         if text is None:
             continue
-        key = memo_key("entry", shown, path.stem, text)
+        stem = path.stem
+        key = None if keys is None else keys.get(("entry", shown, stem, text))
+        if key is None:
+            key = memo_key("entry", shown, stem, text)
+            if keys is not None:
+                keys[("entry", shown, stem, text)] = key
         loaded.keys.append(key)
-        entry, problems, bad = parse_entry(text, path.stem, shown, config, memo, key)
+        entry, problems, bad = parse_entry(text, stem, shown, config, memo, key)
         col.problems.extend(problems)
         if entry is not None:
             entries.append(entry)

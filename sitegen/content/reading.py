@@ -48,6 +48,7 @@ class Reading:
         self.parsed: dict[Any, Any] = {}  # file text key → its parse result (loader memo)
         self.texts: dict[str, tuple[Identity, str]] = {}  # by path (unless once)
         self._prefetched: dict[str, tuple[Identity, str]] = {}
+        self.keys: dict[Any, Any] | None = None if once else {}  # loader's memo keys
 
     def load(self, config: Config, drafts: bool, changed: Collection[Path] | None
              ) -> LoadResult:
@@ -56,11 +57,15 @@ class Reading:
             self._prefetch(config)
             try:
                 loaded = load_site(config, drafts=drafts, memo=self.parsed,
-                                   reader=self._reader(changed))
+                                   reader=self._reader(changed), keys=self.keys)
             finally:
                 self._prefetched.clear()
         if len(self.parsed) != len(loaded.keys):
             self.parsed = {k: self.parsed[k] for k in loaded.keys}
+        if self.keys is not None:  # without the keys of texts no longer read (edited)
+            used = {k for k in loaded.keys if k[0] == "entry"}
+            if len(self.keys) > len(used):
+                self.keys = {k: v for k, v in self.keys.items() if v in used}
         return loaded
 
     def _reader(self, changed: Collection[Path] | None) -> Reader:

@@ -166,7 +166,7 @@ class Builder:
             self.spare = {oid: (rec[0], rec[2]) for oid, rec in self.records.items()}
         self.records = records
         self.bodies = self.memo.bodies
-        self.memo.digests = {p: d for p, d in self.memo.digests.items() if rd.still_here(p)}
+        self.memo.digests = rd.still_here_only(self.memo.digests)
         texts = {p.body_md for p in rd.site.pages} | {t.body_md for t in rd.site.translations}
         self.memo.texts = {t: d for t, d in self.memo.texts.items() if t in texts}
         for name in ("markdown", "pages", "content") if save else ():

@@ -402,6 +402,17 @@ class Reads(Recorder):
         """The data's records of a year's entries (feeds.record_line), in site order."""
         return [record_line(e, self.config) for e in self._listed.get(("year", year), [])]
 
+    def still_here_only(self, digests: dict[Part, Any]) -> dict[Part, Any]:
+        """``digests`` without those not worth keeping (still_here): as they are when the
+        entries are the same as at the last build that pruned them (at 10,000 entries the
+        preview would otherwise walk ~100,000 digests after every save)."""
+        keep, ids = self.memo.keep, self.versions.keys()
+        if keep is not None and keep.get("pruned for") == ids:
+            return digests
+        if keep is not None:
+            keep["pruned for"] = set(ids)
+        return {p: d for p, d in digests.items() if self.still_here(p)}
+
     def still_here(self, part: tuple[str, Any]) -> bool:
         """Whether a part's memoised digest is worth keeping for the next build: an entry's
         while the entry exists; a year's and a theme file's always (their versions say
