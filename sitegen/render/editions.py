@@ -18,6 +18,7 @@ the search index, untranslated entries) at the site's root.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -87,6 +88,7 @@ def edition_config(config: Config, code: str, translated: frozenset[str]) -> Edi
                          translated=translated, all_editions=config.editions)
 
 
+@functools.lru_cache(maxsize=64)
 def language_names(code: str) -> str:
     """The language's name in itself ("Français", "Русский"), as a switcher names it."""
     name = Language(code).language_name(code)
