@@ -31,7 +31,11 @@ def page(browser, copy):  # type: ignore[no-untyped-def]
     requests: list[str] = []
     errors: list[str] = []
     pg.on("request", lambda req: requests.append(req.url))
-    pg.on("requestfailed", lambda req: errors.append(f"failed: {req.url}"))
+    # a request cut short because the page went elsewhere (a link clicked, the context
+    # closed while Chromium still fetched the icon) is net::ERR_ABORTED, not a broken link;
+    # a missing file is net::ERR_FILE_NOT_FOUND
+    pg.on("requestfailed", lambda req: req.failure == "net::ERR_ABORTED"
+          or errors.append(f"failed: {req.url} ({req.failure})"))
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     yield pg
