@@ -188,6 +188,21 @@ def browser() -> Iterator[object]:
             b.close()
 
 
+@contextmanager
+def watched_page(browser: object, timeout: int = 10_000,
+                 viewport: dict[str, int] | None = None) -> Iterator[object]:
+    """A page in a context of its own, for one test: any JavaScript error it raised fails
+    the test once it is closed."""
+    context = browser.new_context(**({"viewport": viewport} if viewport else {}))  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
 @pytest.fixture
 def artifacts() -> Path:
     """Folder for screenshots and other test artifacts."""

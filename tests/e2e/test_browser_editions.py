@@ -14,7 +14,7 @@ from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import copy_fixture, static_server
+from conftest import copy_fixture, static_server, watched_page
 
 from sitegen.config import load_config
 from sitegen.engine.builder import build
@@ -43,14 +43,8 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(WAIT)
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    with watched_page(browser, WAIT, viewport={"width": 1280, "height": 900}) as pg:
+        yield pg
 
 
 def switch_to(page, name: str) -> None:  # type: ignore[no-untyped-def]

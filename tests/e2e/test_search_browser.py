@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import ROOT, copy_fixture, static_server
+from conftest import ROOT, copy_fixture, static_server, watched_page
 from publish_fixture import publishing_site
 
 from sitegen.config import load_config
@@ -33,13 +33,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    with watched_page(browser, WAIT) as pg:
+        yield pg
 
 
 def results(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

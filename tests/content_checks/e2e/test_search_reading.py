@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from unittest import mock
 
 import pytest
-from conftest import ROOT, static_server
+from conftest import ROOT, static_server, watched_page
 
 from sitegen.config import load_config
 from sitegen.engine.builder import build
@@ -29,14 +29,8 @@ def indexed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.set_default_timeout(WAIT)
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == []
+    with watched_page(browser, WAIT) as pg:
+        yield pg
 
 
 def found(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
