@@ -389,3 +389,15 @@ def test_the_preview_asks_git_again_only_once_the_repository_moved(
     assert serve.rebuild([root / "content"]).ok
     assert sha[:7] not in (tmp_path / "preview" / "entries/2022-01-12-second/index.html"
                            ).read_text()
+
+
+def test_the_repository_stamp_never_opens_a_pipe(tmp_path: Path) -> None:
+    """A `.git/HEAD` that is not a regular file (a pipe would block the preview for ever)
+    gives no stamp: Git is asked each time instead, as for any layout not read here."""
+    (tmp_path / ".git").mkdir()
+    os.mkfifo(tmp_path / ".git" / "HEAD")
+    (tmp_path / "content").mkdir()
+    assert history.repository_stamp(tmp_path / "content") is None
+    (tmp_path / ".git" / "HEAD").unlink()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    assert history.repository_stamp(tmp_path / "content") is not None

@@ -405,6 +405,8 @@ def repository_stamp(folder: Path) -> tuple[Any, ...] | None:
             break
     else:
         return ("none",)
+    if not (gitdir / "HEAD").is_file():  # (never opened unless a regular file: no pipe)
+        return None
     try:
         head = (gitdir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
         common = gitdir
