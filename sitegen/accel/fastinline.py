@@ -70,6 +70,38 @@ def _quote_needs() -> dict[str, tuple[str, ...]]:
             sm.remainingDoubleQuotesRegex: double}
 
 
+def _smarty_triggers() -> dict[str, tuple[str, int, int]]:
+    """smarty's expressions (by text) → (literal, lo, hi): every match holds ``literal``
+    between ``lo`` and ``hi`` characters after its start. Only the opening quotes have
+    something before it: one of ``\\s &nbsp; -- – — &mdash; &ndash; &#8211; &#8212;``."""
+    from markdown.extensions import smarty as sm
+
+    found = {regex: (need[0], 0, 0) for regex, need in _quote_needs().items()}
+    found[sm.openingSingleQuotesRegex] = ("'", 1, 7)
+    found[sm.openingDoubleQuotesRegex] = ('"', 1, 7)
+    found.update({r"(?<!-)---(?!-)": ("---", 0, 0), r"(?<!-)--(?!-)": ("--", 0, 0),
+                  r"(?<!\.)\.{3}(?!\.)": ("...", 0, 0), r"\<\<": ("<<", 0, 0),
+                  r"\>\>": (">>", 0, 0)})
+    return found
+
+
+def first_match(regex: re.Pattern[str], data: str, pos: int, literal: str, lo: int,
+                hi: int) -> re.Match[str] | None:
+    """``regex.search(data, pos)`` for an expression whose every match holds ``literal``
+    ``lo`` to ``hi`` characters after its start: only the start positions that can reach
+    an occurrence of the literal are tried, in order, so the first match found is the
+    leftmost (a match tried at a later position sees the text before it, as search does).
+    smarty's expressions open with look-behinds or alternatives, which the regular
+    expression engine tries at every position of the text."""
+    find, match = data.find, regex.match
+    while (at := find(literal, pos + lo)) >= 0:
+        for start in range(max(pos, at - hi), at - lo + 1):
+            if (m := match(data, start)) is not None:
+                return m
+        pos = at - lo + 1  # no match starts before: none reaches an earlier literal
+    return None
+
+
 def needs_of(name: str) -> tuple[str, ...] | None:
     """The trigger literals of a pattern, or None when it must always run."""
     if name.startswith("smarty-quotes-"):
@@ -187,6 +219,9 @@ class FastSmarty(Treeprocessor):
         quotes = _quote_needs()
         self.needs = [quotes.get(pattern.getCompiledRegExp().pattern) or needs_of(name)
                       or ("",) for name, pattern in order]
+        triggers = _smarty_triggers()
+        self.finders = [triggers.get(pattern.getCompiledRegExp().pattern)
+                        for _, pattern in order]
         self.triggers = tuple(sorted({t for need in self.needs for t in need}))
         self.present = presence_test(self.needs)
         self.any_trigger = presence_test([self.triggers])
@@ -214,8 +249,9 @@ class FastSmarty(Treeprocessor):
             if not ok[index]:
                 continue
             start = 0
-            regex = pattern.getCompiledRegExp()
-            while (match := regex.search(data, start)) is not None:
+            regex, finder = pattern.getCompiledRegExp(), self.finders[index]
+            while (match := regex.search(data, start) if finder is None
+                   else first_match(regex, data, start, *finder)) is not None:
                 node, begin, end = pattern.handleMatch(match, data)
                 placeholder = util.INLINE_PLACEHOLDER % f"{len(stash):04d}"
                 stash[placeholder] = node

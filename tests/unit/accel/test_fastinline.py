@@ -140,3 +140,32 @@ def test_link_patterns_scan_forward_on_versions_that_scan_every_index() -> None:
     speed_up(md)
     replaced = "getText" in vars(md.inlinePatterns["link"])
     assert replaced == hasattr(ip.LinkInlineProcessor, "_findBracketEnds")
+
+
+def test_smartys_matches_are_found_where_search_finds_them() -> None:
+    """FastSmarty tries each smarty expression only at the positions from which a match can
+    reach its literal; from any position, it must find the match ``search`` finds (the same
+    span and groups), on texts dense in quotes, dashes, entities and placeholders' control
+    characters. An expression it does not know, or a wrong (literal, lo, hi), fails here."""
+    from sitegen.accel.fastinline import _smarty_triggers, first_match
+
+    md = markdown.Markdown(extensions=["smarty"],
+                           extension_configs={"smarty": {"smart_angled_quotes": True}})
+    speed_up(md)
+    smarty = md.treeprocessors["smarty"]
+    triggers = _smarty_triggers()
+    expressions = [p.getCompiledRegExp() for _, p in smarty._order]  # type: ignore[attr-defined]
+    assert len(expressions) == 20 and all(e.pattern in triggers for e in expressions)
+    rng = random.Random(11)
+    alphabet = ["'", '"', "-", "--", ".", "...", "<<", ">>", "<", ">", " ", "\t", "\n", "a", "s",
+                "70s", "1", "&nbsp;", "&mdash;", "&ndash;", "&#8211;", "&#8212;", "\u2013",
+                "\u2014", "\x02", "\x03", "[", "(", "!", "_", "\u00e9"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+             for _ in range(2500)]
+    for text in texts:
+        for expression in expressions:
+            for pos in range(0, len(text) + 1, 3):
+                want = expression.search(text, pos)
+                got = first_match(expression, text, pos, *triggers[expression.pattern])
+                assert (got and (got.span(), got.groups())) == (
+                    want and (want.span(), want.groups())), (expression.pattern, text, pos)
