@@ -162,7 +162,8 @@ Reader = Callable[[Path, "Collector", Path], "str | None"]
 
 
 def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
-              reader: Reader | None = None, keys: dict | None = None) -> LoadResult:
+              reader: Reader | None = None, keys: dict | None = None,
+              known: Callable[[Path], Any] | None = None) -> LoadResult:
     """Load and validate everything under the content folder.
 
     ``memo`` (a dict owned by the caller, e.g. the build cache) maps a file's text to what
@@ -170,7 +171,8 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     ``reader`` replaces read_text for entries and pages (serve reuses unchanged texts);
     ``keys``: the memo keys of entry texts read before (by kind, path and text: the text
     kept by ``reader`` is the same string, whose hash Python keeps), so that an unchanged
-    file is not hashed again.
+    file is not hashed again; ``known``: an entry file's memo key when it was parsed
+    moments ago and has not changed since (content/reading.py), so it is not read again.
     """
     read = reader or read_text
     col = Collector(config.root)
@@ -185,7 +187,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
         for what in ("participant", "topic", "period"))
     invalid: list[tuple[str, str, int, str]] = []
     entries = _load_entries(content / "entries", col, config, invalid, loaded, memo, read,
-                            keys)
+                            keys, known)
     pages = _load_pages(content / "pages", col, config, loaded, memo, read)
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
@@ -282,7 +284,8 @@ def parse_entry(text: str, stem: str, shown: str, config: Config, memo: dict | N
 def _load_entries(folder: Path, col: Collector, config: Config,
                   invalid: list[tuple[str, str, int, str]], loaded: LoadResult,
                   memo: dict | None = None, read: Reader | None = None,
-                  keys: dict | None = None) -> list[Entry]:
+                  keys: dict | None = None,
+                  known: Callable[[Path], Any] | None = None) -> list[Entry]:
     entries: list[Entry] = []
     by_stem: dict[str, Entry] = {}
     translated: list[Path] = []
@@ -290,18 +293,22 @@ def _load_entries(folder: Path, col: Collector, config: Config,
         if split_name(path) is not None:  # <stem>.<lang>.md: read once the originals are
             translated.append(path)
             continue
-        shown = col.show(path)
-        text = (read or read_text)(path, col, config.content_dir)
-        if text is None:
-            continue
-        stem = path.stem
-        key = None if keys is None else keys.get(("entry", shown, stem, text))
-        if key is None:
-            key = memo_key("entry", shown, stem, text)
-            if keys is not None:
-                keys[("entry", shown, stem, text)] = key
+        shown, stem = col.show(path), path.stem
+        key = None if known is None else known(path)
+        if key is not None and memo is not None and key in memo:
+            result = memo[key]
+        else:
+            text = (read or read_text)(path, col, config.content_dir)
+            if text is None:
+                continue
+            key = None if keys is None else keys.get(("entry", shown, stem, text))
+            if key is None:
+                key = memo_key("entry", shown, stem, text)
+                if keys is not None:
+                    keys[("entry", shown, stem, text)] = key
+            result = parse_entry(text, stem, shown, config, memo, key)
         loaded.keys.append(key)
-        entry, problems, bad = parse_entry(text, stem, shown, config, memo, key)
+        entry, problems, bad = result
         col.problems.extend(problems)
         if entry is not None:
             entries.append(entry)
@@ -507,11 +514,13 @@ def _check_body_links(shown: str, links: tuple[tuple[str, int], ...], ids: set[s
                       "link to entries as [text](entry:2002-05-28-rome-declaration)")
 
 
-def read_body(entry: Entry, config: Config, text: str | None = None) -> str:
+def read_body(entry: Entry, config: Config, text: str | None = None,
+              real_dirs: dict[Path, str] | None = None) -> str:
     """An entry's Markdown body, from ``text`` (its file's text as the load read it) or
     read again from its file; a ContentError if it is not the body that was loaded (the
-    file changed meanwhile): a build never mixes two versions of a file."""
-    col = Collector(config.root)
+    file changed meanwhile): a build never mixes two versions of a file. ``real_dirs``:
+    folders resolved by earlier calls (Collector), not resolved again for each body."""
+    col = Collector(config.root, real_dirs)
     if text is None or body_digest(text[entry.body_start:]) != entry.body_digest:
         text = read_text(config.root / entry.path, col, config.content_dir)
     if text is not None and body_digest(text[entry.body_start:]) == entry.body_digest:

@@ -5,9 +5,11 @@ memo, which the build cache stores) and, when it loads again (serve), each file'
 its identity (inode, mtime, size): a file that did not change is neither read nor parsed
 again. The first load of many files reads and parses them across cores.
 
-A single load (``once``: ``build``, ``check``) keeps no text: the loader reads each file
-while it needs it, and an entry's body is read again when it is converted (loader.read_body;
-the model holds none), so that memory does not grow with the texts of the site.
+A single load (``once``: ``build``, ``check``) keeps no text: the loader takes the parse
+result of each file read across cores by its key (when the file is still the one read),
+reads the others while it needs them, and an entry's body is read again when it is
+converted (loader.read_body; the model holds none), so that memory does not grow with the
+texts of the site.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Reading:
         self.parsed: dict[Any, Any] = {}  # file text key → its parse result (loader memo)
         self.texts: dict[str, tuple[Identity, str]] = {}  # by path (unless once)
         self._prefetched: dict[str, tuple[Identity, str]] = {}
+        self._known: dict[str, tuple[Identity, Any]] = {}  # (once) the memo keys of those
         self.keys: dict[Any, Any] | None = None if once else {}  # loader's memo keys
 
     def load(self, config: Config, drafts: bool, changed: Collection[Path] | None
@@ -57,9 +60,11 @@ class Reading:
             self._prefetch(config)
             try:
                 loaded = load_site(config, drafts=drafts, memo=self.parsed,
-                                   reader=self._reader(changed), keys=self.keys)
+                                   reader=self._reader(changed), keys=self.keys,
+                                   known=self._known_key)
             finally:
                 self._prefetched.clear()
+                self._known.clear()
         if len(self.parsed) != len(loaded.keys):
             self.parsed = {k: self.parsed[k] for k in loaded.keys}
         if self.keys is not None:  # without the keys of texts no longer read (edited)
@@ -95,12 +100,23 @@ class Reading:
 
         return read
 
+    def _known_key(self, path: Path) -> Any:
+        """The memo key of a file parsed moments ago (_prefetch, single load), if it is
+        still the same file (identity); None: the loader reads it."""
+        got = self._known.pop(os.path.abspath(path), None)
+        try:
+            return got[1] if got is not None and got[0] == identity(path) else None
+        except OSError:
+            return None
+
     def body(self, config: Config) -> Callable[[Entry], str]:
         """An entry's body, from the text this Reading keeps of its file (serve), else read
         again from the file (loader.read_body)."""
+        real_dirs: dict[Path, str] = {}  # one build's: each folder resolved once
+
         def body(entry: Entry) -> str:
             got = self.texts.get(os.path.abspath(config.root / entry.path))
-            return read_body(entry, config, None if got is None else got[1])
+            return read_body(entry, config, None if got is None else got[1], real_dirs)
 
         return body
 
@@ -116,7 +132,7 @@ class Reading:
             return
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 
-        keep = not self.once  # a single load reads each text again: none held meanwhile
+        keep = not self.once  # a single load holds no text (the loader takes the keys)
 
         def work(batch: Iterable[Path]) -> list[tuple[Any, Identity, str | None, Any] | None]:
             return [_read_and_parse(p, config, real_dirs, keep) for p in batch]
@@ -127,6 +143,8 @@ class Reading:
                 self.parsed[key] = result
                 if text is not None:
                     self._prefetched[os.path.abspath(path)] = (ident, text)
+                else:  # a single load: the loader takes the parse result by this key
+                    self._known[os.path.abspath(path)] = (ident, key)
 
 
 def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str], keep: bool
