@@ -13,6 +13,7 @@ build to build, so a build that finds nothing changed computes no projection.
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,18 +23,25 @@ Part = tuple[str, Any]  # (name, key), e.g. ("card", "2019-treaty-ends")
 UNREAD = object()  # a part's value not at hand
 
 
+def _serial(value: Any) -> bytes:
+    """``value`` as bytes: by marshal when it is made of plain types only (dicts, tuples,
+    strings, numbers...: ~3x faster than repr; format 2 writes no references between
+    objects, so equal values give equal bytes whatever objects they share), else its repr
+    (unambiguous for the model's dataclasses too), which starts with another byte."""
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError:
+        return b"\0" + repr(value).encode("utf-8", "surrogatepass")
+
+
 def digest(*parts: object) -> str:
-    """A short stable hash of strings, numbers and tuples of them (repr is unambiguous)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+    """A short stable hash of strings, numbers and tuples of them."""
+    return hashlib.blake2b(_serial(parts), digest_size=16).hexdigest()
 
 
 def fingerprint(value: object) -> str:
-    """A string that changes whenever ``value`` does: its repr if short, else its hash."""
-    text = repr(value)
-    if len(text) <= 64:
-        return text
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """A string that changes whenever ``value`` does (a hash of it)."""
+    return hashlib.blake2b(_serial(value), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
