@@ -163,7 +163,7 @@ Reader = Callable[[Path, "Collector", Path], "str | None"]
 
 def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
               reader: Reader | None = None, keys: dict | None = None,
-              known: Callable[[Path], Any] | None = None) -> LoadResult:
+              parsed_key: Callable[[Path], Any] | None = None) -> LoadResult:
     """Load and validate everything under the content folder.
 
     ``memo`` (a dict owned by the caller, e.g. the build cache) maps a file's text to what
@@ -171,7 +171,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
     ``reader`` replaces read_text for entries and pages (serve reuses unchanged texts);
     ``keys``: the memo keys of entry texts read before (by kind, path and text: the text
     kept by ``reader`` is the same string, whose hash Python keeps), so that an unchanged
-    file is not hashed again; ``known``: an entry file's memo key when it was parsed
+    file is not hashed again; ``parsed_key``: an entry file's memo key when it was parsed
     moments ago and has not changed since (content/reading.py), so it is not read again.
     """
     read = reader or read_text
@@ -187,7 +187,7 @@ def load_site(config: Config, drafts: bool = False, memo: dict | None = None,
         for what in ("participant", "topic", "period"))
     invalid: list[tuple[str, str, int, str]] = []
     entries = _load_entries(content / "entries", col, config, invalid, loaded, memo, read,
-                            keys, known)
+                            keys, parsed_key)
     pages = _load_pages(content / "pages", col, config, loaded, memo, read)
 
     p_map: dict[str, Participant] = {p.id: p for p in participants}
@@ -285,7 +285,7 @@ def _load_entries(folder: Path, col: Collector, config: Config,
                   invalid: list[tuple[str, str, int, str]], loaded: LoadResult,
                   memo: dict | None = None, read: Reader | None = None,
                   keys: dict | None = None,
-                  known: Callable[[Path], Any] | None = None) -> list[Entry]:
+                  parsed_key: Callable[[Path], Any] | None = None) -> list[Entry]:
     entries: list[Entry] = []
     by_stem: dict[str, Entry] = {}
     translated: list[Path] = []
@@ -294,7 +294,7 @@ def _load_entries(folder: Path, col: Collector, config: Config,
             translated.append(path)
             continue
         shown, stem = col.show(path), path.stem
-        key = None if known is None else known(path)
+        key = None if parsed_key is None else parsed_key(path)
         if key is not None and memo is not None and key in memo:
             result = memo[key]
         else:

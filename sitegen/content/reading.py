@@ -53,15 +53,17 @@ class Reading:
         self._known: dict[str, tuple[Identity, Any]] = {}  # (once) the memo keys of those
         self.keys: dict[Any, Any] | None = None if once else {}  # loader's memo keys
 
-    def load(self, config: Config, drafts: bool, changed: Collection[Path] | None
-             ) -> LoadResult:
-        """The site; ``changed``: the files changed since the last load (None: any)."""
+    def load(self, config: Config, drafts: bool, changed: Collection[Path] | None,
+             meanwhile: Callable[[], Any] = lambda: None) -> LoadResult:
+        """The site; ``changed``: the files changed since the last load (None: any);
+        ``meanwhile()`` runs here while other processes read the first load's files (or
+        first, when they do not)."""
         with workers.no_gc(freeze=self.once):  # building the site: nothing to collect
-            self._prefetch(config)
+            self._prefetch(config, meanwhile)
             try:
                 loaded = load_site(config, drafts=drafts, memo=self.parsed,
                                    reader=self._reader(changed), keys=self.keys,
-                                   known=self._known_key)
+                                   parsed_key=self._known_key)
             finally:
                 self._prefetched.clear()
                 self._known.clear()
@@ -120,15 +122,17 @@ class Reading:
 
         return body
 
-    def _prefetch(self, config: Config) -> None:
+    def _prefetch(self, config: Config, meanwhile: Callable[[], Any]) -> None:
         """A first load of many entry files: read and parse them across cores (the loader
         then finds each file's text and parse result ready)."""
         folder = config.content_dir / "entries"
         if self.parsed or not folder.is_dir():
+            meanwhile()
             return
         paths = sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#"))
                        and split_name(p) is None)  # translations are read by the loader
         if len(paths) < workers.MIN_BATCH:
+            meanwhile()
             return
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 
@@ -137,7 +141,8 @@ class Reading:
         def work(batch: Iterable[Path]) -> list[tuple[Any, Identity, str | None, Any] | None]:
             return [_read_and_parse(p, config, real_dirs, keep) for p in batch]
 
-        for path, got in zip(paths, workers.run(work, paths), strict=True):
+        for path, got in zip(paths, workers.run(work, paths, meanwhile=meanwhile),
+                             strict=True):
             if got is not None:
                 key, ident, text, result = got
                 self.parsed[key] = result

@@ -87,7 +87,7 @@ class Builder:
         the output stays as it was (but for pages published early)."""
         start = time.perf_counter()
         notes = self._use_cache(cache_keys(self.config, self.drafts))
-        loaded = self._load(changed)
+        loaded = self._load(changed)  # (meanwhile, this process compiles the templates)
         rd = self._reads(loaded)
         outputs = [(kind, key) for kind in KINDS for key in kind.keys(rd)]
         wanted = set(first)
@@ -174,18 +174,23 @@ class Builder:
 
     # -- load ---------------------------------------------------------------------------
     def _load(self, changed: Collection[Path] | None) -> LoadResult:
-        loaded = self.reading.load(self.config, self.drafts, changed)
+        loaded = self.reading.load(self.config, self.drafts, changed,
+                                   meanwhile=self._current_templates().compile_all)
         if self.strict and loaded.warnings:
             raise ContentError(problems=[replace(w, severity="error") for w in loaded.warnings])
         return loaded
 
+    def _current_templates(self) -> Templates:
+        """The templates, made again when the settings or the theme changed."""
+        if self._templates is None or self._templates[0] != self._keys["pages"]:
+            self._templates = (self._keys["pages"], Templates(self.config))
+        return self._templates[1]
+
     def _reads(self, loaded: LoadResult) -> Reads:
         """The parts of the loaded site, with this builder's memos (bodies converted before
         whose entry links still resolve the same way)."""
-        if self._templates is None or self._templates[0] != self._keys["pages"]:
-            self._templates = (self._keys["pages"], Templates(self.config))
         self.memo.bodies = {}
-        rd = Reads(loaded.site, self.config, self.memo, loaded.versions, self._templates[1],
+        rd = Reads(loaded.site, self.config, self.memo, loaded.versions, self._current_templates(),
                    self.reading.body(self.config))
         rd.keep_cached_bodies(self.bodies)
         return rd

@@ -196,6 +196,8 @@ class Templates:
         workers then inherit them compiled, and the preview's first edit of a page its
         workers rendered does not wait ~40 ms for its template (one with an error is
         left to fail where it is used, as before)."""
+        if self._compiled:
+            return
         self._compiled = True
         for name in self.env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml"))
                                             and not n.startswith("static/")):
@@ -205,8 +207,7 @@ class Templates:
                 pass
 
     def render(self, name: str, context: dict[str, Any]) -> str:
-        if not self._compiled:
-            self.compile_all()
+        self.compile_all()
         try:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:

@@ -4,6 +4,7 @@ first pass across cores parsed, by its key, unless the file changed in between."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_scale import make_corpus
@@ -33,8 +34,8 @@ def test_each_file_is_read_once_and_one_edited_meanwhile_again(
     load = Reading(once=True)
     prefetch, edited = load._prefetch, paths[3]
 
-    def prefetch_then_edit(config_: object) -> None:
-        prefetch(config_)  # type: ignore[arg-type]
+    def prefetch_then_edit(*args: Any) -> None:
+        prefetch(*args)
         text = edited.read_text(encoding="utf-8")
         edited.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
 
