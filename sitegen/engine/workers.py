@@ -66,6 +66,18 @@ def affordable(n: int, items: int = 0) -> int:
     return max(1, min(n, (budget - items * HELD_PER_ITEM) // max(resident, 1)))
 
 
+def batches(start: int, end: int, procs: int) -> list[tuple[int, int]]:
+    """Consecutive batches of items ``start``..``end``: each a sixth of a process's share
+    of what is left (at most 64 items, at least 4 and 1/10,000 of all), so they shrink
+    towards the end, where the last batch taken decides when all are done."""
+    found, least = [], max(4, -(-end // 10_000))
+    while start < end:
+        size = max(least, min(64, (end - start) // (procs * 6)))
+        found.append((start, min(start + size, end)))
+        start += size
+    return found
+
+
 @contextmanager
 def no_gc(freeze: bool = False) -> Iterator[None]:
     """The collector paused while only objects that stay are made (each full collection
@@ -152,9 +164,8 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
         return list(work(items))
     procs = affordable(processes(), len(items))
     first = min(first, len(items))
-    size = max(1, min(64, (len(items) - first) // (procs * 6)), -(-len(items) // 10_000))
     chunks = [(0, first)] if first else []
-    chunks += [(i, min(i + size, len(items))) for i in range(first, len(items), size)]
+    chunks += batches(first, len(items), procs)
     if procs < 2:  # batch by batch, each one's memos dropped: memory stays flat
         meanwhile()
         done: list[Any] = []

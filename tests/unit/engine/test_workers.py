@@ -37,11 +37,27 @@ def test_results_come_in_order_from_more_than_one_process() -> None:
     assert os.getpid() in {r[2] for r in results}
 
 
-def test_the_first_items_are_one_batch_done_here_and_the_rest_even_batches() -> None:
+def test_the_first_items_are_one_batch_done_here_and_the_rest_shrinking_batches() -> None:
     results = workers.run(whose, range(N), first=10)
     assert [r[1] for r in results[:10]] == [10] * 10 and results[0][2] == os.getpid()
-    size = min(64, (N - 10) // 12)
-    assert {r[1] for r in results[10:]} == {size, (N - 10) % size}
+    sizes, i = [], 10
+    while i < N:  # each result tells the size of its batch: walk batch by batch
+        sizes.append(results[i][1])
+        i += results[i][1]
+    assert sum(sizes) == N - 10
+    assert sizes[0] == min(64, (N - 10) // 12) and sizes == sorted(sizes, reverse=True)
+    assert sizes[-2] == 4  # the last batches: a few items
+
+
+def test_batches_cover_every_item_once_and_shrink() -> None:
+    for start, end, procs in ((0, 1, 2), (5, 1000, 2), (0, 10_000, 2), (0, 50_000, 8),
+                              (100, 101, 3), (0, 250_000, 2)):
+        got = workers.batches(start, end, procs)
+        assert [i for a, b in got for i in range(a, b)] == list(range(start, end))
+        sizes = [b - a for a, b in got]
+        assert max(sizes) <= max(64, -(-end // 10_000))
+        assert sizes[:-1] == sorted(sizes[:-1], reverse=True)
+        assert min(sizes[:-1], default=4) >= 4
 
 
 def test_a_content_error_in_a_worker_is_raised_here_as_it_was() -> None:
@@ -79,7 +95,7 @@ def test_after_batch_runs_after_each_batch_where_it_ran(tmp_path) -> None:  # ty
     results = workers.run(whose, range(N), after_batch=after)
     lines = log.read_text().split()
     assert set(map(int, lines)) == {r[2] for r in results}  # both processes
-    assert len(lines) == -(-N // min(64, N // 12))  # once per batch
+    assert len(lines) == len(workers.batches(0, N, 2))  # once per batch
 
 
 def test_no_worker_is_left_behind() -> None:
