@@ -56,8 +56,8 @@ class Reading:
     def load(self, config: Config, drafts: bool, changed: Collection[Path] | None,
              meanwhile: Callable[[], Any] = lambda: None) -> LoadResult:
         """The site; ``changed``: the files changed since the last load (None: any);
-        ``meanwhile()`` runs here while other processes read the first load's files (or
-        first, when they do not)."""
+        ``meanwhile()`` runs here while other processes read the first load's files (not
+        at all when this load reads few files or none: a warm build may need none of it)."""
         with workers.no_gc(freeze=self.once):  # building the site: nothing to collect
             self._prefetch(config, meanwhile)
             try:
@@ -127,12 +127,10 @@ class Reading:
         then finds each file's text and parse result ready)."""
         folder = config.content_dir / "entries"
         if self.parsed or not folder.is_dir():
-            meanwhile()
             return
         paths = sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#"))
                        and split_name(p) is None)  # translations are read by the loader
         if len(paths) < workers.MIN_BATCH:
-            meanwhile()
             return
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 

@@ -87,7 +87,7 @@ class Builder:
         the output stays as it was (but for pages published early)."""
         start = time.perf_counter()
         notes = self._use_cache(cache_keys(self.config, self.drafts))
-        loaded = self._load(changed)  # (meanwhile, this process compiles the templates)
+        loaded = self._load(changed)  # (a first load: meanwhile, the templates compile)
         rd = self._reads(loaded)
         outputs = [(kind, key) for kind in KINDS for key in kind.keys(rd)]
         wanted = set(first)
