@@ -174,8 +174,8 @@ class Builder:
 
     # -- load ---------------------------------------------------------------------------
     def _load(self, changed: Collection[Path] | None) -> LoadResult:
-        loaded = self.reading.load(self.config, self.drafts, changed,
-                                   meanwhile=self._current_templates().compile_all)
+        templates = self._current_templates()
+        loaded = self.reading.load(self.config, self.drafts, changed, templates.compile_all)
         if self.strict and loaded.warnings:
             raise ContentError(problems=[replace(w, severity="error") for w in loaded.warnings])
         return loaded

@@ -82,10 +82,7 @@ def write_new(folder: str | Path, rel: str, data: bytes | Iterable[bytes]) -> Id
         clear(path)
         fd = os.open(path, _NEW_FILE, 0o666)
     with open(fd, "wb", closefd=True) as fh:
-        if isinstance(data, bytes | bytearray | memoryview):
-            fh.write(data)
-        else:
-            fh.writelines(data)
+        fh.writelines((data,) if isinstance(data, bytes | bytearray | memoryview) else data)
         fh.flush()
         st = os.fstat(fd)
     return (st.st_ino, st.st_mtime_ns, st.st_size)

@@ -67,9 +67,9 @@ def affordable(n: int, items: int = 0) -> int:
 
 
 def batches(start: int, end: int, procs: int) -> list[tuple[int, int]]:
-    """Consecutive batches of items ``start``..``end``: each a sixth of a process's share
-    of what is left (at most 64 items, at least 4 and 1/10,000 of all), so they shrink
-    towards the end, where the last batch taken decides when all are done."""
+    """Batches of items ``start``..``end`` that shrink towards the end (where the last one
+    decides when all are done): a sixth of a process's share of what is left, 4 to 64
+    items (or 1/10,000 of all)."""
     found, least = [], max(4, -(-end // 10_000))
     while start < end:
         size = max(least, min(64, (end - start) // (procs * 6)))
