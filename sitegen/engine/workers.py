@@ -104,17 +104,17 @@ def _take(fd: int) -> int | None:
 
 
 def _serve(work: Work, items: Sequence[Any], chunks: list[tuple[int, int]], fd: int,
-           spool: IO[bytes], after_batch: Callable[[], Any], n: int | None) -> None:
-    """Do batch ``n``, then take batches until none are left; spool each one's result."""
+           keep: Callable[[int, tuple[str, Any]], Any], after_batch: Callable[[], Any],
+           n: int | None) -> None:
+    """Do batch ``n``, then take batches until none are left; ``keep`` each one's result."""
     while n is not None:
         try:
             done: tuple[str, Any] = ("ok", work(items[slice(*chunks[n])]))
         except SitegenError as exc:
             done = ("error", (type(exc), exc.problems))
-        pickle.dump((n, done), spool, protocol=pickle.HIGHEST_PROTOCOL)
+        keep(n, done)
         after_batch()
         n = _take(fd)
-    spool.flush()
 
 
 def _fork(work: Work, items: Sequence[Any], chunks: list[tuple[int, int]], fd: int,
@@ -126,7 +126,9 @@ def _fork(work: Work, items: Sequence[Any], chunks: list[tuple[int, int]], fd: i
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _serve(work, items, chunks, fd, spool, after_batch, _take(fd))
+        _serve(work, items, chunks, fd, lambda n, done: pickle.dump(
+            (n, done), spool, protocol=pickle.HIGHEST_PROTOCOL), after_batch, _take(fd))
+        spool.flush()
     except BaseException:  # noqa: BLE001 - reported to the parent through the spool
         code = 1
         try:
@@ -176,7 +178,7 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     read_fd, write_fd = os.pipe()
     os.write(write_fd, b"".join(_NUMBER.pack(i) for i in range(1 if first else 0, len(chunks))))
     os.close(write_fd)  # readers see the end once every number is taken
-    own, *spools = [tempfile.TemporaryFile() for _ in range(procs)]  # noqa: SIM115
+    spools = [tempfile.TemporaryFile() for _ in range(procs - 1)]  # noqa: SIM115
     pids: list[int] = []
     parts: dict[int, tuple[str, Any]] = {}
     frozen_before = gc.get_freeze_count() > 0
@@ -186,15 +188,16 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     try:
         pids += [_fork(work, items, chunks, read_fd, s, after_batch) for s in spools]
         meanwhile()
-        _serve(work, items, chunks, read_fd, own, after_batch, 0 if first else _take(read_fd))
-        _gather(pids, [*spools, own], parts, len(chunks))
+        _serve(work, items, chunks, read_fd, parts.__setitem__, after_batch,
+               0 if first else _take(read_fd))  # (this process's results stay in memory)
+        _gather(pids, spools, parts, len(chunks))
     finally:
         for pid in pids:  # interrupted: the workers must not outlive the build
             with suppress(OSError):
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
         os.close(read_fd)
-        for spool in (own, *spools):
+        for spool in spools:
             spool.close()
         if not frozen_before:
             gc.unfreeze()
@@ -208,9 +211,9 @@ def run(work: Work, items: Sequence[Any], *, first: int = 0,
     return results
 
 
-def _gather(pids: list[int], spools: list[IO[bytes]], parts: dict[int, tuple[str, Any]],
+def _gather(pids: list[int], spools: Sequence[IO[bytes]], parts: dict[int, tuple[str, Any]],
             n: int) -> None:
-    """Wait for the workers and read every spool (the last is this process's)."""
+    """Wait for the workers and read their spools."""
     failures = []
     with no_gc():
         for pid, spool in zip(list(pids), spools, strict=False):
@@ -219,7 +222,6 @@ def _gather(pids: list[int], spools: list[IO[bytes]], parts: dict[int, tuple[str
             crash = _read_spool(spool, parts)
             if crash or status:
                 failures.append(crash or f"a worker process ended with status {status}")
-        _read_spool(spools[-1], parts)
     if failures or len(parts) != n:
         raise WorkerFailed("a worker process failed:\n" + (
             failures[0] if failures else "it left its work unfinished"))
