@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
@@ -32,7 +33,7 @@ from sitegen.engine.deps import Kind, Memo, Part
 from sitegen.engine.sinks import Nothing
 from sitegen.engine.store import Store, cache_dir, cache_keys, remove_stale_files
 from sitegen.engine.tree import AtomicTree, Files, check_real_folders
-from sitegen.errors import ContentError, Problem
+from sitegen.errors import ContentError, Problem, SitegenError
 from sitegen.outputs.files import FILES
 from sitegen.render.pages import PAGES
 from sitegen.render.reads import Body, Reads
@@ -174,11 +175,15 @@ class Builder:
 
     # -- load ---------------------------------------------------------------------------
     def _load(self, changed: Collection[Path] | None) -> LoadResult:
-        templates = self._current_templates()
-        loaded = self.reading.load(self.config, self.drafts, changed, templates.compile_all)
+        loaded = self.reading.load(self.config, self.drafts, changed, self._early_templates)
         if self.strict and loaded.warnings:
             raise ContentError(problems=[replace(w, severity="error") for w in loaded.warnings])
         return loaded
+
+    def _early_templates(self) -> None:
+        """Compile the templates now (their problems are reported after the content's)."""
+        with suppress(SitegenError):
+            self._current_templates().compile_all()
 
     def _current_templates(self) -> Templates:
         """The templates, made again when the settings or the theme changed."""

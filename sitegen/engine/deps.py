@@ -24,8 +24,7 @@ UNREAD = object()  # a part's value not at hand
 
 
 def digest(*parts: Any) -> str:
-    """A short stable hash of values: of marshal's bytes if they are plain (~3x faster than
-    repr; format 2 has no references: equal values, equal bytes), else of their repr."""
+    """A stable hash of values: of marshal's bytes (format 2: no references), else repr's."""
     try:
         data = marshal.dumps(parts, 2)
     except ValueError:
@@ -112,8 +111,7 @@ class Recorder:
             if d is None:
                 return None
             found.append(d)
-        return hashlib.blake2b("\0".join(found).encode("utf-8", "surrogatepass"),
-                               digest_size=16).hexdigest()
+        return digest(*found)
 
     def digest(self, part: Part, value: Any = UNREAD) -> str | None:
         """A part's digest, memoised; None when it is not known yet or the part is gone."""
@@ -139,8 +137,7 @@ class Recorder:
         known = self.memo.digests.get(part)
         if known is None or known[0] != version:
             value = getattr(self, "_" + part[0])(part[1]) if value is UNREAD else value
-            known = self.memo.digests[part] = self._new_digests[part] = (
-                version, digest(value))
+            known = self.memo.digests[part] = self._new_digests[part] = (version, digest(value))
         return known[1]
 
     def drain_digests(self) -> dict[Part, tuple[str, str]]:

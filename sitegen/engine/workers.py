@@ -67,9 +67,8 @@ def affordable(n: int, items: int = 0) -> int:
 
 
 def batches(start: int, end: int, procs: int) -> list[tuple[int, int]]:
-    """Batches of items ``start``..``end`` that shrink towards the end (where the last one
-    decides when all are done): a sixth of a process's share of what is left, 4 to 64
-    items (or 1/10,000 of all)."""
+    """Batches of ``start``..``end``: a sixth of a process's share of what is left, so the
+    last ones (which decide when all are done) are small; 4 to 64 (or 1/10,000 of all)."""
     found, least = [], max(4, -(-end // 10_000))
     while start < end:
         size = max(least, min(64, (end - start) // (procs * 6)))
