@@ -57,14 +57,17 @@ def link_html(href: str, text: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(href, text)
 
 
+_NOTHING = Markup("")  # (one object: Markup's constructor runs in Python)
+
+
 def lang_attr(code: str | None) -> Markup:
     """`` lang="…"`` for text in another language than the page's (nothing when None)."""
-    return Markup(' lang="{}"').format(code) if code else Markup("")
+    return Markup(' lang="{}"').format(code) if code else _NOTHING
 
 
 def hreflang_attr(code: str | None) -> Markup:
     """`` hreflang="…"`` on a link to a page in another language (nothing when None)."""
-    return Markup(' hreflang="{}"').format(code) if code else Markup("")
+    return Markup(' hreflang="{}"').format(code) if code else _NOTHING
 
 
 def check_no_links(config: Config) -> None:
@@ -120,6 +123,7 @@ def make_environment(config: Config, language: Language | None = None) -> jinja2
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        cache_size=-1,  # a plain dict: the theme's templates, none dropped, no LRU bookkeeping
     )
     env.filters["json_script"] = lambda v: jinja2.utils.markupsafe.Markup(json_for_script(v))
     lang = language or Language("en")
@@ -149,7 +153,7 @@ def make_environment(config: Config, language: Language | None = None) -> jinja2
     # a link to a page in another language says which, visibly: " EN" (its name on hover)
     env.globals["lang_tag"] = lambda code: Markup(
         ' <small class="lang-tag" title="{}">{}</small>').format(
-        lang.language_name(code), code.upper()) if code else Markup("")
+        lang.language_name(code), code.upper()) if code else _NOTHING
     env.globals["script_text"] = lang.gettext  # for scripts: JSON, %(name)s left in
     # the scripts hold the English strings: other ones are given to them (ui-strings.html)
     env.globals["scripts_need_strings"] = bool(lang.interface and lang.interface.translates)
