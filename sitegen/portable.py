@@ -83,6 +83,17 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+def running(pid: int) -> bool:
+    """Whether a process with this id is running (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:  # another user's process (PermissionError)
+        pass
+    return True
+
+
 def user_id() -> int | None:
     """This process's effective user id; None where files have no owner (Windows)."""
     return os.geteuid() if hasattr(os, "geteuid") else None

@@ -23,7 +23,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.config import Config
 from sitegen.content.loader import LoadResult
@@ -34,12 +34,10 @@ from sitegen.engine.sinks import Nothing
 from sitegen.engine.store import Store, cache_dir, cache_keys, remove_stale_files
 from sitegen.engine.tree import AtomicTree, Files, check_real_folders
 from sitegen.errors import ContentError, Problem, SitegenError
-from sitegen.outputs.files import FILES
-from sitegen.render.pages import PAGES
-from sitegen.render.reads import Body, Reads
-from sitegen.render.templates import Templates
 
-KINDS: tuple[Kind, ...] = (*PAGES, *FILES)
+if TYPE_CHECKING:
+    from sitegen.render.reads import Body, Reads
+    from sitegen.render.templates import Templates
 Output = tuple[Kind, Any]
 Record = tuple[str | None, tuple[Part, ...], Files]  # signature, parts read, files written
 Made = tuple[tuple[str, Any], Record, tuple[Any, Any]]  # an output rendered: id, record, memos
@@ -90,7 +88,7 @@ class Builder:
         notes = self._use_cache(cache_keys(self.config, self.drafts))
         loaded = self._load(changed)  # (a first load: meanwhile, the templates compile)
         rd = self._reads(loaded)
-        outputs = [(kind, key) for kind in KINDS for key in kind.keys(rd)]
+        outputs = [(kind, key) for kind in kinds() for key in kind.keys(rd)]
         wanted = set(first)
         early = [o for o in outputs if o[0].path(o[1]) in wanted]
         with self.sink.open(len(outputs)) as out:
@@ -181,12 +179,15 @@ class Builder:
         return loaded
 
     def _early_templates(self) -> None:
-        """Compile the templates now (their problems are reported after the content's)."""
+        """Import the render code, compile the templates (problems: after the content's)."""
         with suppress(SitegenError):
+            kinds()
             self._current_templates().compile_all()
 
     def _current_templates(self) -> Templates:
         """The templates, made again when the settings or the theme changed."""
+        from sitegen.render.templates import Templates
+
         if self._templates is None or self._templates[0] != self._keys["pages"]:
             self._templates = (self._keys["pages"], Templates(self.config))
         return self._templates[1]
@@ -194,6 +195,8 @@ class Builder:
     def _reads(self, loaded: LoadResult) -> Reads:
         """The parts of the loaded site, with this builder's memos (bodies converted before
         whose entry links still resolve the same way)."""
+        from sitegen.render.reads import Reads
+
         self.memo.bodies = {}
         rd = Reads(loaded.site, self.config, self.memo, loaded.versions, self._current_templates(),
                    self.reading.body(self.config))
@@ -239,6 +242,14 @@ class Builder:
             self.memo.digests.update(digests)
             records[oid] = (sig, tuple(same.setdefault(p, p) for p in parts), files)
         return records
+
+
+def kinds() -> tuple[Kind, ...]:
+    """Every kind of output (the render code is imported while the content is read)."""
+    from sitegen.outputs.files import FILES
+    from sitegen.render.pages import PAGES
+
+    return (*PAGES, *FILES)
 
 
 def _make(rd: Reads, out: Any, kind: Kind, key: Any) -> Made:

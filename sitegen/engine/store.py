@@ -37,7 +37,7 @@ from sitegen.config import Config, canonical
 from sitegen.engine.deps import digest
 from sitegen.engine.workers import no_gc
 from sitegen.errors import Problem, display_path
-from sitegen.portable import NOFOLLOW, user_id
+from sitegen.portable import NOFOLLOW, running, user_id
 
 MAGIC = b"SGCACHE2"
 FILES = {"content": "build.pickle", "markdown": "markdown.pickle", "pages": "pages.pickle"}
@@ -100,19 +100,9 @@ def remove_stale_files(config: Config) -> None:
         if name[1:] not in FILES.values() or not name.startswith("."):
             continue
         if (d.is_file(follow_symlinks=False) and pid.isdigit()
-                and 0 < int(pid) != os.getpid() and _running(int(pid))):
+                and 0 < int(pid) != os.getpid() and running(int(pid))):
             continue
         _discard(Path(d.path))
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
 
 
 def _key_file() -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitegen.config import Config
 from sitegen.errors import SitegenError
+from sitegen.portable import running
 from sitegen.preview.rebuild import Outcome
 from sitegen.preview.worker import BuildProcess
 
@@ -48,18 +49,8 @@ def _sweep(config: Config) -> None:
     except OSError:
         return
     for name in names:
-        if name.isdigit() and int(name) != os.getpid() and not _running(int(name)):
+        if name.isdigit() and int(name) != os.getpid() and not running(int(name)):
             _remove(top / name)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: running
-        pass
-    return True
 
 
 @contextmanager
