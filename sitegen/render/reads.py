@@ -76,6 +76,7 @@ class Reads(Recorder):
         self._cards: dict[tuple[str, str], tuple[Any, Markup]] = {}
         self._converted: dict[str, Body] = {}  # since the last drain (for the cache)
         self._batch: list[str] = []  # bodies converted since the last forget
+        self._fresh: dict[str, str] = {}  # their HTML, for their pages (no decompressing)
         self._sources: dict[str, str] = {}  # entry id → digest of its version
         self.cached_bodies: dict[str, Body] = {}  # the cache's, for the editions to take
         self._editions: dict[str, Reads] = {}
@@ -150,6 +151,7 @@ class Reads(Recorder):
         for key in self._batch:
             self.memo.bodies.pop(key, None)
         self._batch.clear()
+        self._fresh.clear()
         for ed in self._editions.values():
             ed.forget()
 
@@ -230,9 +232,13 @@ class Reads(Recorder):
             # the cache, 400 MB less at 50,000 entries
             self.memo.bodies[key] = self._converted[key] = (
                 zlib.compress(done.encode("utf-8", "surrogatepass"), 1), links, digest(done))
+            self._fresh[key] = done
 
     def _body(self, owner: tuple[str, str]) -> str:
-        got = self.memo.bodies.get(self._body_key(owner))
+        key = self._body_key(owner)
+        if key in self._fresh:
+            return self._fresh[key]
+        got = self.memo.bodies.get(key)
         if got is None:
             self.convert([owner])
             got = self.memo.bodies[self._body_key(owner)]
