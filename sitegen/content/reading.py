@@ -5,11 +5,12 @@ memo, which the build cache stores) and, when it loads again (serve), each file'
 its identity (inode, mtime, size): a file that did not change is neither read nor parsed
 again. The first load of many files reads and parses them across cores.
 
-A single load (``once``: ``build``, ``check``) keeps no text: the loader takes the parse
-result of each file read across cores by its key (when the file is still the one read),
-reads the others while it needs them, and an entry's body is read again when it is
-converted (loader.read_body; the model holds none), so that memory does not grow with the
-texts of the site.
+A single load (``once``: ``build``, ``check``) keeps the texts read across cores up to
+TEXTS_KEPT characters in each process, so that their bodies are not read again when they
+are converted; past that, the loader takes the parse result of each file by its key (when
+the file is still the one read), reads the others while it needs them, and an entry's body
+is read again when it is converted (loader.read_body; the model holds none), so that memory
+does not grow with the texts of a large site.
 """
 
 from __future__ import annotations
@@ -33,13 +34,9 @@ from sitegen.content.loader import (
 from sitegen.content.model import Entry
 from sitegen.content.translations import split_name
 from sitegen.engine import workers
+from sitegen.engine.tree import Identity, identity
 
-Identity = tuple[int, int, int]  # inode, mtime in ns, size
-
-
-def identity(path: str | Path) -> Identity:
-    st = os.stat(path)
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+TEXTS_KEPT = 8_000_000  # characters of text a single load keeps in each reading process
 
 
 class Reading:
@@ -48,7 +45,7 @@ class Reading:
     def __init__(self, once: bool = False) -> None:
         self.once = once
         self.parsed: dict[Any, Any] = {}  # file text key → its parse result (loader memo)
-        self.texts: dict[str, tuple[Identity, str]] = {}  # by path (unless once)
+        self.texts: dict[str, tuple[Identity, str]] = {}  # by path (once: those prefetched)
         self._prefetched: dict[str, tuple[Identity, str]] = {}
         self._known: dict[str, tuple[Identity, Any]] = {}  # (once) the memo keys of those
         self.keys: dict[Any, Any] | None = None if once else {}  # loader's memo keys
@@ -94,10 +91,9 @@ class Reading:
                 if got is None or got[0] != ident or key in exact or key.startswith(under):
                     text = read_text(path, col, root)
                     got = None if text is None or ident is None else (ident, text)
-                    if got is None:
+                    if got is None or not keep:
                         return text
-            if keep:
-                texts[key] = got
+            texts[key] = got  # (once: a text read across cores, within TEXTS_KEPT)
             return got[1]
 
         return read
@@ -134,10 +130,10 @@ class Reading:
             return
         real_dirs: dict[Path, str] = {}  # folders resolved once per worker, not per file
 
-        keep = not self.once  # a single load holds no text (the loader takes the keys)
+        room = [None if not self.once else TEXTS_KEPT]  # (each process counts its own)
 
         def work(batch: Iterable[Path]) -> list[tuple[Any, Identity, str | None, Any] | None]:
-            return [_read_and_parse(p, config, real_dirs, keep) for p in batch]
+            return [_read_and_parse(p, config, real_dirs, room) for p in batch]
 
         for path, got in zip(paths, workers.run(work, paths, meanwhile=meanwhile),
                              strict=True):
@@ -150,10 +146,11 @@ class Reading:
                     self._known[os.path.abspath(path)] = (ident, key)
 
 
-def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str], keep: bool
-                    ) -> tuple[Any, Identity, str | None, Any] | None:
-    """A file's memo key, identity, text (if ``keep``) and parse result (problems are the
-    loader's to report, when it reads the file itself)."""
+def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str],
+                    room: list[int | None]) -> tuple[Any, Identity, str | None, Any] | None:
+    """A file's memo key, identity, text (while ``room[0]``, the characters left to keep,
+    allows: None, any) and parse result (problems are the loader's to report, when it reads
+    the file itself)."""
     col = Collector(config.root, real_dirs)
     try:
         ident = identity(path)
@@ -164,4 +161,8 @@ def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str], keep
         return None
     shown = col.show(path)
     key = memo_key("entry", shown, path.stem, text)
-    return key, ident, text if keep else None, parse_entry(text, path.stem, shown, config, None)
+    left = room[0]
+    if left is not None:
+        room[0] = left - len(text)
+    kept = left is None or len(text) <= left
+    return key, ident, text if kept else None, parse_entry(text, path.stem, shown, config, None)

@@ -4,8 +4,9 @@
 No timing and no resident-memory figure here: assertions on what stays reachable. A cold
 build of a synthetic site (bench/corpus.py) whose every body carries a mark: once built,
 neither the builder (the model, its memos, the cache's sections) nor any module of sitegen
-holds a string with a body's text, and the load leaves no reference cycle behind (it runs
-with the collector off, and a build freezes what it made: a cycle would stay to the end).
+holds a string with a body's text past the texts a single load keeps (TEXTS_KEPT characters
+in each process), and the load leaves no reference cycle behind (it runs with the collector
+off, and a build freezes what it made: a cycle would stay to the end).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from test_scale import make_corpus
 
 from sitegen.config import load_config
+from sitegen.content import reading
 from sitegen.content.reading import Reading
 from sitegen.engine import workers
 from sitegen.engine.builder import Builder
@@ -64,8 +66,8 @@ def sitegen_modules() -> list[object]:
             if name.split(".")[0] == "sitegen"]
 
 
-def test_a_cold_build_keeps_no_body_text(marked: tuple[Path, str]) -> None:
-    root, mark = marked
+def build_and_find_texts(root: Path, mark: str) -> list[str]:
+    """A cold build of ``root``: the texts holding ``mark`` that it still holds."""
     config = load_config(root)
     builder = Builder(config, AtomicTree(config.output_dir, [root]), store=Store(config),
                       once=True)
@@ -73,7 +75,27 @@ def test_a_cold_build_keeps_no_body_text(marked: tuple[Path, str]) -> None:
     assert result.entries == N
     page = next((root / "output" / "entries").iterdir()) / "index.html"
     assert mark in page.read_text(encoding="utf-8")  # the bodies were converted
-    assert held([builder, result, *sitegen_modules()], mark) == []
+    return held([builder, result, *sitegen_modules()], mark)
+
+
+def test_a_cold_build_keeps_no_body_text_past_its_budget(
+        marked: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A single load keeps the texts it read across cores up to TEXTS_KEPT characters in
+    each process (their bodies are not read again), and none past that."""
+    root, mark = marked
+    monkeypatch.setattr(reading, "TEXTS_KEPT", 0)
+    assert build_and_find_texts(root, mark) == []
+
+
+def test_a_cold_build_keeps_texts_within_its_budget(
+        marked: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root, mark = marked
+    sizes = [len(p.read_text(encoding="utf-8"))
+             for p in sorted((root / "content" / "entries").glob("*.md"))]
+    budget = sum(sizes[:20])  # (one process: SITEGEN_JOBS=1)
+    monkeypatch.setattr(reading, "TEXTS_KEPT", budget)
+    found = build_and_find_texts(root, mark)
+    assert len(found) == 20 and sum(map(len, found)) <= budget
 
 
 def test_the_check_finds_texts_that_are_held(marked: tuple[Path, str]) -> None:
