@@ -35,6 +35,7 @@ import markdown
 from markdown import util
 from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.extensions.toc import TocTreeprocessor
+from markdown.inlinepatterns import InlineProcessor as InlineProcessor_
 from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor
 
 _QUOTES = ("'", '"')
@@ -83,6 +84,17 @@ def _smarty_triggers() -> dict[str, tuple[str, int, int]]:
                   r"(?<!\.)\.{3}(?!\.)": ("...", 0, 0), r"\<\<": ("<<", 0, 0),
                   r"\>\>": (">>", 0, 0)})
     return found
+
+
+# inline expressions that open with a look-behind or alternatives, which keep the regular
+# expression engine from jumping to where a match can start (it tries every position of the
+# text): the expression (by text, in the versions covered) → the characters a match starts with
+_STARTS: dict[str, str] = {
+    r"(?<!\!)\[": r"\[",  # link, reference, short_reference
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": r"[`\\]",  # backtick (3.11)
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)(.+?)(?<!`)\2(?!`))": r"[`\\]",  # (3.10)
+    r"((^|(?<=\s))(\*{1,3}|_{1,3})(?=\s|$))": r"[*_]",  # not_strong (3.10)
+}
 
 
 def first_match(regex: re.Pattern[str], data: str, pos: int, literal: str, lo: int,
@@ -162,6 +174,9 @@ class FastInlineProcessor(InlineProcessor):
                 self.group_of.append(groups.index(need))
         self.groups = groups
         self.present = presence_test(groups)
+        self.starts = [re.compile(_STARTS[p.getCompiledRegExp().pattern])
+                       if isinstance(p, InlineProcessor_) and p.getCompiledRegExp().pattern
+                       in _STARTS else None for _, p in order]
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         self._refresh()
@@ -172,7 +187,7 @@ class FastInlineProcessor(InlineProcessor):
         if isinstance(data, util.AtomicString):
             return data
         ok = self.present(data)
-        patterns, group_of = self._patterns, self.group_of
+        patterns, group_of, starts = self._patterns, self.group_of, self.starts
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         count = len(patterns)
@@ -181,6 +196,13 @@ class FastInlineProcessor(InlineProcessor):
             if g >= 0 and not ok[g]:
                 patternIndex += 1
                 continue
+            finder = starts[patternIndex]
+            if finder is not None:  # the search begins where a match can start (if anywhere)
+                at = finder.search(data, start)
+                if at is None:
+                    patternIndex, start = patternIndex + 1, 0  # (what the stock call returns)
+                    continue
+                start = at.start()
             data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
             if not matched:
                 patternIndex += 1
@@ -386,7 +408,8 @@ def _block_needs() -> dict[type, tuple[str, ...]]:
     return {TableProcessor: ("|",), DefListProcessor: (":",), FootnoteBlockProcessor: ("[^",),
             AbbrBlockprocessor: ("*[",), bp.HashHeaderProcessor: ("#",),
             bp.HRProcessor: ("-", "_", "*"), bp.BlockQuoteProcessor: (">",),
-            bp.ReferenceProcessor: ("]:",)}
+            bp.ReferenceProcessor: ("]:",),
+            bp.SetextHeaderProcessor: ("\n=", "\n-")}  # its first line, then = or -
 
 
 def _guard(test: Callable[[Any, str], bool], needs: tuple[str, ...]

@@ -169,3 +169,34 @@ def test_smartys_matches_are_found_where_search_finds_them() -> None:
                 got = first_match(expression, text, pos, *triggers[expression.pattern])
                 assert (got and (got.span(), got.groups())) == (
                     want and (want.span(), want.groups())), (expression.pattern, text, pos)
+
+
+def test_inline_searches_begin_where_a_match_can_start() -> None:
+    """FastInlineProcessor begins the search of an expression that opens with a look-behind
+    (links, backticks) at the first character a match can start with: from any position,
+    the matches found from there must be the ones found from that position (the same spans
+    and groups), and there must be none when no such character follows. An expression it
+    does not know, or a wrong set of characters, fails here."""
+    from sitegen.accel.fastinline import _STARTS
+
+    md = markdown.Markdown(extensions=["footnotes", "smarty"])
+    speed_up(md)
+    inline = md.treeprocessors["inline"]
+    known = [p.getCompiledRegExp() for _, p in inline._order  # type: ignore[attr-defined]
+             if p.getCompiledRegExp().pattern in _STARTS]
+    assert {"link", "backtick"} <= {name for name, p in inline._order  # type: ignore[attr-defined]
+                                    if p.getCompiledRegExp() in known}
+    rng = random.Random(13)
+    alphabet = ["[", "]", "!", "![", "\\", "\\\\", "`", "``", "*", "_", "**", " ", "\n", "a",
+                "(", ")", "^", "\x02", "\x03", "\u00e9"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+             for _ in range(2500)]
+    for expression in known:
+        starts = re.compile(_STARTS[expression.pattern])
+        for text in texts:
+            for pos in range(0, len(text) + 1, 2):
+                want = [(m.span(), m.groups()) for m in expression.finditer(text, pos)]
+                at = starts.search(text, pos)
+                got = [] if at is None else [(m.span(), m.groups())
+                                             for m in expression.finditer(text, at.start())]
+                assert got == want, (expression.pattern, text, pos)
