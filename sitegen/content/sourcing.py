@@ -8,6 +8,7 @@ that sets none gets only the checks that need no setting.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -19,10 +20,18 @@ if TYPE_CHECKING:
     from sitegen.content.collector import Collector
 
 
+# a URL whose host is read off without parsing: http(s), then a name of letters, digits,
+# dots and hyphens up to the path, query, fragment or end (no user, port or odd character)
+_PLAIN_URL = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
+
+
 @functools.lru_cache(maxsize=65536)
 def host_of(url: str) -> str:
     """The lowercase host name of a URL ('' when it has none; memoised: serve checks every
-    source of 10,000 entries on every save)."""
+    source of 10,000 entries on every save), as urllib.parse.urlsplit reads it."""
+    plain = _PLAIN_URL.match(url)
+    if plain is not None:
+        return plain.group(1).lower()
     return (urlsplit(url).hostname or "").lower()
 
 

@@ -193,3 +193,19 @@ def test_a_primary_source_sought_and_not_found_is_recorded_instead_of_flagged(
     assert "no primary source" in site(tmp_path / "b", sources=news).run("check").err
     quiet = site(tmp_path / "c", sources=news, primary_not_found="nato.example")
     assert "talks.md" not in quiet.run("check").err
+
+
+def test_host_of_reads_urls_as_urlsplit_does() -> None:
+    """The fast path (plain http(s) URLs) gives what urlsplit gives, and odd URLs take
+    urlsplit itself: users, ports, brackets, spaces, tabs, case, non-ASCII names."""
+    from urllib.parse import urlsplit
+
+    from sitegen.content.sourcing import host_of
+
+    urls = ["https://Example.org/a", "https://user:pw@host.org/", "http://h.org:80/x",
+            "https://a.b", "https://a.b?x", "https://a.b#f", "https:///x", "HTTPS://A.B/",
+            "https://a_b.c/", "https://[::1]/", "https://xn--e1a.ru/", "https://a.b.",
+            "https://é.fr/", " https://lead.ing/", "https://ta\tb.org/", "https://a.b\n",
+            "https://a.b/\tx", "ftp://f.org/", "mailto:x@y.org", "//no.scheme/", "https:a.b",
+            "https://a.b\\c/", "https://user@a.b", "HtTp://MiXeD.Org"]
+    assert [host_of(u) for u in urls] == [(urlsplit(u).hostname or "").lower() for u in urls]
