@@ -72,7 +72,6 @@ class Reads(Recorder):
         self.projector = Projector(site, config, self.lang)
         self._ids = {e.id: i for i, e in enumerate(site.entries)}
         self._seen: dict[str, str | None] = {}  # entry links resolved by this conversion
-        self.markdown = MarkdownRenderer(self._resolve, config.markup_options)
         self._cards: dict[tuple[str, str], tuple[Any, Markup]] = {}
         self._converted: dict[str, Body] = {}  # since the last drain (for the cache)
         self._batch: list[str] = []  # bodies converted since the last forget
@@ -80,6 +79,12 @@ class Reads(Recorder):
         self._sources: dict[str, str] = {}  # entry id → digest of its version
         self.cached_bodies: dict[str, Body] = {}  # the cache's, for the editions to take
         self._editions: dict[str, Reads] = {}
+
+    @cached_property
+    def markdown(self) -> MarkdownRenderer:
+        """The converter of this site's bodies, made when first needed: a build that
+        converts none (warm) never makes one, and each process of a cold build its own."""
+        return MarkdownRenderer(self._resolve, self.config.markup_options)
 
     # -- the other editions (render/editions.py) -------------------------------------------
     def edition(self, code: str) -> Reads:
