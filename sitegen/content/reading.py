@@ -91,9 +91,10 @@ class Reading:
                 if got is None or got[0] != ident or key in exact or key.startswith(under):
                     text = read_text(path, col, root)
                     got = None if text is None or ident is None else (ident, text)
-                    if got is None or not keep:
+                    if got is None:
                         return text
-            texts[key] = got  # (once: a text read across cores, within TEXTS_KEPT)
+            if keep:
+                texts[key] = got
             return got[1]
 
         return read
@@ -140,10 +141,12 @@ class Reading:
             if got is not None:
                 key, ident, text, result = got
                 self.parsed[key] = result
-                if text is not None:
+                if text is not None and not self.once:
                     self._prefetched[os.path.abspath(path)] = (ident, text)
                 else:  # a single load: the loader takes the parse result by this key
                     self._known[os.path.abspath(path)] = (ident, key)
+                    if text is not None:  # (kept within TEXTS_KEPT: its body is read here)
+                        self.texts[os.path.abspath(path)] = (ident, text)
 
 
 def _read_and_parse(path: Path, config: Config, real_dirs: dict[Path, str],
