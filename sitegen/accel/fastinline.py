@@ -71,18 +71,27 @@ def _quote_needs() -> dict[str, tuple[str, ...]]:
             sm.remainingDoubleQuotesRegex: double}
 
 
-def _smarty_triggers() -> dict[str, tuple[str, int, int]]:
-    """smarty's expressions (by text) → (literal, lo, hi): every match holds ``literal``
-    between ``lo`` and ``hi`` characters after its start. Only the opening quotes have
-    something before it: one of ``\\s &nbsp; -- – — &mdash; &ndash; &#8211; &#8212;``."""
+Finder = tuple[str, tuple[tuple[int, str], ...]]  # (literal, ((offset, first characters)…))
+
+
+def _smarty_triggers() -> dict[str, Finder]:
+    """smarty's expressions (by text) → (literal, starts): every match holds ``literal`` at
+    one of the ``starts``' offsets after its start (decreasing), and begins with one of the
+    characters given with it ('' for any). Only the opening quotes have something before
+    the literal, one of ``\\s – —`` (1), ``--`` (2), ``&nbsp;`` (6) or ``&mdash; &ndash;
+    &#8211; &#8212;`` (7); an expression anchored at the start (``^``) has no starts."""
     from markdown.extensions import smarty as sm
 
-    found = {regex: (need[0], 0, 0) for regex, need in _quote_needs().items()}
-    found[sm.openingSingleQuotesRegex] = ("'", 1, 7)
-    found[sm.openingDoubleQuotesRegex] = ('"', 1, 7)
-    found.update({r"(?<!-)---(?!-)": ("---", 0, 0), r"(?<!-)--(?!-)": ("--", 0, 0),
-                  r"(?<!\.)\.{3}(?!\.)": ("...", 0, 0), r"\<\<": ("<<", 0, 0),
-                  r"\>\>": (">>", 0, 0)})
+    found: dict[str, Finder] = {regex: (need[0], ((0, ""),))
+                                for regex, need in _quote_needs().items()}
+    opening = ((7, "&"), (6, "&"), (2, "-"), (1, ""))
+    found[sm.openingSingleQuotesRegex] = ("'", opening)
+    found[sm.openingDoubleQuotesRegex] = ('"', opening)
+    found[sm.singleQuoteStartRe] = ("'", ())
+    found[sm.doubleQuoteStartRe] = ('"', ())
+    found.update({regex: (literal, ((0, ""),)) for regex, literal in (
+        (r"(?<!-)---(?!-)", "---"), (r"(?<!-)--(?!-)", "--"), (r"(?<!\.)\.{3}(?!\.)", "..."),
+        (r"\<\<", "<<"), (r"\>\>", ">>"))})
     return found
 
 
@@ -97,20 +106,27 @@ _STARTS: dict[str, str] = {
 }
 
 
-def first_match(regex: re.Pattern[str], data: str, pos: int, literal: str, lo: int,
-                hi: int) -> re.Match[str] | None:
-    """``regex.search(data, pos)`` for an expression whose every match holds ``literal``
-    ``lo`` to ``hi`` characters after its start: only the start positions that can reach
-    an occurrence of the literal are tried, in order, so the first match found is the
-    leftmost (a match tried at a later position sees the text before it, as search does).
-    smarty's expressions open with look-behinds or alternatives, which the regular
-    expression engine tries at every position of the text."""
-    find, match = data.find, regex.match
-    while (at := find(literal, pos + lo)) >= 0:
-        for start in range(max(pos, at - hi), at - lo + 1):
-            if (m := match(data, start)) is not None:
+def first_match(regex: re.Pattern[str], data: str, pos: int, literal: str,
+                starts: tuple[tuple[int, str], ...]) -> re.Match[str] | None:
+    """``regex.search(data, pos)`` for an expression whose every match holds ``literal`` at
+    one of the ``starts``' offsets after its start and begins with one of the characters
+    given with that offset (any, when none is): only those start positions are tried, in
+    order, so the first match found is the leftmost (no match's part before the literal
+    holds the literal, so a match reaching a later occurrence starts after an earlier
+    one; and a match tried at a later position sees the text before it, as search does).
+    Without ``starts`` the expression is anchored at the start of the text. smarty's
+    expressions open with look-behinds or alternatives, which the regular expression
+    engine tries at every position of the text."""
+    if not starts:
+        return regex.match(data) if pos == 0 else None
+    find, match, near = data.find, regex.match, starts[-1][0]
+    while (at := find(literal, pos + near)) >= 0:
+        for back, firsts in starts:
+            start = at - back
+            if start >= pos and (not firsts or data[start] in firsts) \
+                    and (m := match(data, start)) is not None:
                 return m
-        pos = at - lo + 1  # no match starts before: none reaches an earlier literal
+        pos = at - near + 1  # no match starts before: none reaches an earlier literal
     return None
 
 
@@ -244,6 +260,8 @@ class FastSmarty(Treeprocessor):
         triggers = _smarty_triggers()
         self.finders = [triggers.get(pattern.getCompiledRegExp().pattern)
                         for _, pattern in order]
+        self.plan = [(pattern, pattern.getCompiledRegExp(), finder)
+                     for pattern, finder in zip(self.patterns, self.finders, strict=True)]
         self.triggers = tuple(sorted({t for need in self.needs for t in need}))
         self.present = presence_test(self.needs)
         self.any_trigger = presence_test([self.triggers])
@@ -265,13 +283,11 @@ class FastSmarty(Treeprocessor):
         """One text through every pattern, as InlineProcessor.__handleInline would."""
         if not self.any_trigger(data)[0]:
             return data
-        ok = self.present(data)
         stash = self.stash
-        for index, pattern in enumerate(self.patterns):
-            if not ok[index]:
+        for (pattern, regex, finder), wanted in zip(self.plan, self.present(data), strict=True):
+            if not wanted:
                 continue
             start = 0
-            regex, finder = pattern.getCompiledRegExp(), self.finders[index]
             while (match := regex.search(data, start) if finder is None
                    else first_match(regex, data, start, *finder)) is not None:
                 node, begin, end = pattern.handleMatch(match, data)

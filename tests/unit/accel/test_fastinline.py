@@ -146,7 +146,7 @@ def test_smartys_matches_are_found_where_search_finds_them() -> None:
     """FastSmarty tries each smarty expression only at the positions from which a match can
     reach its literal; from any position, it must find the match ``search`` finds (the same
     span and groups), on texts dense in quotes, dashes, entities and placeholders' control
-    characters. An expression it does not know, or a wrong (literal, lo, hi), fails here."""
+    characters. An expression it does not know, or wrong (literal, starts), fails here."""
     from sitegen.accel.fastinline import _smarty_triggers, first_match
 
     md = markdown.Markdown(extensions=["smarty"],
