@@ -36,6 +36,7 @@ from markdown import util
 from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor as InlineProcessor_
+from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor
 
 _QUOTES = ("'", '"')
@@ -438,9 +439,48 @@ def _guard(test: Callable[[Any, str], bool], needs: tuple[str, ...]
     return guarded
 
 
+def _preprocessor_needs() -> dict[type, tuple[str, ...]]:
+    """Preprocessors that give back the document's lines as they are when it holds none of
+    these literals: the HTML block extractor hands a text without ``<`` or ``&`` back as
+    one piece of data; a fence is ``~~~`` or three backticks at least."""
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+    from markdown.preprocessors import HtmlBlockPreprocessor
+
+    return {HtmlBlockPreprocessor: ("<", "&"), FencedBlockPreprocessor: ("~~~", "```")}
+
+
+def _skip_without(run: Callable[[list[str]], list[str]], needs: tuple[str, ...]
+                  ) -> Callable[[list[str]], list[str]]:
+    present = presence_test([needs])
+
+    def skipping(lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        return run(lines) if present(text)[0] else text.split("\n")
+
+    return skipping
+
+
+_BLANK_LINE = re.compile(r"\n +(?=\n)")
+
+
+class FastNormalizeWhitespace(NormalizeWhitespace):
+    """NormalizeWhitespace with its last expression opening with the newline it looks for:
+    ``\\n +(?=\\n)`` removes exactly the spaces ``(?<=\\n) +\\n`` removes (those of each line
+    holding only spaces, after a newline), but the regular expression engine jumps from
+    newline to newline instead of trying every position of the document."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        return _BLANK_LINE.sub("\n", source).split("\n")
+
+
 def speed_up(md: markdown.Markdown) -> None:
-    """Replace ``md``'s inline passes (and smarty's, and toc's) with the fast versions, and
-    let block processors skip blocks that lack the literal they need.
+    """Replace ``md``'s inline passes (and smarty's, and toc's, and the whitespace
+    preprocessor) with the fast versions, and let block processors and preprocessors skip
+    blocks and documents that lack the literal they need.
 
     Exact on the Python-Markdown versions the tests cover: sitegen calls it through
     sitegen.accel.speed_up_markdown, which checks the version first.
@@ -451,6 +491,14 @@ def speed_up(md: markdown.Markdown) -> None:
         need = needs.get(type(block_processor))  # the stock classes exactly
         if need is not None:
             block_processor.test = _guard(block_processor.test, need)  # type: ignore[method-assign]
+    skips = _preprocessor_needs()
+    for item in list(md.preprocessors._priority):  # type: ignore[attr-defined]
+        preprocessor = md.preprocessors[item.name]
+        if type(preprocessor) is NormalizeWhitespace:  # the stock classes exactly
+            md.preprocessors.register(FastNormalizeWhitespace(md), item.name, item.priority)
+        elif type(preprocessor) in skips:
+            preprocessor.run = _skip_without(  # type: ignore[method-assign]
+                preprocessor.run, skips[type(preprocessor)])
     registry = md.treeprocessors
     for item in list(registry._priority):  # type: ignore[attr-defined]
         processor = registry[item.name]

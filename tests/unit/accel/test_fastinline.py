@@ -22,7 +22,7 @@ PIECES = ["'", '"', "-", "--", "---", "...", "a", "b", " ", "\n", "`", "*", "_",
           "[t](entry:a-b)", "'90s", "\"'", "'\"", "s'", "O'Neil", "1. ", "    code\n", "|a|b|\n",
           "[TOC]", "\n\n[TOC]\n\n", "\n# ", "\n### H ", "\nT\n---\n",
           "\n: d\n", "\n*[a]: b\n", "\n> q\n", "\n***\n", "\n___\n", "|", ":", "]:",
-          "\n|-|-|\n"]
+          "\n|-|-|\n", "\n```\n", "\n~~~\n", "\n```py\n", "<div>\n", "\n</div>\n", "&x;"]
 
 
 def stock_renderer(resolve: Callable[[str], str | None]) -> MarkdownRenderer:
@@ -200,3 +200,22 @@ def test_inline_searches_begin_where_a_match_can_start() -> None:
                 got = [] if at is None else [(m.span(), m.groups())
                                              for m in expression.finditer(text, at.start())]
                 assert got == want, (expression.pattern, text, pos)
+
+
+def test_whitespace_is_normalised_as_stock_markdown_does() -> None:
+    """FastNormalizeWhitespace gives the lines the stock preprocessor gives, on texts dense
+    in spaces, tabs, newlines, carriage returns and placeholder characters."""
+    from markdown.preprocessors import NormalizeWhitespace
+
+    from sitegen.accel.fastinline import FastNormalizeWhitespace
+
+    md = markdown.Markdown()
+    stock, fast = NormalizeWhitespace(md), FastNormalizeWhitespace(md)
+    rng = random.Random(17)
+    alphabet = [" ", "  ", "\n", "\n\n", "\t", "\r", "\r\n", "a", "b c", "\x02", "\x03", "-"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        lines = text.split("\n")
+        assert fast.run(list(lines)) == stock.run(list(lines)), repr(text)
+    assert isinstance(MarkdownRenderer(lambda i: None)._md.preprocessors["normalize_whitespace"],
+                      FastNormalizeWhitespace)
