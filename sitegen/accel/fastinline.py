@@ -37,7 +37,12 @@ from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor as InlineProcessor_
 from markdown.preprocessors import NormalizeWhitespace
-from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, Treeprocessor
+from markdown.treeprocessors import (
+    InlineProcessor,
+    PrettifyTreeprocessor,
+    Treeprocessor,
+    UnescapeTreeprocessor,
+)
 
 _QUOTES = ("'", '"')
 # pattern name → the literals of which at least one must occur for the pattern to match
@@ -367,7 +372,8 @@ class FastToc(TocTreeprocessor):
         a prettifier that is not its own: either might give another text each time)."""
         md = self.md
         prettify = md.treeprocessors["prettify"] if "prettify" in md.treeprocessors else None
-        if (prettify is not None and type(prettify) is not PrettifyTreeprocessor) or any(
+        if (prettify is not None and type(prettify) not in (PrettifyTreeprocessor,
+                                                            FastPrettify)) or any(
                 type(pp) not in _plain_postprocessors() for pp in md.postprocessors):
             return None
         key = (self.title, self.title_class, self.toc_class, md.serializer, prettify,
@@ -460,6 +466,50 @@ def _skip_without(run: Callable[[list[str]], list[str]], needs: tuple[str, ...]
     return skipping
 
 
+class FastPrettify(PrettifyTreeprocessor):
+    """prettify's pass with the block-level tags in a set, made once a document: the stock
+    ``md.is_block_level`` looks each element's tag up in a list of some fifty names."""
+
+    _blocks: frozenset[str] | None = None
+
+    def run(self, root: etree.Element) -> None:
+        self._blocks = frozenset(self.md.block_level_elements)
+        try:
+            super().run(root)
+        finally:
+            self._blocks = None
+
+    def _prettifyETree(self, elem: etree.Element) -> None:  # noqa: N802 - Markdown's name
+        blocks = self._blocks
+        if blocks is None:  # (called on its own)
+            blocks = frozenset(self.md.block_level_elements)
+        i = "\n"
+        if _is_block(elem.tag, blocks) and elem.tag not in ("code", "pre"):
+            if (not elem.text or not elem.text.strip()) \
+                    and len(elem) and _is_block(elem[0].tag, blocks):
+                elem.text = i
+            for e in elem:
+                if _is_block(e.tag, blocks):
+                    self._prettifyETree(e)
+        if not elem.tail or not elem.tail.strip():
+            elem.tail = i
+
+
+def _is_block(tag: Any, blocks: frozenset[str]) -> bool:
+    """``md.is_block_level(tag)`` with its list as a set."""
+    return isinstance(tag, str) and tag.lower().rstrip("/") in blocks
+
+
+class FastUnescape(UnescapeTreeprocessor):
+    """The unescaping pass without a regular expression substitution for the texts that
+    hold no placeholder character (nearly all): the same text back, as a plain str."""
+
+    def unescape(self, text: str) -> str:
+        if util.STX in text:
+            return self.RE.sub(self._unescape, text)  # type: ignore[attr-defined]
+        return str(text)
+
+
 _BLANK_LINE = re.compile(r"\n +(?=\n)")
 
 
@@ -506,6 +556,11 @@ def speed_up(md: markdown.Markdown) -> None:
             toc = FastToc.__new__(FastToc)
             toc.__dict__.update(processor.__dict__)
             registry.register(toc, item.name, item.priority)
+            continue
+        if type(processor) in (PrettifyTreeprocessor, UnescapeTreeprocessor):
+            fast_pass = (FastPrettify if type(processor) is PrettifyTreeprocessor
+                         else FastUnescape)(md)
+            registry.register(fast_pass, item.name, item.priority)
             continue
         if type(processor) is not InlineProcessor:
             continue

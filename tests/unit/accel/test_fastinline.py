@@ -39,10 +39,16 @@ def documents() -> list[str]:
 
 
 def test_fast_passes_are_installed() -> None:
+    from sitegen.accel.fastinline import FastPrettify, FastUnescape
+
     md = MarkdownRenderer(lambda i: None)._md
     assert isinstance(md.treeprocessors["inline"], FastInlineProcessor)
     assert isinstance(md.treeprocessors["smarty"], FastSmarty)
     assert isinstance(md.treeprocessors["toc"], FastToc)
+    assert isinstance(md.treeprocessors["prettify"], FastPrettify)
+    assert isinstance(md.treeprocessors["unescape"], FastUnescape)
+    # the other fast passes leave toc's shortcut for documents without headings open
+    assert md.treeprocessors["toc"]._empty_toc() is not None  # type: ignore[attr-defined]
 
 
 def test_same_html_as_stock_markdown() -> None:
