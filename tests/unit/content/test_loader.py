@@ -154,3 +154,23 @@ def test_registry_problems_are_located(basic_site):
     assert "content/topics.yaml:3: id: 'Bad Id' is not URL-safe" in text
     assert "content/topics.yaml:5: id: duplicate topic id 'ukraine' (first on line 1)" in text
     assert "content/topics.yaml:7: id: is required but missing" in text
+
+
+def test_body_links_without_reference_definitions_take_the_short_expression() -> None:
+    """A body without "]:" is searched with the inline-link expression alone: the links
+    found (and their lines) are the full expression's, on bodies dense in both forms."""
+    import random
+
+    from sitegen.content.loader import ENTRY_LINK_RE, body_links
+
+    def reference(body: str, first: int) -> tuple[tuple[str, int], ...]:
+        return tuple((m.group(1) if m.group(1) is not None else m.group(2),
+                      first + body.count("\n", 0, m.start()))
+                     for m in ENTRY_LINK_RE.finditer(body))
+
+    rng = random.Random(5)
+    pieces = ["[a](entry:x)", "](entry:y)", "](  <entry:z>", "[r]: entry:w", "[r]:\n entry:v",
+              "]:", "\n", " ", "entry:", "[", "]", "(", ")", "<", ">", "a", "\t"]
+    for _ in range(3000):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert body_links(body, 7) == reference(body, 7), repr(body)
