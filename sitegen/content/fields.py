@@ -456,13 +456,15 @@ def _no_sample_text(f: Fields, body: str, body_line: int, draft: bool) -> None:
     found: list[tuple[int, str, str]] = []
     if archetype.placeholders:
         _placeholders(f.data, "", f.data.line, archetype, found)
-    if archetype.body_placeholders:
-        flat = collapse(body)
-        for paragraph in archetype.body_placeholders:
-            if paragraph in flat:
-                first = paragraph.split(" ", 1)[0]
-                at = next((i for i, text in enumerate(body.split("\n")) if first in text), 0)
-                found.append((body_line + at, "body", paragraph))
+    flat = None
+    for paragraph in archetype.body_placeholders:
+        first = paragraph.split(" ", 1)[0]
+        if first not in body:  # (each word of the paragraph is in the body as written)
+            continue
+        flat = collapse(body) if flat is None else flat
+        if paragraph in flat:
+            at = next((i for i, text in enumerate(body.split("\n")) if first in text), 0)
+            found.append((body_line + at, "body", paragraph))
     for line, name, text in found:
         shown_text = text if len(text) <= 60 else text[:57] + "…"
         message = f"still holds the archetype's sample text '{shown_text}'"

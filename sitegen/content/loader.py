@@ -50,10 +50,11 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 ENTRY_LINK_RE = re.compile(
     r"\]\(\s*<?entry:([^)\s>]*)>?|^[ \t]*\[[^\[\]\n]+\]:[ \t]*\n?[ \t]*<?entry:(\S*?)>?[ \t]*$",
     re.MULTILINE)
-# its first alternative alone, for a body without "]:" (no reference definition, so the
-# second never matches): it opens with a literal, which the engine finds without trying
-# every line start
+# its first alternative alone, for a body without a reference definition to an entry (the
+# second alternative holds REFERENCE_TO_ENTRY, so it never matches there): it opens with a
+# literal, which the engine finds without trying every line start
 INLINE_ENTRY_LINK_RE = re.compile(r"\]\(\s*<?entry:([^)\s>]*)>?")
+REFERENCE_TO_ENTRY = re.compile(r"\]:[ \t]*\n?[ \t]*<?entry:")
 _FM = frontmatter.YAMLHandler()
 
 
@@ -502,7 +503,8 @@ def body_links(body: str, body_line: int) -> tuple[tuple[str, int], ...]:
     if "entry:" not in body:  # every link form holds it
         return ()
     found, line, at = [], body_line, 0
-    for m in (ENTRY_LINK_RE if "]:" in body else INLINE_ENTRY_LINK_RE).finditer(body):
+    full = REFERENCE_TO_ENTRY.search(body) is not None
+    for m in (ENTRY_LINK_RE if full else INLINE_ENTRY_LINK_RE).finditer(body):
         line += body.count("\n", at, m.start())
         at = m.start()
         found.append((m.group(1) if m.group(1) is not None else m.group(2), line))

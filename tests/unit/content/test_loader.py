@@ -157,8 +157,9 @@ def test_registry_problems_are_located(basic_site):
 
 
 def test_body_links_without_reference_definitions_take_the_short_expression() -> None:
-    """A body without "]:" is searched with the inline-link expression alone: the links
-    found (and their lines) are the full expression's, on bodies dense in both forms."""
+    """A body without a reference definition to an entry ("]: entry:…") is searched with
+    the inline-link expression alone: the links found (and their lines) are the full
+    expression's, on bodies dense in both forms and in footnote definitions."""
     import random
 
     from sitegen.content.loader import ENTRY_LINK_RE, body_links
@@ -170,7 +171,8 @@ def test_body_links_without_reference_definitions_take_the_short_expression() ->
 
     rng = random.Random(5)
     pieces = ["[a](entry:x)", "](entry:y)", "](  <entry:z>", "[r]: entry:w", "[r]:\n entry:v",
-              "]:", "\n", " ", "entry:", "[", "]", "(", ")", "<", ">", "a", "\t"]
+              "]:", "\n", " ", "entry:", "[", "]", "(", ")", "<", ">", "a", "\t", "[^1]: n",
+              "]:\t<entry:u>", "]: \n  entry:t"]
     for _ in range(3000):
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert body_links(body, 7) == reference(body, 7), repr(body)
