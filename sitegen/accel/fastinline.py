@@ -165,15 +165,12 @@ def _order(registry: Any) -> list[tuple[str, Any]]:
 
 
 class FastInlineProcessor(InlineProcessor):
-    """InlineProcessor that skips patterns whose trigger literal is not in the text, and
-    the reference patterns in a document that defines no reference.
+    """InlineProcessor that skips patterns whose trigger literal is not in the text.
 
     ``inlinePatterns`` stays the Registry, as in the stock class; the plain copy the loop
     reads is made again whenever the Registry changed (an extension may register a
     pattern after this processor was made), checked once per document.
     """
-
-    no_references = False
 
     def __init__(self, md: markdown.Markdown, patterns: Any) -> None:
         super().__init__(md)
@@ -199,15 +196,12 @@ class FastInlineProcessor(InlineProcessor):
                 self.group_of.append(groups.index(need))
         self.groups = groups
         self.present = presence_test(groups)
-        self.by_reference = [type(p) in _reference_patterns() for _, p in order]
         self.starts = [re.compile(_STARTS[p.getCompiledRegExp().pattern])
                        if isinstance(p, InlineProcessor_) and p.getCompiledRegExp().pattern
                        in _STARTS else None for _, p in order]
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         self._refresh()
-        # a document that defines no reference: the reference patterns can change nothing
-        self.no_references = not self.md.references
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
@@ -216,13 +210,12 @@ class FastInlineProcessor(InlineProcessor):
             return data
         ok = self.present(data)
         patterns, group_of, starts = self._patterns, self.group_of, self.starts
-        no_references, by_reference = self.no_references, self.by_reference
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         count = len(patterns)
         while patternIndex < count:
             g = group_of[patternIndex]
-            if g >= 0 and not ok[g] or no_references and by_reference[patternIndex]:
+            if g >= 0 and not ok[g]:
                 patternIndex += 1
                 continue
             finder = starts[patternIndex]
@@ -420,16 +413,6 @@ def _bracket_scanners() -> tuple[type, ...]:
     return (ip.LinkInlineProcessor, ip.ImageInlineProcessor, ip.ReferenceInlineProcessor,
             ip.ShortReferenceInlineProcessor, ip.ImageReferenceInlineProcessor,
             ip.ShortImageReferenceInlineProcessor)
-
-
-@cache
-def _reference_patterns() -> tuple[type, ...]:
-    """The stock reference-link patterns: each leaves the text as it is when the document
-    defines no reference (an undefined reference is ignored), and changes nothing else."""
-    from markdown import inlinepatterns as ip
-
-    return (ip.ReferenceInlineProcessor, ip.ShortReferenceInlineProcessor,
-            ip.ImageReferenceInlineProcessor, ip.ShortImageReferenceInlineProcessor)
 
 
 def _block_needs() -> dict[type, tuple[str, ...]]:
