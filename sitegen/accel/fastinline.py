@@ -431,8 +431,7 @@ def _block_needs() -> dict[type, tuple[str, ...]]:
     return {TableProcessor: ("|",), DefListProcessor: (":",), FootnoteBlockProcessor: ("[^",),
             AbbrBlockprocessor: ("*[",), bp.HashHeaderProcessor: ("#",),
             bp.HRProcessor: ("-", "_", "*"), bp.BlockQuoteProcessor: (">",),
-            bp.ReferenceProcessor: ("]:",),
-            bp.SetextHeaderProcessor: ("\n=", "\n-")}  # its first line, then = or -
+            bp.ReferenceProcessor: ("]:",)}
 
 
 def _guard(test: Callable[[Any, str], bool], needs: tuple[str, ...]
@@ -443,27 +442,6 @@ def _guard(test: Callable[[Any, str], bool], needs: tuple[str, ...]
         return present(block)[0] and test(parent, block)
 
     return guarded
-
-
-def _preprocessor_needs() -> dict[type, tuple[str, ...]]:
-    """Preprocessors that give back the document's lines as they are when it holds none of
-    these literals: the HTML block extractor hands a text without ``<`` or ``&`` back as
-    one piece of data; a fence is ``~~~`` or three backticks at least."""
-    from markdown.extensions.fenced_code import FencedBlockPreprocessor
-    from markdown.preprocessors import HtmlBlockPreprocessor
-
-    return {HtmlBlockPreprocessor: ("<", "&"), FencedBlockPreprocessor: ("~~~", "```")}
-
-
-def _skip_without(run: Callable[[list[str]], list[str]], needs: tuple[str, ...]
-                  ) -> Callable[[list[str]], list[str]]:
-    present = presence_test([needs])
-
-    def skipping(lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        return run(lines) if present(text)[0] else text.split("\n")
-
-    return skipping
 
 
 class FastPrettify(PrettifyTreeprocessor):
@@ -528,9 +506,9 @@ class FastNormalizeWhitespace(NormalizeWhitespace):
 
 
 def speed_up(md: markdown.Markdown) -> None:
-    """Replace ``md``'s inline passes (and smarty's, and toc's, and the whitespace
-    preprocessor) with the fast versions, and let block processors and preprocessors skip
-    blocks and documents that lack the literal they need.
+    """Replace ``md``'s inline passes (and smarty's, toc's, prettify's, unescape's and the
+    whitespace preprocessor) with the fast versions, and let block processors skip blocks
+    that lack the literal they need.
 
     Exact on the Python-Markdown versions the tests cover: sitegen calls it through
     sitegen.accel.speed_up_markdown, which checks the version first.
@@ -541,14 +519,9 @@ def speed_up(md: markdown.Markdown) -> None:
         need = needs.get(type(block_processor))  # the stock classes exactly
         if need is not None:
             block_processor.test = _guard(block_processor.test, need)  # type: ignore[method-assign]
-    skips = _preprocessor_needs()
     for item in list(md.preprocessors._priority):  # type: ignore[attr-defined]
-        preprocessor = md.preprocessors[item.name]
-        if type(preprocessor) is NormalizeWhitespace:  # the stock classes exactly
+        if type(md.preprocessors[item.name]) is NormalizeWhitespace:  # the stock class exactly
             md.preprocessors.register(FastNormalizeWhitespace(md), item.name, item.priority)
-        elif type(preprocessor) in skips:
-            preprocessor.run = _skip_without(  # type: ignore[method-assign]
-                preprocessor.run, skips[type(preprocessor)])
     registry = md.treeprocessors
     for item in list(registry._priority):  # type: ignore[attr-defined]
         processor = registry[item.name]
