@@ -1,7 +1,9 @@
 """A faster drop-in for Python-Markdown's inline processors, with byte-identical output.
 
-(It also guards block processors' tests with the literal each needs, and lets toc skip its
-search for the marker in documents without one; see FastToc and _block_needs.)
+(It also guards block processors' tests with the literal each needs, lets toc skip its
+search for the marker in documents without one, and gives prettify, unescape and the
+whitespace preprocessor cheaper lookups; see FastToc, _block_needs, FastPrettify,
+FastUnescape and FastNormalizeWhitespace.)
 
 Python-Markdown tries every inline pattern on every text node, one Python call per
 (pattern, text) pair, and the ``smarty`` extension runs a second full inline pass; together
